@@ -1,0 +1,115 @@
+"""The one catalogue of finding codes (SPEC 4): severity, a Chinese message template and a fix hint.
+
+Codes are the interface and never change; messages are for people. `make()` is the only way a
+finding is built, so every code emitted is in the catalogue and every message says how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import ERROR, WARNING, Finding
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    code: str
+    severity: str
+    title: str  # short Chinese name, for reports and the README table
+    template: str  # what is wrong; named placeholders
+    hint: str  # how to fix it
+
+
+_CODES = (
+    # errors
+    Code("unreadable-file", ERROR, "文件无法读取", "无法读取此文件：{reason}。",
+         "请确认文件存在、是 Excel/WPS/CSV 表格、没有设置打开密码且小于 50 MB，必要时在 Excel/WPS 中另存为 .xlsx 后重新检查。"),
+    Code("no-header", ERROR, "找不到表头", "找不到表头：没有一行同时包含日期、凭证号、摘要和金额列{detail}。",
+         "请在明细上方加一行表头，至少写明「日期」「凭证号」「摘要」「金额」，或使用 villagefin template 生成的模板。"),
+    Code("missing-field", ERROR, "必填项为空", "{field}为空。",
+         "请补填{field}；日期、凭证号、摘要、金额每笔支出都必须填写。"),
+    Code("bad-date", ERROR, "日期错误", "日期「{value}」无法识别或不存在{detail}。",
+         "请填写真实存在的日期，例如 2026-10-08 或 2026年10月8日。"),
+    Code("date-outside-period", ERROR, "日期不在本期", "日期 {value} 不在本期（{period}）内。",
+         "请核对日期；若属于其他月份，请移到该月的账表中。"),
+    Code("bad-amount", ERROR, "金额错误", "金额「{value}」{reason}。",
+         "请填写非零金额，最多两位小数，例如 1234.50；冲销用负数或括号表示。"),
+    Code("formula-no-value", ERROR, "公式没有计算结果", "此单元格是公式，但文件中没有保存计算结果。",
+         "请用 Excel 或 WPS 打开此文件并保存一次，让公式结果存入文件后再检查。"),
+    Code("total-mismatch", ERROR, "合计不符", "合计行金额 {stated} 与明细之和 {computed} 不符（相差 {diff}）。",
+         "请核对合计行公式或逐笔金额，使合计等于明细之和。"),
+    Code("duplicate-invoice", ERROR, "发票号重复", "发票号 {invoice} 在其他凭证中已出现：{other}。",
+         "同一张发票只能报销一次；请核对是否重复报销，改正发票号或删除重复的支出。"),
+    Code("duplicate-voucher", ERROR, "凭证号重复", "凭证号 {voucher} 同时出现在多个文件或工作表中：{other}。",
+         "同一凭证只能记在一处；若是修改后另存的新文件，请删除或移走旧文件。"),
+    Code("unbalanced-voucher", ERROR, "凭证借贷不平", "凭证 {voucher} 借方合计 {debit} 与贷方合计 {credit} 不等。",
+         "请在记账软件中修正该凭证使借贷相等，然后重新导出序时账。"),
+    # warnings
+    Code("voucher-gap", WARNING, "凭证号不连续", "凭证号不连续：{before} 之后是 {after}，缺少 {missing}。",
+         "请确认缺号的凭证是否漏记、作废或记在其他文件中；作废凭证请在备注中说明。"),
+    Code("duplicate-row", WARNING, "重复行", "与第 {other} 行完全相同。",
+         "请确认是否重复录入；若确是两笔相同支出，请在备注中注明以示区别。"),
+    Code("missing-approval", WARNING, "审批手续不全", "{fields}为空。",
+         "请补填经手人、审核人（民主理财小组）和审批人，手续齐全后再公开。"),
+    Code("missing-payee", WARNING, "收款方为空", "收款方为空。",
+         "请填写收款单位或收款人姓名。"),
+    Code("no-attachments", WARNING, "没有附件", "附件张数为空或为 0，可能是白条入账。",
+         "请附上发票等原始凭证，并填写附件张数。"),
+    Code("cash-over-limit", WARNING, "现金支付超限", "现金支付 {amount} 元，超过限额 {limit} 元。",
+         "大额支出应通过银行转账支付；如确需现金，请在备注中说明原因。"),
+    Code("needs-resolution", WARNING, "缺少决议", "金额 {amount} 元超过 {limit} 元，备注中没有决议记录。",
+         "请在备注中注明村民代表会议或两委会的决议（如「2026年第3次村民代表会议决议」）。"),
+    Code("possible-split", WARNING, "疑似拆分支付", "{payee} 在 {days} 天内共 {count} 笔、合计 {amount} 元，超过 {limit} 元。",
+         "请确认是否把一笔大额支出拆成多笔以规避决议；如是同一事项，应按规定履行决议程序。"),
+    Code("vague-summary", WARNING, "摘要笼统", "摘要「{value}」过于笼统。",
+         "请写清楚为什么花钱、买了什么，例如「购买村部办公用打印纸10包」。"),
+    Code("negative-amount", WARNING, "红字冲销", "金额为负数 {amount} 元，按红字冲销公开。",
+         "请确认这是对原凭证的冲销，并在摘要中注明冲销的凭证号。"),
+    Code("hidden-content", WARNING, "隐藏内容", "{what}被隐藏，但其中有数据；这些数据仍会被读取。",
+         "请在 Excel/WPS 中取消隐藏并确认内容；不需要的数据请删除。"),
+    Code("unknown-category", WARNING, "科目不明", "科目「{value}」不在会计科目表中。",
+         "请使用会计制度中的科目名称或编码，或在 villagefin.toml 的 [chart] extra 中添加该科目。"),
+    Code("glyph-missing", WARNING, "字体缺字", "PDF 字体无法显示这些字：{chars}。",
+         "请换用常见写法，或在 villagefin.toml 的 [publication] font 中换一个字更全的字体（如 SimSun）。"),
+    Code("receipt-mismatch", WARNING, "票据张数不符", "找到 {found} 张票据扫描件，但登记附件 {declared} 张。",
+         "请补扫缺少的票据，或改正附件张数；扫描件请按凭证号命名（如 记-012.jpg）。"),
+)
+
+CATALOGUE: dict[str, Code] = {c.code: c for c in _CODES}
+
+
+def make(
+    code: str,
+    *,
+    village: str | None = None,
+    file: str | None = None,
+    sheet: str | None = None,
+    row: int | None = None,
+    column: str | None = None,
+    voucher: str | None = None,
+    **params: object,
+) -> Finding:
+    """Build a finding of `code`; `params` fill the message template."""
+    entry = CATALOGUE[code]
+    message = entry.template.format(**params) + entry.hint
+    return Finding(
+        file=file,
+        sheet=sheet,
+        row=row,
+        column=column,
+        code=code,
+        severity=entry.severity,
+        village=village,
+        voucher=voucher,
+        message=message,
+    )
+
+
+def excerpt(value: object, limit: int = 20) -> str:
+    """A short excerpt of a cell value for a message, never the whole row."""
+    text = str(value).replace("\n", " ").strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def sorted_findings(findings) -> tuple[Finding, ...]:
+    return tuple(sorted(findings, key=Finding.sort_key))

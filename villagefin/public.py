@@ -1,0 +1,151 @@
+"""The public view of a month (SPEC 5): what every renderer sees, and nothing else.
+
+Ledger records become `VillageView`s here, once: text masked (SPEC 5.6), totals and 大写 computed,
+categories grouped, the data fingerprint set. Renderers (PDF, pages, open data) take these views and
+never touch raw records, so privacy and escaping are decided in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+#: statuses of a village in a month, as the township page and summary sheet show them
+PUBLISHED = "已公开"
+CORRECTED = "已更正"
+BLOCKED = "有错误未公开"
+MISSING = "未报送"
+
+
+@dataclass(frozen=True, slots=True)
+class Township:
+    name: str
+    county: str
+    supervision_phone: str
+    portal_url: str  # no trailing slash
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """One published receipt scan; paths relative to the village folder (e.g. "receipts/记-012-1.jpg")."""
+
+    image: str
+    thumbnail: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublicExpense:
+    seq: int  # 序号, 1-based in publication order
+    date: dt.date
+    voucher: str
+    summary: str  # masked
+    category: str  # as the ledger names it (masked), e.g. "办公费" or "管理费用_办公费"
+    group: str  # plain-language group for the category breakdown, e.g. "管理费用"
+    payee: str  # masked
+    amount: Decimal
+    method: str
+    handler: str  # masked
+    reviewer: str  # masked
+    approver: str  # masked
+    attachments: int | None
+    invoice: str  # published in full
+    remarks: str  # masked
+    receipts: tuple[Receipt, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryTotal:
+    name: str
+    count: int
+    total: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A correction notice (更正说明) of one revision."""
+
+    revision: int
+    reason: str
+    added: tuple[str, ...]  # voucher numbers
+    removed: tuple[str, ...]
+    changed: tuple[str, ...]
+    date: dt.date  # publication date of that revision
+
+
+@dataclass(frozen=True, slots=True)
+class VillageView:
+    township: Township
+    village_id: str  # ASCII slug used in paths
+    village_name: str
+    year: int
+    month: int
+    publication_date: dt.date
+    expenses: tuple[PublicExpense, ...]
+    total: Decimal
+    total_capitals: str  # 人民币大写 of total
+    categories: tuple[CategoryTotal, ...]  # by group, largest first
+    ytd_total: Decimal  # 本年累计, including this month
+    ytd_from_month: int  # first month counted (1 when the archive has the whole year)
+    fingerprint: str  # first 16 hex of sha256 of expenses.json bytes ("" until set)
+    revision: int = 1
+    corrections: tuple[Correction, ...] = ()  # newest first
+    preview: bool = False
+    receipts_published: bool = True  # False: receipts can be inspected at the village office
+    prev_period: str | None = None  # "2026-09" when that month was published, for links
+    next_period: str | None = None
+
+    @property
+    def period(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def count(self) -> int:
+        return len(self.expenses)
+
+    @property
+    def period_start(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def period_end(self) -> dt.date:
+        nxt = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
+
+    @property
+    def page_url(self) -> str:
+        """Absolute URL of this village's page, for the QR code on the sheet."""
+        return f"{self.township.portal_url.rstrip('/')}/{self.period}/{self.village_id}/"
+
+    @property
+    def title(self) -> str:
+        return f"{self.village_name}{self.year}年{self.month}月财务支出明细公开表"
+
+
+@dataclass(frozen=True, slots=True)
+class VillageRow:
+    """One line of the township page and summary sheet."""
+
+    village_id: str
+    village_name: str
+    status: str  # PUBLISHED | CORRECTED | BLOCKED | MISSING
+    count: int | None  # None where nothing is published
+    total: Decimal | None
+    publication_date: dt.date | None
+    revision: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TownshipView:
+    township: Township
+    year: int
+    month: int
+    publication_date: dt.date
+    villages: tuple[VillageRow, ...]
+    total: Decimal  # of the published villages
+    total_capitals: str
+    preview: bool = False
+
+    @property
+    def period(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
