@@ -97,3 +97,186 @@ def _decimal(value: object, key: str) -> Decimal:
             raise ConfigError(f"配置项 {key} 的值 {value!r} 不是金额，请写成如 \"1000\" 的数字。")
         return d
     raise ConfigError(f"配置项 {key} 的类型不对，应为字符串或整数金额。")
+
+
+_TOP_KEYS = {"township", "publication", "rules", "chart", "villages"}
+_TOWNSHIP_KEYS = {"name", "county", "supervision_phone", "portal_url", "publication_day"}
+_PUBLICATION_KEYS = {"paper", "orientation", "font"}
+_RULES_KEYS = {"cash_limit", "resolution_threshold", "split_window_days", "vague_terms", "min_summary_chars"}
+_CHART_KEYS = {"system", "extra"}
+_VILLAGE_KEYS = {"id", "name", "ledgers", "receipts", "publish_receipts"}
+
+
+def _table(data: dict, key: str) -> dict:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"配置项 [{key}] 应是一个表（[{key}] 段），请检查 villagefin.toml。")
+    return value
+
+
+def _unknown(table: dict, allowed: set[str], prefix: str) -> None:
+    for key in table:
+        if key not in allowed:
+            raise ConfigError(
+                f"未知的配置项 {prefix}{key}，请删除或改正（可用的有：{'、'.join(sorted(allowed))}）。"
+            )
+
+
+def _str(table: dict, key: str, prefix: str, default: str) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str):
+        raise ConfigError(f"配置项 {prefix}{key} 应是带引号的文字，例如 {key} = \"{default}\"。")
+    return value
+
+
+def _int(table: dict, key: str, prefix: str, default: int, low: int, high: int) -> int:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"配置项 {prefix}{key} 应是 {low} 到 {high} 之间的整数。")
+    return value
+
+
+def parse_config(data: dict, root: Path | None = None) -> Config:
+    """Validate a parsed TOML document into a `Config`; raises `ConfigError` naming the key."""
+    _unknown(data, _TOP_KEYS, "")
+    t = _table(data, "township")
+    _unknown(t, _TOWNSHIP_KEYS, "township.")
+    defaults = TownshipConf()
+    township = TownshipConf(
+        name=_str(t, "name", "township.", defaults.name),
+        county=_str(t, "county", "township.", defaults.county),
+        supervision_phone=_str(t, "supervision_phone", "township.", defaults.supervision_phone),
+        portal_url=_str(t, "portal_url", "township.", defaults.portal_url).rstrip("/"),
+        publication_day=_int(t, "publication_day", "township.", 5, 1, 28),
+    )
+    p = _table(data, "publication")
+    _unknown(p, _PUBLICATION_KEYS, "publication.")
+    paper = _str(p, "paper", "publication.", "A4").upper()
+    if paper not in ("A4", "A3"):
+        raise ConfigError("配置项 publication.paper 只能是 \"A4\" 或 \"A3\"。")
+    orientation = _str(p, "orientation", "publication.", "landscape").lower()
+    if orientation not in ("landscape", "portrait"):
+        raise ConfigError("配置项 publication.orientation 只能是 \"landscape\"（横向）或 \"portrait\"（纵向）。")
+    publication = PublicationConf(paper=paper, orientation=orientation, font=_str(p, "font", "publication.", ""))
+
+    r = _table(data, "rules")
+    _unknown(r, _RULES_KEYS, "rules.")
+    rd = Rules()
+    terms = r.get("vague_terms", list(rd.vague_terms))
+    if not isinstance(terms, list) or not all(isinstance(x, str) for x in terms):
+        raise ConfigError("配置项 rules.vague_terms 应是文字列表，例如 [\"其他\", \"杂支\"]。")
+    rules = Rules(
+        cash_limit=_decimal(r.get("cash_limit", "1000"), "rules.cash_limit"),
+        resolution_threshold=_decimal(r.get("resolution_threshold", "50000"), "rules.resolution_threshold"),
+        split_window_days=_int(r, "split_window_days", "rules.", 3, 0, 366),
+        vague_terms=tuple(terms),
+        min_summary_chars=_int(r, "min_summary_chars", "rules.", 4, 0, 100),
+    )
+
+    c = _table(data, "chart")
+    _unknown(c, _CHART_KEYS, "chart.")
+    system = c.get("system", "auto")
+    if system not in ("auto", "2004", "2023"):
+        raise ConfigError("配置项 chart.system 只能是 \"auto\"、\"2004\" 或 \"2023\"。")
+    extra_raw = c.get("extra", [])
+    if not isinstance(extra_raw, list):
+        raise ConfigError("配置项 chart.extra 应是列表，例如 [{code = \"54105\", name = \"误工补贴\", group = \"管理费用\"}]。")
+    extra = []
+    for i, item in enumerate(extra_raw):
+        key = f"chart.extra[{i}]"
+        if not isinstance(item, dict):
+            raise ConfigError(f"配置项 {key} 应写成 {{code = \"54105\", name = \"误工补贴\", group = \"管理费用\"}}。")
+        _unknown(item, {"code", "name", "group"}, key + ".")
+        code = item.get("code", "")
+        if isinstance(code, int) and not isinstance(code, bool):
+            code = str(code)
+        extra.append(ExtraAccount(
+            code=_str({"code": code}, "code", key + ".", ""),
+            name=_str(item, "name", key + ".", ""),
+            group=_str(item, "group", key + ".", ""),
+        ))
+    chart = ChartConf(system=system, extra=tuple(extra))
+
+    villages_raw = data.get("villages", [])
+    if not isinstance(villages_raw, list):
+        raise ConfigError("村庄应写成 [[villages]] 段，每个村一段。")
+    villages: list[Village] = []
+    seen: set[str] = set()
+    claims: dict[str, str] = {}
+    for i, v in enumerate(villages_raw):
+        key = f"villages[{i}]."
+        if not isinstance(v, dict):
+            raise ConfigError(f"配置项 villages[{i}] 应是一个 [[villages]] 段。")
+        _unknown(v, _VILLAGE_KEYS, key)
+        vid = v.get("id")
+        if not isinstance(vid, str) or not SLUG.match(vid):
+            raise ConfigError(
+                f"配置项 {key}id 的值 {vid!r} 不可用：村代号只能用小写英文字母、数字、- 和 _（如 \"xinjie\"），用于网址和文件夹名。"
+            )
+        if vid in seen:
+            raise ConfigError(f"配置项 {key}id：村代号 \"{vid}\" 重复了，每个村的 id 必须不同。")
+        seen.add(vid)
+        name = _str(v, "name", key, vid)
+        ledgers = v.get("ledgers", [])
+        if isinstance(ledgers, str):
+            ledgers = [ledgers]
+        if not isinstance(ledgers, list) or not all(isinstance(x, str) and x.strip() for x in ledgers):
+            raise ConfigError(f"配置项 {key}ledgers 应是文件路径列表，例如 [\"ledgers/{vid}/*.xlsx\"]。")
+        for pattern in ledgers:
+            claim = _claim_key(pattern)
+            if claim in claims and claims[claim] != vid:
+                raise ConfigError(
+                    f"配置项 {key}ledgers：\"{pattern}\" 已被村 \"{claims[claim]}\" 使用；同一个文件（或工作表）只能属于一个村，"
+                    "同一工作簿的不同工作表请用 \"文件.xlsx#工作表名\" 分开。"
+                )
+            claims[claim] = vid
+        receipts = v.get("receipts")
+        if receipts is not None and not isinstance(receipts, str):
+            raise ConfigError(f"配置项 {key}receipts 应是文件夹路径文字，例如 \"ledgers/{vid}/receipts\"。")
+        pr = v.get("publish_receipts", True)
+        if not isinstance(pr, bool):
+            raise ConfigError(f"配置项 {key}publish_receipts 只能是 true 或 false。")
+        villages.append(Village(id=vid, name=name, ledgers=tuple(ledgers), receipts=receipts, publish_receipts=pr))
+    return Config(township=township, publication=publication, rules=rules, chart=chart,
+                  villages=tuple(villages), root=root)
+
+
+def _claim_key(pattern: str) -> str:
+    """What one ledger entry claims: the path (normalised) and, with "#name", that sheet."""
+    path, _, sheet = pattern.partition("#")
+    path = path.strip().replace("\\", "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return f"{path}#{sheet.strip()}" if sheet else path
+
+
+def load_config(path: Path) -> Config:
+    """Read `villagefin.toml` at `path` (a file, or a folder holding one)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / CONFIG_NAME
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"找不到配置文件 {path}；请在工作目录中运行，或用 --config 指定，或先运行 villagefin init 创建。") from None
+    except OSError as exc:
+        raise ConfigError(f"无法读取配置文件 {path}：{exc.strerror or exc}。") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"配置文件 {path} 不是 UTF-8 编码；请用记事本“另存为”UTF-8 编码。") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"配置文件 {path} 格式错误：{exc}。请检查引号、括号和等号。") from None
+    return parse_config(data, root=path.parent.resolve())
+
+
+def find_config(explicit: Path | None = None, cwd: Path | None = None) -> Config | None:
+    """The workspace config: `--config PATH` if given, else villagefin.toml in the current folder, else None."""
+    if explicit is not None:
+        return load_config(explicit)
+    here = Path(cwd or Path.cwd()) / CONFIG_NAME
+    if here.is_file():
+        return load_config(here)
+    return None

@@ -91,7 +91,7 @@ def make(
 ) -> Finding:
     """Build a finding of `code`; `params` fill the message template."""
     entry = CATALOGUE[code]
-    message = entry.template.format(**params) + entry.hint
+    message = entry.template.format(**params) + entry.hint.format(**params)
     return Finding(
         file=file,
         sheet=sheet,

@@ -149,3 +149,94 @@ class TownshipView:
     @property
     def period(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+
+# ---- building views ----------------------------------------------------------------------------------------
+# (imports here keep the dataclasses above importable by renderers without pulling in the chart)
+import json as _json  # noqa: E402
+from collections.abc import Mapping, Sequence  # noqa: E402
+
+from .money import ZERO, capitals  # noqa: E402
+from .privacy import mask  # noqa: E402
+
+
+def township_of(config) -> Township:
+    t = config.township
+    return Township(name=t.name, county=t.county, supervision_phone=t.supervision_phone,
+                    portal_url=t.portal_url.rstrip("/"))
+
+
+def _order_key(e) -> tuple:
+    from .vouchers import parse_voucher
+
+    parsed = parse_voucher(e.voucher)
+    return (e.date, parsed[0] if parsed else e.voucher, parsed[1] if parsed else 0, e.voucher, e.file,
+            e.sheet or "", e.row)
+
+
+def public_expenses(expenses: Sequence, chart, receipts: Mapping[str, tuple[Receipt, ...]] | None = None
+                    ) -> tuple[PublicExpense, ...]:
+    """Ledger records → what is published: ordered by date and voucher, numbered, text masked (SPEC 5.6).
+
+    The invoice field is published in full; every other text goes through `privacy.mask`."""
+    out = []
+    receipts = receipts or {}
+    for seq, e in enumerate(sorted(expenses, key=_order_key), start=1):
+        out.append(PublicExpense(
+            seq=seq, date=e.date, voucher=mask(e.voucher), summary=mask(e.summary),
+            category=mask(e.category), group=chart.group_of(e.category) if e.category else "未分类",
+            payee=mask(e.payee), amount=e.amount, method=mask(e.method), handler=mask(e.handler),
+            reviewer=mask(e.reviewer), approver=mask(e.approver), attachments=e.attachments,
+            invoice=e.invoice, remarks=mask(e.remarks), receipts=receipts.get(e.voucher, ()),
+        ))
+    return tuple(out)
+
+
+def categories_of(expenses: Sequence[PublicExpense]) -> tuple[CategoryTotal, ...]:
+    acc: dict[str, list] = {}
+    for e in expenses:
+        slot = acc.setdefault(e.group, [0, ZERO])
+        slot[0] += 1
+        slot[1] += e.amount
+    ordered = sorted(acc.items(), key=lambda kv: (-kv[1][1], kv[0]))
+    return tuple(CategoryTotal(name, n, total) for name, (n, total) in ordered)
+
+
+def build_village_view(
+    expenses: Sequence[PublicExpense],
+    *,
+    township: Township,
+    village_id: str,
+    village_name: str,
+    year: int,
+    month: int,
+    publication_date: dt.date,
+    ytd_before: Decimal = ZERO,
+    ytd_from_month: int | None = None,
+    **extra,
+) -> VillageView:
+    """A village's month from its public expenses; `ytd_before` is what earlier months of the year published."""
+    total = sum((e.amount for e in expenses), ZERO)
+    return VillageView(
+        township=township, village_id=village_id, village_name=village_name, year=year, month=month,
+        publication_date=publication_date, expenses=tuple(expenses), total=total,
+        total_capitals=capitals(total), categories=categories_of(expenses),
+        ytd_total=ytd_before + total, ytd_from_month=ytd_from_month or month, fingerprint="", **extra,
+    )
+
+
+def expenses_from_json(data: bytes, receipts: Mapping[str, tuple[Receipt, ...]] | None = None
+                       ) -> tuple[PublicExpense, ...]:
+    """The public expenses back from an archived expenses.json (to re-render an earlier revision)."""
+    doc = _json.loads(data.decode("utf-8"))
+    receipts = receipts or {}
+    out = []
+    for r in doc["expenses"]:
+        out.append(PublicExpense(
+            seq=r["seq"], date=dt.date.fromisoformat(r["date"]), voucher=r["voucher"], summary=r["summary"],
+            category=r["category"], group=r["group"], payee=r["payee"], amount=Decimal(r["amount"]),
+            method=r["method"], handler=r["handler"], reviewer=r["reviewer"], approver=r["approver"],
+            attachments=r["attachments"], invoice=r["invoice"], remarks=r.get("remarks", ""),
+            receipts=receipts.get(r["voucher"], ()),
+        ))
+    return tuple(out)

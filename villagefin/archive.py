@@ -1,0 +1,253 @@
+"""The archive (SPEC 7): an append-only SQLite store of every official publication.
+
+One row per village publication (village, period, revision), with the expenses.json bytes it published, so
+that any month's output can be rebuilt from the archive alone. One transaction per village publication;
+`BEGIN IMMEDIATE` with a busy timeout makes a second process wait, or be refused clearly, never lose data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from .errors import ArchiveBusy
+
+ARCHIVE_DIR = ".villagefin"
+ARCHIVE_NAME = "archive.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS publications (
+    id INTEGER PRIMARY KEY,
+    village TEXT NOT NULL,
+    village_name TEXT NOT NULL,
+    period TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    run_at TEXT NOT NULL,
+    publication_date TEXT NOT NULL,
+    on_time INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    total TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    expenses_json BLOB NOT NULL,
+    correction_reason TEXT,
+    added TEXT NOT NULL DEFAULT '[]',
+    removed TEXT NOT NULL DEFAULT '[]',
+    changed TEXT NOT NULL DEFAULT '[]',
+    files TEXT NOT NULL DEFAULT '{}',
+    UNIQUE (village, period, revision)
+);
+CREATE TABLE IF NOT EXISTS expenses (
+    publication_id INTEGER NOT NULL REFERENCES publications(id),
+    seq INTEGER NOT NULL,
+    date TEXT NOT NULL,
+    voucher TEXT NOT NULL,
+    invoice TEXT NOT NULL,
+    amount TEXT NOT NULL,
+    content_hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS expenses_invoice ON expenses(invoice);
+CREATE TRIGGER IF NOT EXISTS publications_append_only BEFORE DELETE ON publications
+BEGIN SELECT RAISE(ABORT, 'archive is append-only'); END;
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    village: str
+    village_name: str
+    period: str
+    revision: int
+    run_at: str
+    publication_date: dt.date
+    on_time: bool
+    count: int
+    total: Decimal
+    fingerprint: str
+    expenses_json: bytes
+    correction_reason: str | None
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changed: tuple[str, ...]
+
+    @property
+    def backdated(self) -> bool:
+        """补登: the printed publication date is earlier than the day the run happened."""
+        return self.publication_date < dt.date.fromisoformat(self.run_at[:10])
+
+
+@dataclass(frozen=True, slots=True)
+class ExpenseHash:
+    seq: int
+    date: str
+    voucher: str
+    invoice: str
+    amount: Decimal
+    content_hash: str
+
+
+def archive_path(root: Path) -> Path:
+    return Path(root) / ARCHIVE_DIR / ARCHIVE_NAME
+
+
+def _row(r: sqlite3.Row) -> Publication:
+    return Publication(
+        village=r["village"], village_name=r["village_name"], period=r["period"], revision=r["revision"],
+        run_at=r["run_at"], publication_date=dt.date.fromisoformat(r["publication_date"]),
+        on_time=bool(r["on_time"]), count=r["count"], total=Decimal(r["total"]), fingerprint=r["fingerprint"],
+        expenses_json=bytes(r["expenses_json"]), correction_reason=r["correction_reason"],
+        added=tuple(json.loads(r["added"])), removed=tuple(json.loads(r["removed"])),
+        changed=tuple(json.loads(r["changed"])),
+    )
+
+
+class Archive:
+    """A connection to a workspace's archive. Use as a context manager."""
+
+    def __init__(self, root: Path, *, create: bool = True, timeout: float = 30.0):
+        self.path = archive_path(root)
+        if not self.path.exists() and not create:
+            self.conn: sqlite3.Connection | None = None
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None)
+        self.conn.row_factory = sqlite3.Row
+        try:
+            self.conn.executescript(_SCHEMA)
+        except sqlite3.OperationalError as exc:
+            raise ArchiveBusy(f"存档 {self.path} 正被另一个 villagefin 进程使用，请等它结束后再运行（{exc}）。") from None
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def _query(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+        if self.conn is None:
+            return []
+        return self.conn.execute(sql, args).fetchall()
+
+    # -- reading ---------------------------------------------------------------------------------------------
+    def latest(self, village: str, period: str) -> Publication | None:
+        rows = self._query("SELECT * FROM publications WHERE village=? AND period=? ORDER BY revision DESC LIMIT 1",
+                           (village, period))
+        return _row(rows[0]) if rows else None
+
+    def revisions(self, village: str, period: str) -> list[Publication]:
+        return [_row(r) for r in self._query(
+            "SELECT * FROM publications WHERE village=? AND period=? ORDER BY revision", (village, period))]
+
+    def latest_of_period(self, period: str) -> dict[str, Publication]:
+        rows = self._query(
+            "SELECT p.* FROM publications p JOIN (SELECT village, MAX(revision) AS rev FROM publications "
+            "WHERE period=? GROUP BY village) m ON p.village=m.village AND p.revision=m.rev AND p.period=?",
+            (period, period))
+        return {r["village"]: _row(r) for r in rows}
+
+    def history(self, village: str | None = None, period: str | None = None) -> list[Publication]:
+        sql = "SELECT * FROM publications WHERE 1=1"
+        args: list = []
+        if village:
+            sql += " AND village=?"
+            args.append(village)
+        if period:
+            sql += " AND period=?"
+            args.append(period)
+        sql += " ORDER BY period, village, revision"
+        return [_row(r) for r in self._query(sql, tuple(args))]
+
+    def periods(self) -> list[str]:
+        return [r[0] for r in self._query("SELECT DISTINCT period FROM publications ORDER BY period DESC")]
+
+    def village_periods(self, village: str) -> list[str]:
+        return [r[0] for r in self._query(
+            "SELECT DISTINCT period FROM publications WHERE village=? ORDER BY period", (village,))]
+
+    def year_to_date(self, village: str, year: int, month: int) -> tuple[Decimal, int | None]:
+        """Sum of the latest revisions of `village` in `year` before `month`, and the first month counted."""
+        total = Decimal("0.00")
+        first: int | None = None
+        for m in range(1, month):
+            pub = self.latest(village, f"{year:04d}-{m:02d}")
+            if pub is not None:
+                total += pub.total
+                first = m if first is None else first
+        return total, first
+
+    def invoices(self, exclude_period: str | None = None) -> dict[str, tuple[tuple[str, str, str, Decimal], ...]]:
+        """invoice → (village, period, voucher, amount) of the latest revision of every published month."""
+        rows = self._query(
+            "SELECT p.village, p.period, e.voucher, e.amount, e.invoice FROM expenses e "
+            "JOIN publications p ON p.id = e.publication_id "
+            "JOIN (SELECT village, period, MAX(revision) AS rev FROM publications GROUP BY village, period) m "
+            "ON m.village=p.village AND m.period=p.period AND m.rev=p.revision WHERE e.invoice != ''")
+        out: dict[str, list] = {}
+        for r in rows:
+            if exclude_period and r["period"] == exclude_period:
+                continue
+            out.setdefault(r["invoice"], []).append((r["village"], r["period"], r["voucher"], Decimal(r["amount"])))
+        return {k: tuple(v) for k, v in out.items()}
+
+    # -- writing ---------------------------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        assert self.conn is not None
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise ArchiveBusy(f"存档 {self.path} 正被另一个 villagefin 进程写入，请等它结束后再运行（{exc}）。") from None
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def record(self, pub: Publication, expenses: list[ExpenseHash], files: Mapping[str, str] | None = None) -> int:
+        """Append one village publication in one transaction; returns its revision."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT MAX(revision) FROM publications WHERE village=? AND period=?",
+                               (pub.village, pub.period)).fetchone()
+            expected = (row[0] or 0) + 1
+            if pub.revision != expected:
+                raise ArchiveBusy(
+                    f"存档中 {pub.village} {pub.period} 已有第 {expected - 1} 版（可能另一个进程刚刚公开过），请重新运行 publish。")
+            cur = conn.execute(
+                "INSERT INTO publications (village, village_name, period, revision, run_at, publication_date, on_time,"
+                " count, total, fingerprint, expenses_json, correction_reason, added, removed, changed, files)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (pub.village, pub.village_name, pub.period, pub.revision, pub.run_at,
+                 pub.publication_date.isoformat(), int(pub.on_time), pub.count, str(pub.total), pub.fingerprint,
+                 pub.expenses_json, pub.correction_reason, json.dumps(list(pub.added), ensure_ascii=False),
+                 json.dumps(list(pub.removed), ensure_ascii=False), json.dumps(list(pub.changed), ensure_ascii=False),
+                 json.dumps(dict(files or {}), ensure_ascii=False)))
+            pid = cur.lastrowid
+            conn.executemany(
+                "INSERT INTO expenses (publication_id, seq, date, voucher, invoice, amount, content_hash)"
+                " VALUES (?,?,?,?,?,?,?)",
+                [(pid, e.seq, e.date, e.voucher, e.invoice, str(e.amount), e.content_hash) for e in expenses])
+        return pub.revision
+
+
+def published_invoices(root: Path, exclude_period: str | None = None):
+    """For `check`: invoices already published in other months (empty when there is no archive yet)."""
+    from .rules import PublishedInvoice
+
+    path = archive_path(root)
+    if not path.exists():
+        return {}
+    with Archive(root, create=False) as arc:
+        raw = arc.invoices(exclude_period)
+    return {inv: tuple(PublishedInvoice(v, p, vch, amt) for v, p, vch, amt in uses) for inv, uses in raw.items()}

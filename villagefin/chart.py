@@ -1,0 +1,275 @@
+"""The chart of accounts (会计科目表) of village collective economic organisations (SPEC 3.2).
+
+Two national charts are built in, kept as data in `villagefin/data/chart.json`: the 2004 村集体经济组织会计制度
+(财会〔2004〕12号) and the 2023 农村集体经济组织会计制度 (财会〔2023〕14号). Their codes collide (502 is an
+expense in 2004 but 投资收益 in 2023; 511 the other way round), so a `Chart` is always one system, chosen by
+`[chart] system` or detected from a journal's codes, plus the workspace's `[chart] extra` accounts.
+
+A category text is matched by code ("51301", "513"), by name at any level ("办公费", "管理费用"), or by path
+("管理费用_办公费", "管理费用/办公费", "513 管理费用", "51301 办公费"); spaces and full/half-width forms are ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .config import ChartConf
+
+SYSTEMS: tuple[str, ...] = ("2004", "2023")
+DEFAULT_SYSTEM = "2023"
+UNCLASSIFIED = "未分类"
+CASH = "现金"
+BANK = "银行"
+
+# first-level codes that exist in one system only (or mean something else in the other) and so tell the
+# systems apart; 502 and 511 exist in both with opposite meanings and say nothing. 521 is 农业税附加返还收入
+# in 2004 (unused since the tax was abolished in 2006) and 所得税费用 in 2023, so it counts for 2023.
+_ONLY_2004 = frozenset({"522", "531", "541", "551", "561"})
+_ONLY_2023 = frozenset({"133", "134", "162", "171", "181", "242", "503", "504", "512", "513", "514", "515", "521"})
+
+# separators between the levels of an account path: 管理费用_办公费, 管理费用/办公费, 管理费用-办公费, 513 管理费用
+_PATH_SPLIT = re.compile(r"[_/\\\-—–|>:、\s]+")
+_CODE_NAME = re.compile(r"^(\d{3,})(\D.*)$")
+_DIGITS = re.compile(r"^\d+$")
+_FLOAT_CODE = re.compile(r"^(\d+)\.0+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """One account of a chart: `group` is the plain-language group shown to the public."""
+
+    code: str
+    name: str
+    group: str
+    expense: bool
+    system: str
+
+
+def _norm(text: str) -> str:
+    """Matching form of a name or code: NFKC (full-width → half-width), no whitespace, case-folded."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+def _clean_code(code: str) -> str:
+    text = _norm(str(code))
+    match = _FLOAT_CODE.match(text)  # a code read from a numeric cell: 51301.0
+    return match.group(1) if match else text
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    raw = resources.files("villagefin").joinpath("data", "chart.json").read_text(encoding="utf-8")
+    return json.loads(raw)
+
+
+class Chart:
+    """One chart of accounts in use: a built-in system plus the workspace's extra accounts."""
+
+    def __init__(self, system: str, accounts: Iterable[Account], aliases: Iterable[tuple[str, str]] = ()):
+        self.system = system
+        self.accounts: tuple[Account, ...] = tuple(accounts)
+        self._by_code: dict[str, Account] = {}
+        self._by_name: dict[str, Account] = {}
+        for account in self.accounts:
+            if account.code:
+                self._by_code[account.code] = account
+            self._by_name.setdefault(_norm(account.name), account)
+        for alias, code in aliases:
+            account = self._by_code.get(code)
+            if account is not None:
+                self._by_name.setdefault(_norm(alias), account)
+        # first-level names of expense accounts, for paths whose detail level is unknown
+        self._expense_prefixes = frozenset(a.code[:3] for a in self.accounts if a.expense and len(a.code) == 3)
+        self._memo: dict[str, Account | None] = {}
+
+    def __repr__(self) -> str:
+        return f"Chart(system={self.system!r}, accounts={len(self.accounts)})"
+
+    # -- lookups -------------------------------------------------------------------------------------------
+    def lookup(self, text: str) -> Account | None:
+        """The account a category text names, by code, name at any level, or path; None when unknown."""
+        if text is None:
+            return None
+        text = str(text)
+        if text in self._memo:
+            return self._memo[text]
+        found = self._lookup(text)
+        if len(self._memo) < 100_000:
+            self._memo[text] = found
+        return found
+
+    def _lookup(self, text: str) -> Account | None:
+        key = _clean_code(text)
+        if not key:
+            return None
+        found = self._one(key)
+        if found is not None:
+            return found
+        best: Account | None = None
+        for part in _PATH_SPLIT.split(unicodedata.normalize("NFKC", text)):
+            part = _clean_code(part)
+            if not part:
+                continue
+            pieces = [part]
+            match = _CODE_NAME.match(part)
+            if match:  # "51301办公费": a code glued to its name
+                pieces = [match.group(1), match.group(2)]
+            for piece in pieces:
+                account = self._one(piece)
+                if account is not None and (best is None or len(account.code) >= len(best.code)):
+                    best = account
+        return best
+
+    def _one(self, key: str) -> Account | None:
+        """One path segment (already normalised): a name, an exact code, or a code under a known account."""
+        account = self._by_name.get(key)
+        if account is not None:
+            return account
+        if _DIGITS.match(key):
+            account = self._by_code.get(key)
+            if account is not None:
+                return account
+            # a finer code than the chart has (5130101): the longest known prefix, at least first level
+            for end in range(len(key) - 1, 2, -1):
+                account = self._by_code.get(key[:end])
+                if account is not None:
+                    return account
+        return None
+
+    def is_expense(self, code: str = "", name: str = "") -> bool:
+        """Whether an account is an expense account (SPEC 3.2): by code prefix, else by name or path."""
+        code_key = _clean_code(code or "")
+        if code_key:
+            if _DIGITS.match(code_key):
+                account = self._by_code.get(code_key)
+                if account is not None:
+                    return account.expense
+                if code_key[:3] in self._expense_prefixes:
+                    return True
+                account = self._one(code_key)
+                if account is not None:
+                    return account.expense
+            else:  # a name in the code column
+                account = self.lookup(code)
+                if account is not None:
+                    return account.expense
+        if name:
+            account = self.lookup(name)
+            if account is not None:
+                return account.expense
+        return False
+
+    def group_of(self, category: str) -> str:
+        """Plain-language public group of a category text ("办公费" → "管理费用"); unknown → the text itself."""
+        text = (category or "").strip()
+        if not text:
+            return UNCLASSIFIED
+        account = self.lookup(text)
+        return account.group if account is not None else text
+
+    def cash_or_bank(self, code: str = "", name: str = "") -> str | None:
+        """"现金" for 库存现金 (101…), "银行" for 银行存款 (102…), else None."""
+        code_key = _clean_code(code or "")
+        if code_key and _DIGITS.match(code_key):
+            account = self._by_code.get(code_key)
+            prefix = account.code[:3] if account is not None else code_key[:3]
+            if prefix == "101":
+                return CASH
+            if prefix == "102":
+                return BANK
+            return None
+        text = name or (code if code_key else "")
+        if not text:
+            return None
+        account = self.lookup(text)
+        if account is not None:
+            if account.code[:3] == "101":
+                return CASH
+            if account.code[:3] == "102":
+                return BANK
+            return None
+        norm = _norm(text)
+        if "现金" in norm:
+            return CASH
+        if "银行" in norm:
+            return BANK
+        return None
+
+    def expense_accounts(self) -> tuple[Account, ...]:
+        """Every expense account, first-level accounts each followed by their detail accounts."""
+        expense = [a for a in self.accounts if a.expense]
+        return tuple(sorted(expense, key=lambda a: (a.code[:3], a.code) if a.code else ("999", a.name)))
+
+
+def expense_groups() -> tuple[str, ...]:
+    """The plain-language groups expenses are published under (管理费用, 公益支出, 经营支出, 其他支出, 税费)."""
+    return tuple(_data()["expense_groups"])
+
+
+@lru_cache(maxsize=4)
+def _builtin(system: str) -> tuple[tuple[Account, ...], tuple[tuple[str, str], ...]]:
+    entries = _data()["systems"][system]["accounts"]
+    first: dict[str, dict] = {e["code"]: e for e in entries if len(e["code"]) == 3}
+    accounts: list[Account] = []
+    aliases: list[tuple[str, str]] = []
+    for entry in entries:
+        code = entry["code"]
+        parent = first.get(code[:3], entry)
+        expense = bool(entry.get("expense", parent.get("expense", False)))
+        group = entry.get("group") or parent.get("group") or parent["name"]
+        accounts.append(Account(code=code, name=entry["name"], group=group, expense=expense, system=system))
+        aliases.extend((alias, code) for alias in entry.get("aliases", ()))
+    return tuple(accounts), tuple(aliases)
+
+
+def detect_system(codes: Iterable[str]) -> str:
+    """For `[chart] system = "auto"`: which chart a journal's account codes belong to (default 2023).
+
+    Codes that exist in one system only vote (541/551/561/522/531 → 2004; 512–515/521/503/504… → 2023);
+    502 and 511 exist in both with opposite meanings and do not vote. A tie, or no vote, is 2023.
+    """
+    votes_2004 = votes_2023 = 0
+    for code in codes:
+        key = _clean_code(code or "")
+        if len(key) < 3 or not _DIGITS.match(key):
+            continue
+        prefix = key[:3]
+        if prefix in _ONLY_2004:
+            votes_2004 += 1
+        elif prefix in _ONLY_2023:
+            votes_2023 += 1
+    return "2004" if votes_2004 > votes_2023 else DEFAULT_SYSTEM
+
+
+def load_chart(conf: ChartConf | None = None, codes: Iterable[str] = ()) -> Chart:
+    """The chart in use: `conf.system`, or the one `codes` point to when "auto", plus `conf.extra`.
+
+    An extra account counts as an expense when its code has an expense prefix of the system or its group is
+    an expense group (or the name of an expense account, e.g. 管理费用).
+    """
+    conf = conf or ChartConf()
+    system = conf.system if conf.system in SYSTEMS else detect_system(codes)
+    accounts, aliases = _builtin(system)
+    by_code = {a.code: a for a in accounts}
+    expense_prefixes = {a.code for a in accounts if a.expense and len(a.code) == 3}
+    groups = set(expense_groups()) | {a.name for a in accounts if a.expense and len(a.code) == 3}
+    extras: list[Account] = []
+    for extra in conf.extra:
+        code = _clean_code(extra.code or "")
+        group = (extra.group or "").strip()
+        parent = by_code.get(code[:3]) if code else None
+        if not group:
+            group = parent.group if parent is not None else extra.name
+        expense = (code[:3] in expense_prefixes) or group in groups
+        extras.append(Account(code=code, name=extra.name.strip(), group=group, expense=expense, system=system))
+    extra_codes = {a.code for a in extras if a.code}
+    # extra accounts come first so that they win over a built-in account of the same code or name
+    kept = [a for a in accounts if a.code not in extra_codes]
+    kept_aliases = [(alias, code) for alias, code in aliases if code not in extra_codes]
+    return Chart(system, [*extras, *kept], kept_aliases)

@@ -1,0 +1,319 @@
+"""`run_check()`: find each village's ledgers, read and normalise them (in worker processes), apply the
+rules, and return one sorted `CheckReport` (SPEC 4, 4.1). It never raises for bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import os
+import re
+import stat
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import findings as F
+from .config import Config
+from .errors import ConfigError, UsageError
+from .ingest.normalise import Period, SheetResult, normalise_sheet
+from .ingest.read import ReadError, read_workbook
+from .model import CheckReport, Expense, Finding, SheetRead
+
+LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".ods")
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One ledger to read for one village: a file, or one sheet of it ("all.xlsx#新街村")."""
+
+    path: Path
+    display: str  # as findings show it: relative to the workspace, or as given
+    village: str
+    sheet: str | None = None
+
+
+@dataclass
+class FileResult:
+    sheets: list[SheetRead] = field(default_factory=list)
+    expenses: list[Expense] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    vouchers: list[tuple[str, str, str | None, int]] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+
+
+def parse_month(text: str | None, today: dt.date | None = None) -> Period | None:
+    """"YYYY-MM" → Period; "any" → None; None → the month before `today`."""
+    if text is None:
+        today = today or shanghai_today()
+        first = today.replace(day=1) - dt.timedelta(days=1)
+        return Period(first.year, first.month)
+    if text.strip().lower() == "any":
+        return None
+    m = _MONTH.match(text.strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise UsageError(f"月份「{text}」格式不对，请写成 YYYY-MM，例如 2026-10。")
+    return Period(int(m.group(1)), int(m.group(2)))
+
+
+def shanghai_today() -> dt.date:
+    """Today in Asia/Shanghai (UTC+8, no daylight saving), whatever the machine's zone."""
+    return (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=8)).date()
+
+
+def _skip_name(name: str) -> bool:
+    return name.startswith(("~$", ".~lock", ".")) or name.startswith("~")
+
+
+def _is_hidden(path: str) -> bool:
+    try:
+        attrs = getattr(os.stat(path), "st_file_attributes", 0)
+    except OSError:
+        return False
+    return bool(attrs & getattr(stat, "FILE_ATTRIBUTE_HIDDEN", 0))
+
+
+def _display(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def expand(pattern: str, root: Path) -> list[Path]:
+    """A ledger glob relative to the workspace → files, skipping lock and hidden files."""
+    base = pattern if os.path.isabs(pattern) else os.path.join(root, pattern)
+    out = []
+    for hit in sorted(glob.glob(base, recursive=True)):
+        name = os.path.basename(hit)
+        if _skip_name(name) or not os.path.isfile(hit) or _is_hidden(hit):
+            continue
+        out.append(Path(hit))
+    return out
+
+
+def resolve_sources(config: Config, paths: Sequence[str] | None, villages: Sequence[str] = ()) -> list[Source]:
+    """The ledgers to check: the FILEs given, or every (selected) village's configured globs."""
+    for vid in villages:
+        if config.village(vid) is None:
+            known = "、".join(v.id for v in config.villages) or "（配置中没有村）"
+            raise UsageError(f"未知的村代号「{vid}」；villagefin.toml 中有：{known}。")
+    root = config.root
+    claims: dict[str, list[Source]] = {}  # resolved path → every claim on it
+    configured: list[Source] = []
+    if root is not None:
+        for v in config.villages:
+            for pattern in v.ledgers:
+                glob_part, _, sheet = pattern.partition("#")
+                for hit in expand(glob_part.strip(), root):
+                    src = Source(hit, _display(hit, root), v.id, sheet.strip() or None)
+                    others = claims.setdefault(str(hit.resolve()), [])
+                    if any(o.village == v.id and o.sheet == src.sheet for o in others):
+                        continue  # the same village names the same file twice: read it once
+                    for o in others:
+                        if o.sheet is None or src.sheet is None or o.sheet == src.sheet:
+                            raise ConfigError(
+                                f"配置项 villages.ledgers：文件 {src.display}"
+                                f"{'#' + (src.sheet or o.sheet) if (src.sheet or o.sheet) else ''} "
+                                f"同时属于村 \"{o.village}\" 和 \"{v.id}\"；同一个文件（或工作表）只能属于一个村，"
+                                "同一工作簿的不同工作表请用 \"文件.xlsx#工作表名\" 分开。"
+                            )
+                    others.append(src)
+                    configured.append(src)
+    if paths:
+        by_path: dict[str, list[Source]] = {}
+        for src in configured:
+            by_path.setdefault(str(src.path.resolve()), []).append(src)
+        out = []
+        for given in paths:
+            sheet = None
+            p = Path(given)
+            if not p.exists() and "#" in given:
+                head, _, sheet = given.partition("#")
+                p = Path(head)
+            matches = by_path.get(str(p.resolve()), [])
+            if sheet:
+                matches = [m for m in matches if m.sheet in (None, sheet)]
+            if matches:
+                out.extend(Source(m.path, p.as_posix(), m.village, sheet or m.sheet) for m in matches
+                           if not villages or m.village in villages)
+            else:
+                out.append(Source(p, p.as_posix(), p.stem if p.suffix else p.name, sheet))
+        return out
+    if villages:
+        return [s for s in configured if s.village in villages]
+    return configured
+
+
+def _chart_loader(config: Config) -> Callable[[Iterable[str]], object]:
+    def chart_for(codes: Iterable[str]):
+        from .chart import load_chart
+
+        return load_chart(config.chart, codes)
+
+    return chart_for
+
+
+def check_source(src: Source, period: Period | None, config: Config) -> FileResult:
+    """Read and normalise one ledger. Bad input becomes findings; nothing is raised."""
+    result = FileResult()
+    try:
+        book = read_workbook(src.path, only_sheet=src.sheet)
+    except ReadError as exc:
+        result.findings.append(F.make("unreadable-file", village=src.village, file=src.display,
+                                      reason=getattr(exc, "reason", str(exc))))
+        return result
+    chart_for = _chart_loader(config)
+    sheets: list[tuple[object, SheetResult]] = []
+    for raw in book.sheets:
+        res = normalise_sheet(raw, village=src.village, file=src.display, period=period, chart_for=chart_for,
+                              sheet=None if book.kind == "csv" else raw.name)
+        sheets.append((raw, res))
+    any_header = any(res.has_header for _, res in sheets)
+    month_sheet = period is not None and any(res.in_period for _, res in sheets)
+    for raw, res in sheets:
+        if not res.has_data:
+            continue
+        if not res.has_header and any_header:
+            continue  # a notes or cover sheet beside the ledger
+        if month_sheet and res.expenses and not res.in_period:
+            continue  # another month's sheet of a workbook kept one sheet per month
+        if raw.hidden:
+            result.findings.append(F.make("hidden-content", village=src.village, file=src.display,
+                                          sheet=raw.name, what=f"工作表「{raw.name}」"))
+        if res.read is not None:
+            result.sheets.append(res.read)
+        result.expenses.extend(res.expenses)
+        result.findings.extend(res.findings)
+        result.vouchers.extend(res.vouchers)
+    if not any(res.has_data for _, res in sheets):
+        first = book.sheets[0].name if book.sheets and book.kind != "csv" else None
+        result.findings.append(F.make("no-header", village=src.village, file=src.display, sheet=first,
+                                      detail="（文件中没有任何数据）"))
+    return result
+
+
+def _crash(src: Source) -> FileResult:
+    return FileResult(findings=[F.make(
+        "unreadable-file", village=src.village, file=src.display,
+        reason="读取时读取程序异常退出，文件可能已损坏或结构异常")])
+
+
+def _run_jobs(sources: Sequence[Source], period: Period | None, config: Config,
+              progress: Callable[[int, int], None] | None) -> list[FileResult]:
+    """Each source in a worker process: both cores are used, and a reader that aborts kills only its worker."""
+    results: list[FileResult | None] = [None] * len(sources)
+    done = 0
+    workers = min(len(sources), max(1, os.cpu_count() or 1))
+    if os.environ.get("VILLAGEFIN_INLINE") == "1" or len(sources) == 0:
+        for i, src in enumerate(sources):
+            results[i] = check_source(src, period, config)
+            done += 1
+            if progress:
+                progress(done, len(sources))
+        return [r for r in results if r is not None]
+    pending = list(range(len(sources)))
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            chunk = max(1, min(16, len(sources) // (workers * 8) or 1))
+            futures = {}
+            for start in range(0, len(pending), chunk):
+                idx = pending[start:start + chunk]
+                futures[pool.submit(_check_many, [sources[i] for i in idx], period, config)] = idx
+            for fut in _as_completed(futures):
+                idx = futures[fut]
+                try:
+                    out = fut.result()
+                except BrokenProcessPool:
+                    continue
+                for i, res in zip(idx, out, strict=False):
+                    results[i] = res
+                done += len(idx)
+                if progress:
+                    progress(done, len(sources))
+    except BrokenProcessPool:
+        pass
+    # what a crashed worker did not finish: one file per fresh process, so the culprit is found
+    for i, res in enumerate(results):
+        if res is not None:
+            continue
+        try:
+            with ProcessPoolExecutor(max_workers=1) as pool:
+                results[i] = pool.submit(check_source, sources[i], period, config).result()
+        except BrokenProcessPool:
+            results[i] = _crash(sources[i])
+        done += 1
+        if progress:
+            progress(done, len(sources))
+    return [r for r in results if r is not None]
+
+
+def _as_completed(futures):
+    from concurrent.futures import as_completed
+
+    return as_completed(futures)
+
+
+def _check_many(sources: Sequence[Source], period: Period | None, config: Config) -> list[FileResult]:
+    return [check_source(src, period, config) for src in sources]
+
+
+def run_check(
+    paths: Sequence[str] | None,
+    config: Config,
+    *,
+    month: str | None = None,
+    villages: Sequence[str] = (),
+    published_invoices: Mapping[str, tuple] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    today: dt.date | None = None,
+) -> CheckReport:
+    """Check the given FILEs (or every configured ledger) for `month` ("YYYY-MM", "any", None = previous)."""
+    period = parse_month(month, today)
+    sources = resolve_sources(config, paths, villages)
+    results = _run_jobs(sources, period, config, progress)
+    files: list[SheetRead] = []
+    expenses: list[Expense] = []
+    found: list[Finding] = []
+    journal_vouchers: dict[str, list] = {}
+    for src, res in zip(sources, results, strict=False):
+        files.extend(res.sheets)
+        expenses.extend(res.expenses)
+        found.extend(res.findings)
+        if res.vouchers:
+            journal_vouchers.setdefault(src.village, []).extend(res.vouchers)
+    names: dict[str, str] = {}
+    if paths:
+        for src in sources:
+            v = config.village(src.village)
+            names.setdefault(src.village, v.name if v else src.village)
+    else:
+        for v in config.villages:
+            if not villages or v.id in villages:
+                names[v.id] = v.name
+    found.extend(_apply_rules(expenses, config, period, journal_vouchers, published_invoices or {}))
+    return CheckReport(
+        period="any" if period is None else f"{period.year:04d}-{period.month:02d}",
+        files=tuple(files),
+        expenses=tuple(expenses),
+        findings=F.sorted_findings(found),
+        village_names=names,
+    )
+
+
+def _apply_rules(expenses, config, period, journal_vouchers, published_invoices) -> list[Finding]:
+    from .chart import load_chart
+    from .rules import RuleContext, apply_rules
+
+    codes = [e.account_code for e in expenses if e.account_code]
+    context = RuleContext(
+        period="any" if period is None else f"{period.year:04d}-{period.month:02d}",
+        chart=load_chart(config.chart, codes),
+        published_invoices=published_invoices,
+        journal_vouchers={k: tuple(v) for k, v in journal_vouchers.items()},
+    )
+    return list(apply_rules(expenses, config, context))

@@ -1,0 +1,1 @@
+"""Reading ledgers: spreadsheet files → raw cells (read), header detection (headers), expenses (normalise)."""

@@ -1,0 +1,547 @@
+"""Cells → `Expense` records and the findings a sheet itself shows (SPEC 3.2, 3.3, 4).
+
+This is where a sheet's rows are classified (expense, total, subtotal, carried total, footer, blank), required
+fields checked, dates and amounts parsed, and a journal's vouchers balanced. Findings that need more than one
+sheet (duplicates, gaps, thresholds) are the rules' business (`villagefin.rules`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .. import findings as F
+from ..model import EXPENSE_LIST, JOURNAL, Expense, Finding, SheetRead, column_letter
+from ..money import AmountError, display, parse_amount
+from .dates import DateProblem, parse_date, parse_part
+from .headers import Header, find_header
+from .read import RawSheet
+
+FIELD_NAMES = {
+    "date": "日期",
+    "voucher": "凭证号",
+    "summary": "摘要",
+    "amount": "金额",
+}
+_TEXT_FIELDS = ("summary", "category", "payee", "handler", "reviewer", "approver", "invoice", "method", "remarks")
+_FILL_DOWN = ("date", "voucher", "voucher_word", "year", "month", "day")
+
+_CARRIED = ("承前页", "过次页", "上页合计", "本页合计", "本年累计", "上年结转", "期初余额", "上月结余", "承上页",
+            "转下页", "结转下月", "本月结余", "期末余额")
+_TOTALS = ("本月合计", "合计", "总计", "本期合计", "本月发生额合计")
+_FOOTER = re.compile(r"(制表|审核|复核|记账|出纳|会计|负责人|主管|填表|经办|报账员|监督)人?\s*[:：]")
+_LABEL_SPACE = re.compile(r"[\s\u3000:：]+")
+_ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    year: int
+    month: int
+
+    def contains(self, d: dt.date) -> bool:
+        return d.year == self.year and d.month == self.month
+
+    def label(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+
+@dataclass
+class SheetResult:
+    """What one sheet gave: its entry for the report, its expenses, its own findings."""
+
+    read: SheetRead | None
+    expenses: list[Expense] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    #: (voucher, file, sheet, row) of every voucher the sheet shows, expense or not (for voucher-gap)
+    vouchers: list[tuple[str, str, str | None, int]] = field(default_factory=list)
+    has_header: bool = False
+    has_data: bool = False
+    #: expenses dated inside the period (for skipping other months' sheets of a workbook)
+    in_period: int = 0
+
+
+def cell_text(value: object) -> str:
+    """A cell as text: strings stripped, whole floats without ".0", dates as ISO."""
+    if isinstance(value, str):
+        return value.strip()
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _row_label(row: list, cols: tuple[int, ...]) -> str:
+    for c in cols:
+        if c < len(row):
+            v = row[c]
+            if isinstance(v, str) and v:
+                label = _LABEL_SPACE.sub("", v)
+                if label:
+                    return label
+    return ""
+
+
+def _classify(label: str) -> str | None:
+    """'carried', 'subtotal', 'total' or None for an ordinary row."""
+    if not label:
+        return None
+    for word in _CARRIED:
+        if label.startswith(word):
+            return "carried"
+    if label.startswith("小计") or label.endswith("小计"):
+        return "subtotal"
+    for word in _TOTALS:
+        if label.startswith(word):
+            return "total"
+    return None
+
+
+def _has_data(row: list) -> bool:
+    for v in row:
+        if v != "" and v is not None:
+            return True
+    return False
+
+
+class _Sheet:
+    """Shared state while one sheet is normalised."""
+
+    def __init__(self, raw: RawSheet, village: str, file: str, sheet: str | None, header: Header,
+                 period: Period | None):
+        self.raw = raw
+        self.village = village
+        self.file = file
+        self.sheet = sheet
+        self.header = header
+        self.period = period
+        self.cols = header.cols
+        self.findings: list[Finding] = []
+        self.letters = {f: column_letter(c) for f, c in header.cols.items()}
+        # merged cells fill down only in the date and voucher columns (SPEC 3.3)
+        self.fill: dict[tuple[int, int], tuple[int, int]] = {}
+        wanted = {header.cols[f] for f in _FILL_DOWN if f in header.cols}
+        for r0, c0, r1, c1 in raw.merged:
+            if r1 > r0 and r1 > header.row:
+                for c in range(c0, c1 + 1):
+                    if c in wanted:
+                        for r in range(max(r0 + 1, header.row + 1), r1 + 1):
+                            self.fill[(r, c)] = (r0, c0)
+        self.no_value = raw.formula_no_value
+
+    def cell(self, r: int, name: str) -> object:
+        c = self.cols.get(name)
+        if c is None:
+            return ""
+        row = self.raw.rows[r]
+        v = row[c] if c < len(row) else ""
+        if (v == "" or v is None) and self.fill:
+            src = self.fill.get((r, c))
+            if src is not None:
+                srow = self.raw.rows[src[0]]
+                v = srow[src[1]] if src[1] < len(srow) else ""
+        return "" if v is None else v
+
+    def add(self, code: str, r: int | None, name: str | None = None, voucher: str | None = None,
+            column: str | None = None, **params: object) -> None:
+        col = column if column is not None else (self.letters.get(name) if name else None)
+        self.findings.append(F.make(
+            code, village=self.village, file=self.file, sheet=self.sheet,
+            row=None if r is None else r + 1, column=col, voucher=voucher or None, **params,
+        ))
+
+    def blocked(self, r: int, name: str) -> bool:
+        """A formula cell with no cached value: reported once, and not also as blank."""
+        c = self.cols.get(name)
+        return c is not None and (r, c) in self.no_value
+
+    def date(self, r: int, voucher: str) -> dt.date | None:
+        year = self.period.year if self.period else None
+        if self.header.header_year:
+            year = self.header.header_year
+        if "date" in self.cols:
+            value = self.cell(r, "date")
+            if value == "" or (isinstance(value, str) and not value.strip()):
+                return None
+            try:
+                d = parse_date(value, year)
+            except DateProblem as exc:
+                self.add("bad-date", r, "date", voucher, value=F.excerpt(cell_text(value)), detail=str(exc))
+                return None
+            return self._in_period(r, d, voucher, "date")
+        # 年 / 月 / 日 (or 月 / 日) in their own columns
+        y = parse_part(self.cell(r, "year")) if "year" in self.cols else year
+        m = parse_part(self.cell(r, "month"))
+        d_ = parse_part(self.cell(r, "day"))
+        raw_m, raw_d = self.cell(r, "month"), self.cell(r, "day")
+        if raw_m == "" and raw_d == "":
+            return None
+        shown = f"{cell_text(self.cell(r, 'year')) + '年' if 'year' in self.cols else ''}{cell_text(raw_m)}月{cell_text(raw_d)}日"
+        if y is None and "year" not in self.cols:
+            self.add("bad-date", r, "month", voucher, value=shown, detail="，没有年份（检查全部月份时日期须写明年份）")
+            return None
+        if y is None or m is None or d_ is None:
+            self.add("bad-date", r, "month" if m is None else "day", voucher, value=shown, detail="")
+            return None
+        try:
+            d = dt.date(y, m, d_)
+        except ValueError:
+            self.add("bad-date", r, "day", voucher, value=shown, detail="，这一天不存在")
+            return None
+        return self._in_period(r, d, voucher, "month")
+
+    def _in_period(self, r: int, d: dt.date, voucher: str, name: str) -> dt.date:
+        if self.period and not self.period.contains(d):
+            self.add("date-outside-period", r, name, voucher, value=d.isoformat(), period=self.period.label())
+        return d
+
+    def amount(self, r: int, name: str, voucher: str, *, zero_ok: bool = False) -> Decimal | None:
+        value = self.cell(r, name)
+        try:
+            a = parse_amount(value)
+        except AmountError as exc:
+            self.add("bad-amount", r, name, voucher, value=F.excerpt(cell_text(value)), reason=exc.reason)
+            return None
+        if a is not None and a == 0 and not zero_ok:
+            self.add("bad-amount", r, name, voucher, value=F.excerpt(cell_text(value)), reason="为零，支出金额不能为 0")
+            return None
+        return a
+
+    def check_total(self, r: int, name: str, computed: Decimal) -> None:
+        if self.blocked(r, name):
+            self.add("formula-no-value", r, name)
+            return
+        value = self.cell(r, name)
+        try:
+            stated = parse_amount(value)
+        except AmountError as exc:
+            self.add("bad-amount", r, name, value=F.excerpt(cell_text(value)), reason=exc.reason)
+            return
+        if stated is None:
+            return
+        if stated != computed:
+            self.add("total-mismatch", r, name, stated=display(stated), computed=display(computed),
+                     diff=display(stated - computed))
+
+
+def _voucher(sheet: _Sheet, r: int) -> str:
+    number = cell_text(sheet.cell(r, "voucher"))
+    if "voucher_word" in sheet.cols and sheet.cols["voucher_word"] != sheet.cols.get("voucher"):
+        word = cell_text(sheet.cell(r, "voucher_word"))
+        if word and number:
+            return f"{word}-{number}"
+    return number
+
+
+def _label_cols(header: Header) -> tuple[int, ...]:
+    cols = [header.cols[f] for f in ("date", "voucher", "voucher_word", "summary", "month", "year") if f in header.cols]
+    return tuple(dict.fromkeys([0, 1, *cols]))
+
+
+def _expense_list(s: _Sheet, columns: tuple[tuple[str, str], ...], vouchers: list) -> tuple[list[Expense], int]:
+    rows = s.raw.rows
+    header = s.header
+    label_cols = _label_cols(header)
+    out: list[Expense] = []
+    amount_col = header.cols["amount"]
+    total: Decimal = _ZERO
+    counted = 0
+    for r in range(header.row + 1, len(rows)):
+        row = rows[r]
+        if not _has_data(row):
+            continue
+        kind = _classify(_row_label(row, label_cols))
+        if kind in ("carried", "subtotal"):
+            continue
+        if kind == "total":
+            s.check_total(r, "amount", total)
+            break  # footer rows after the total are not expenses
+        counted += 1
+        voucher = _voucher(s, r)
+        if voucher:
+            vouchers.append((voucher, s.file, s.sheet, r + 1))
+        raw_amount = s.cell(r, "amount")
+        amount_blank = raw_amount == "" or (isinstance(raw_amount, str) and not raw_amount.strip())
+        if header.cash_journal and amount_blank and not s.blocked(r, "amount"):
+            continue  # income, 上月结余: not an expense
+        summary = cell_text(s.cell(r, "summary"))
+        date_blank = all(s.cell(r, f) == "" for f in ("date", "month", "day") if f in s.cols)
+        if amount_blank and not voucher and date_blank:
+            if not summary or _FOOTER.search(summary) or _FOOTER.search(_row_label(row, (0,))):
+                continue  # a footer or note line, not an expense
+        if not summary and not voucher and date_blank and not amount_blank and _FOOTER.search(_row_label(row, (0,))):
+            continue
+        # formula cells without a cached value
+        for name, c in header.cols.items():
+            if (r, c) in s.no_value and name in ("amount", "date", "voucher", "summary", "category", "payee",
+                                                  "handler", "reviewer", "approver", "invoice", "attachments",
+                                                  "method", "remarks", "month", "day", "year"):
+                s.add("formula-no-value", r, name, voucher)
+        ok = True
+        for name in ("date", "voucher", "summary"):
+            key = name if name in s.cols or name != "date" else "month"
+            if name == "date" and date_blank and not any(s.blocked(r, f) for f in ("date", "month", "day")):
+                s.add("missing-field", r, key, voucher, field=FIELD_NAMES[name])
+                ok = False
+            elif name == "voucher" and not voucher and not s.blocked(r, "voucher"):
+                s.add("missing-field", r, "voucher", voucher, field=FIELD_NAMES[name])
+                ok = False
+            elif name == "summary" and not summary and not s.blocked(r, "summary"):
+                s.add("missing-field", r, "summary", voucher, field=FIELD_NAMES[name])
+                ok = False
+        if amount_blank:
+            if not s.blocked(r, "amount"):
+                s.add("missing-field", r, "amount", voucher, field=FIELD_NAMES["amount"])
+            ok = False
+            amount = None
+        else:
+            amount = s.amount(r, "amount", voucher)
+            if amount is not None:
+                total += amount
+            else:
+                ok = False
+        d = None if date_blank else s.date(r, voucher)
+        if d is None:
+            ok = False
+        if not ok or amount is None or d is None:
+            continue
+        out.append(_expense(s, r, d, voucher, summary, amount, columns, amount_col))
+    return out, counted
+
+
+def _attachments(value: object) -> int | None:
+    if value == "" or value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value) if float(value).is_integer() and value >= 0 else None
+    digits = re.match(r"\s*(\d+)", str(value))
+    return int(digits.group(1)) if digits else None
+
+
+def _expense(s: _Sheet, r: int, d: dt.date, voucher: str, summary: str, amount: Decimal,
+             columns: tuple[tuple[str, str], ...], amount_col: int, **extra: object) -> Expense:
+    texts = {name: cell_text(s.cell(r, name)) for name in _TEXT_FIELDS if name in s.cols and name != "summary"}
+    texts.update({k: v for k, v in extra.items() if isinstance(v, str)})
+    return Expense(
+        village=s.village, file=s.file, sheet=s.sheet, row=r + 1, date=d, voucher=voucher, summary=summary,
+        amount=amount,
+        category=texts.get("category", ""),
+        payee=texts.get("payee", ""),
+        handler=texts.get("handler", ""),
+        reviewer=texts.get("reviewer", ""),
+        approver=texts.get("approver", ""),
+        invoice=texts.get("invoice", ""),
+        attachments=_attachments(s.cell(r, "attachments")) if "attachments" in s.cols else None,
+        method=texts.get("method", ""),
+        remarks=texts.get("remarks", ""),
+        account_code=str(extra.get("account_code", "")),
+        layout=JOURNAL if "account_code" in extra else EXPENSE_LIST,
+        columns=columns,
+    )
+
+
+@dataclass
+class _Line:
+    r: int
+    voucher: str
+    date: dt.date | None
+    summary: str
+    code: str
+    name: str
+    debit: Decimal | None
+    credit: Decimal | None
+    ok: bool
+
+
+def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callable) -> tuple[list[Expense], int, list]:
+    rows = s.raw.rows
+    header = s.header
+    cols = s.cols
+    label_cols = _label_cols(header)
+    lines: list[_Line] = []
+    debits = credits = _ZERO
+    prev: _Line | None = None
+    counted = 0
+    for r in range(header.row + 1, len(rows)):
+        row = rows[r]
+        if not _has_data(row):
+            continue
+        kind = _classify(_row_label(row, label_cols))
+        if kind in ("carried", "subtotal"):
+            continue
+        if kind == "total":
+            if "debit" in cols:
+                s.check_total(r, "debit", debits)
+                s.check_total(r, "credit", credits)
+            else:
+                s.check_total(r, "amount", debits)
+            break
+        voucher = _voucher(s, r)
+        date_blank = s.cell(r, "date") == "" if "date" in cols else False
+        code = cell_text(s.cell(r, "account_code"))
+        name = cell_text(s.cell(r, "account_name"))
+        summary = cell_text(s.cell(r, "summary"))
+        if not voucher and date_blank and not code and not name:
+            if not summary or _FOOTER.search(summary) or _FOOTER.search(_row_label(row, (0,))):
+                continue
+        counted += 1
+        for fname, c in cols.items():
+            if (r, c) in s.no_value:
+                s.add("formula-no-value", r, fname, voucher)
+        # continuation lines of a voucher often leave its date and number blank
+        inherited = False
+        if not voucher and date_blank and prev is not None:
+            voucher, inherited = prev.voucher, True
+        ok = True
+        if not voucher:
+            s.add("missing-field", r, "voucher", None, field=FIELD_NAMES["voucher"])
+            ok = False
+        if inherited:
+            d = prev.date if prev else None
+        elif date_blank:
+            s.add("missing-field", r, "date", voucher, field=FIELD_NAMES["date"])
+            d = None
+            ok = False
+        else:
+            d = s.date(r, voucher)
+            ok = ok and d is not None
+        debit = credit = None
+        if "debit" in cols:
+            debit = _journal_amount(s, r, "debit", voucher)
+            credit = _journal_amount(s, r, "credit", voucher)
+        else:
+            a = _journal_amount(s, r, "amount", voucher)
+            direction = cell_text(s.cell(r, "direction"))
+            if a is False:
+                ok = False
+            elif a is not None:
+                if direction.startswith("贷"):
+                    credit = a
+                elif direction.startswith("借"):
+                    debit = a
+                else:
+                    s.add("missing-field", r, "direction", voucher, field="借贷方向")
+                    ok = False
+        if debit is False or credit is False:  # unreadable amount, already reported
+            ok = False
+            debit = credit = None
+        debits += debit or _ZERO
+        credits += credit or _ZERO
+        line = _Line(r, voucher, d, summary, code, name, debit, credit, ok)
+        lines.append(line)
+        prev = line
+    # vouchers: balance, expenses, payment method
+    groups: dict[str, list[_Line]] = {}
+    for line in lines:
+        if line.voucher:
+            groups.setdefault(line.voucher, []).append(line)
+    chart = chart_for([ln.code for ln in lines if ln.code])
+    out: list[Expense] = []
+    vouchers = []
+    for voucher, group in groups.items():
+        vouchers.append((voucher, s.file, s.sheet, group[0].r + 1))
+        debit_sum = sum((ln.debit or _ZERO for ln in group), _ZERO)
+        credit_sum = sum((ln.credit or _ZERO for ln in group), _ZERO)
+        if not all(ln.ok for ln in group):
+            continue
+        if debit_sum != credit_sum:
+            for ln in group:
+                s.add("unbalanced-voucher", ln.r, "debit" if "debit" in cols else "amount", voucher,
+                      voucher=voucher, debit=display(debit_sum), credit=display(credit_sum))
+            continue
+        method = ""
+        for ln in group:
+            if ln.credit:
+                kind = chart.cash_or_bank(ln.code, ln.name)
+                if kind:
+                    method = kind
+                    break
+        first_summary = next((ln.summary for ln in group if ln.summary), "")
+        for ln in group:
+            if not ln.debit or not chart.is_expense(ln.code, ln.name):
+                continue
+            summary = ln.summary or first_summary
+            if not summary:
+                s.add("missing-field", ln.r, "summary", voucher, field=FIELD_NAMES["summary"])
+                continue
+            assert ln.date is not None
+            category = ln.name or ln.code
+            out.append(_expense(s, ln.r, ln.date, voucher, summary, ln.debit, columns, cols.get("debit", 0),
+                                account_code=ln.code, category=category, method=method or cell_text(s.cell(ln.r, "method"))))
+    return out, counted, vouchers
+
+
+def _journal_amount(s: _Sheet, r: int, name: str, voucher: str):
+    """Decimal, None for blank (0.00 on the unused side counts as blank), False when unreadable."""
+    if s.blocked(r, name):
+        return False
+    value = s.cell(r, name)
+    try:
+        a = parse_amount(value)
+    except AmountError as exc:
+        s.add("bad-amount", r, name, voucher, value=F.excerpt(cell_text(value)), reason=exc.reason)
+        return False
+    if a is None or a == 0:
+        return None
+    return a
+
+
+def hidden_findings(raw: RawSheet, village: str, file: str, sheet: str | None) -> list[Finding]:
+    """hidden-content: one per hidden row and column that holds data (a hidden sheet is said by the caller)."""
+    out = []
+    rows = raw.rows
+    for r in sorted(raw.hidden_rows):
+        if r < len(rows) and _has_data(rows[r]):
+            out.append(F.make("hidden-content", village=village, file=file, sheet=sheet, row=r + 1,
+                              what=f"第 {r + 1} 行"))
+    for c in sorted(raw.hidden_cols):
+        if any(c < len(row) and row[c] != "" and row[c] is not None for row in rows):
+            out.append(F.make("hidden-content", village=village, file=file, sheet=sheet,
+                              column=column_letter(c), what=f"第 {column_letter(c)} 列"))
+    return out
+
+
+def sheet_has_data(raw: RawSheet) -> bool:
+    return any(_has_data(row) for row in raw.rows)
+
+
+def normalise_sheet(raw: RawSheet, *, village: str, file: str, period: Period | None,
+                    chart_for: Callable, sheet: str | None = "") -> SheetResult:
+    """One sheet → SheetResult. `chart_for(codes)` gives the chart for a journal's account codes; `sheet` is
+    the sheet name findings show ("" = the raw sheet's own name; None for a CSV file, which has no sheets)."""
+    if sheet == "":
+        sheet = raw.name
+    result = SheetResult(read=None, has_data=sheet_has_data(raw))
+    if not result.has_data:
+        return result
+    header = find_header(raw.rows, raw.merged)
+    if header is None:
+        result.findings.append(F.make("no-header", village=village, file=file, sheet=sheet, detail=""))
+        return result
+    result.has_header = True
+    s = _Sheet(raw, village, file, sheet, header, period)
+    columns = tuple((name, s.letters[name]) for name in header.cols)
+    if header.layout == JOURNAL:
+        expenses, counted, vouchers = _journal(s, columns, chart_for)
+        result.vouchers = vouchers
+    else:
+        expenses, counted = _expense_list(s, columns, result.vouchers)
+    result.expenses = expenses
+    result.findings = s.findings + hidden_findings(raw, village, file, sheet)
+    if period:
+        result.in_period = sum(1 for e in expenses if period.contains(e.date))
+    result.read = SheetRead(path=file, village=village, sheet=sheet, layout=header.layout,
+                            rows=counted, expenses=len(expenses))
+    return result

@@ -1,0 +1,119 @@
+"""Atomic replacement of outputs (SPEC 5.1): files via a temp file + os.replace, folders via build-then-swap.
+
+A month folder is built whole in a temp folder beside it, then swapped in with two renames. A run killed
+between the two renames leaves `.vf-old-*` beside a missing month folder: `recover()` puts it back first thing
+in the next run, and removes temp folders a killed run left behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+TMP_PREFIX = ".vf-tmp-"
+OLD_PREFIX = ".vf-old-"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never half of one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def new_build_dir(parent: Path, name: str) -> Path:
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{name}-", dir=parent))
+
+
+def swap_in(build: Path, target: Path) -> None:
+    """Replace folder `target` by `build` (two renames; see `recover`)."""
+    old = None
+    if target.exists():
+        old = target.parent / f"{OLD_PREFIX}{target.name}-{os.getpid()}"
+        if old.exists():
+            shutil.rmtree(old)
+        os.replace(target, old)
+    os.replace(build, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def recover(parent: Path) -> None:
+    """Undo what a killed run left in `parent`: restore a swapped-out folder, remove temp files and folders."""
+    if not parent.is_dir():
+        return
+    for entry in parent.iterdir():
+        if entry.name.startswith(OLD_PREFIX):
+            name = entry.name[len(OLD_PREFIX):].rsplit("-", 1)[0]
+            target = parent / name
+            if not target.exists():
+                os.replace(entry, target)
+            else:
+                shutil.rmtree(entry, ignore_errors=True)
+        elif entry.name.startswith(TMP_PREFIX):
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                try:
+                    entry.unlink()
+                except OSError:
+                    pass
+
+
+def copy_tree(src: Path, dst: Path) -> None:
+    """Copy a folder, hard-linking files where the file system allows (outputs are never edited in place)."""
+
+    def link_or_copy(s: str, d: str) -> None:
+        try:
+            os.link(s, d)
+        except OSError:
+            shutil.copy2(s, d)
+
+    shutil.copytree(src, dst, copy_function=link_or_copy)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def files_under(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def write_zip(path: Path, entries: Iterable[tuple[Path, str]]) -> None:
+    """A zip of (file, name in archive), written atomically; PDFs and images are stored, text deflated."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent, suffix=".zip")
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(tmp, "w") as zf:
+            for file, name in entries:
+                stored = file.suffix.lower() in (".pdf", ".jpg", ".jpeg", ".png", ".zip")
+                zf.write(file, name, compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

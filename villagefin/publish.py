@@ -1,0 +1,313 @@
+"""`run_publish()` (SPEC 5.1): check → public view → archive → render into a temp folder → atomic swap.
+
+The archive comes first and the site is a function of it: every village-month on the site is rendered from
+the expenses.json bytes its archived revision holds. So a run killed after archiving and before swapping is
+repaired by the next run (the output is rewritten from the archive, no revision added), and re-publishing
+unchanged data rewrites nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .archive import Archive, ExpenseHash, Publication
+from .check import parse_month, run_check, shanghai_today
+from .config import Config
+from .errors import ConfigError, PublishRefused, UsageError
+from .findings import make
+from .ingest.normalise import Period
+from .model import ERROR, CheckReport, Finding
+from .public import (
+    BLOCKED,
+    CORRECTED,
+    MISSING,
+    PUBLISHED,
+    Correction,
+    PublicExpense,
+    VillageView,
+    build_village_view,
+    expenses_from_json,
+    public_expenses,
+    township_of,
+)
+from .render.opendata import expenses_json, fingerprint
+
+# what happened to a village in a run
+NEW, CORRECTION, UNCHANGED, REWRITTEN, SKIPPED_ERRORS, SKIPPED_MISSING, REFUSED, PREVIEWED = (
+    "new", "correction", "unchanged", "rewritten", "errors", "missing", "refused", "preview")
+
+_OUTCOME_TEXT = {
+    NEW: "已公开",
+    CORRECTION: "已发布更正",
+    UNCHANGED: "数据未变，未重写",
+    REWRITTEN: "已按存档重写输出",
+    SKIPPED_ERRORS: "有错误，未公开",
+    SKIPPED_MISSING: "未报送（没有找到账表），未公开",
+    REFUSED: "数据已变更，未公开：如需更正请加 --correct \"原因\"",
+    PREVIEWED: "已生成预览",
+}
+
+
+@dataclass
+class VillageOutcome:
+    village_id: str
+    village_name: str
+    outcome: str
+    revision: int | None = None
+    count: int | None = None
+    total: object = None
+    errors: tuple[Finding, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return _OUTCOME_TEXT[self.outcome]
+
+    @property
+    def skipped(self) -> bool:
+        return self.outcome in (SKIPPED_ERRORS, SKIPPED_MISSING, REFUSED)
+
+
+@dataclass
+class PublishResult:
+    period: str
+    preview: bool
+    out_dir: Path
+    month_dir: Path
+    publication_date: dt.date
+    on_time: bool
+    outcomes: list[VillageOutcome]
+    report: CheckReport
+    warnings: list[Finding] = field(default_factory=list)
+    font_note: str | None = None
+    rewritten: bool = False  # False: nothing was written (unchanged month)
+    zip_path: Path | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(o.skipped for o in self.outcomes) else 0
+
+
+def scheduled_date(period: Period, day: int) -> dt.date:
+    year, month = (period.year + 1, 1) if period.month == 12 else (period.year, period.month + 1)
+    return dt.date(year, month, day)
+
+
+def period_label(period: Period) -> str:
+    return f"{period.year:04d}-{period.month:02d}"
+
+
+def _content_hash(e: PublicExpense) -> str:
+    record = [e.date.isoformat(), e.voucher, e.summary, e.category, e.payee, str(e.amount), e.method, e.handler,
+              e.reviewer, e.approver, e.attachments, e.invoice, e.remarks]
+    return hashlib.sha256(json.dumps(record, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def diff_vouchers(old: Sequence[PublicExpense], new: Sequence[PublicExpense]) -> tuple[tuple[str, ...], ...]:
+    """(added, removed, changed) voucher numbers between two revisions."""
+    def by_voucher(items):
+        out: dict[str, list[str]] = {}
+        for e in items:
+            out.setdefault(e.voucher, []).append(_content_hash(e))
+        return {k: sorted(v) for k, v in out.items()}
+
+    a, b = by_voucher(old), by_voucher(new)
+    added = tuple(v for v in b if v not in a)
+    removed = tuple(v for v in a if v not in b)
+    changed = tuple(v for v in b if v in a and a[v] != b[v])
+    return added, removed, changed
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What rendering needs besides the views (picklable, for worker processes)."""
+
+    paper: str
+    orientation: str
+    font: object  # fonts.FontChoice
+    workspace_templates: Path | None
+    with_receipts: bool
+
+
+def run_publish(
+    config: Config,
+    *,
+    month: str | None = None,
+    villages: Sequence[str] = (),
+    out: Path | None = None,
+    preview: bool = False,
+    date: dt.date | None = None,
+    correct: str | None = None,
+    with_receipts: bool = False,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    now: dt.datetime | None = None,
+) -> PublishResult:
+    """Publish (or preview) one month for the configured villages. Bad data never raises: it is reported."""
+    from .fonts import find_font
+    from .site import MonthBuild
+
+    if config.root is None:
+        raise ConfigError("publish 需要镇工作目录（含 villagefin.toml）；请先运行 villagefin init。")
+    root = config.root
+    for vid in villages:
+        if config.village(vid) is None:
+            raise UsageError(f"未知的村代号「{vid}」；villagefin.toml 中有：{'、'.join(v.id for v in config.villages)}。")
+    today = today or shanghai_today()
+    period = parse_month(month, today)
+    if period is None:
+        raise UsageError("publish 需要具体月份，例如 --month 2026-10。")
+    label = period_label(period)
+    if (today.year, today.month) <= (period.year, period.month) and not preview:
+        raise PublishRefused(f"{period.year}年{period.month}月还没有结束，不能正式公开；如需先看效果，请加 --preview 生成预览稿。")
+    scheduled = scheduled_date(period, config.township.publication_day)
+    pub_date = date or max(today, scheduled)
+    on_time = pub_date <= scheduled
+    out_dir = Path(out) if out is not None else root / ("preview" if preview else "site")
+    if not out_dir.is_absolute():
+        out_dir = Path.cwd() / out_dir
+    month_dir = out_dir / label
+    if preview and _is_official(month_dir):
+        raise PublishRefused(f"{month_dir} 是正式公开的输出，预览不能覆盖它；请用 --out 指定另一个文件夹。")
+    font = find_font(config.publication.font, allow_fallback=preview)
+    font_note = None
+    if not font.embedded:
+        font_note = ("没有找到可嵌入的中文字体，本次预览使用 PDF 阅读器自带的宋体（未嵌入）。正式公开前请安装字体"
+                     "（Debian/Ubuntu：apt-get install fonts-wqy-microhei）或在 villagefin.toml 的 [publication] font 中指定。")
+
+    with Archive(root, create=not preview) as arc:
+        invoices = _invoices(arc, label)
+        report = run_check(None, config, month=label, published_invoices=invoices, progress=progress)
+        selected = [v for v in config.villages if not villages or v.id in villages]
+        township = township_of(config)
+        from .chart import load_chart
+
+        chart = load_chart(config.chart, [e.account_code for e in report.expenses if e.account_code])
+        outcomes: list[VillageOutcome] = []
+        fresh: dict[str, VillageView] = {}  # views built from this run's data
+        run_at = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone(dt.timedelta(hours=8)))
+        for v in selected:
+            found = any(s.village == v.id for s in report.files) or any(
+                f.village == v.id and f.file for f in report.findings)
+            errors = tuple(f for f in report.findings if f.village == v.id and f.severity == ERROR)
+            if not found:
+                outcomes.append(VillageOutcome(v.id, v.name, SKIPPED_MISSING))
+                continue
+            if errors and not preview:
+                outcomes.append(VillageOutcome(v.id, v.name, SKIPPED_ERRORS, errors=errors))
+                continue
+            from .receipts import receipts_for
+
+            receipts = receipts_for(config, v, report) if v.receipts and v.publish_receipts else {}
+            items = public_expenses(report.expenses_of(v.id), chart, receipts)
+            ytd_before, ytd_from = arc.year_to_date(v.id, period.year, period.month)
+            latest = arc.latest(v.id, label)
+            view = build_village_view(
+                items, township=township, village_id=v.id, village_name=v.name, year=period.year,
+                month=period.month, publication_date=pub_date, ytd_before=ytd_before, ytd_from_month=ytd_from,
+                preview=preview, receipts_published=bool(v.receipts) and v.publish_receipts or not v.receipts,
+            )
+            data = expenses_json(view)
+            view = replace(view, fingerprint=fingerprint(data))
+            if preview:
+                outcomes.append(VillageOutcome(v.id, v.name, PREVIEWED, None, view.count, view.total, errors))
+                fresh[v.id] = view
+                continue
+            if latest is not None and latest.expenses_json == data:
+                outcomes.append(VillageOutcome(v.id, v.name, UNCHANGED, latest.revision, view.count, view.total))
+                continue
+            if latest is not None and not correct:
+                outcomes.append(VillageOutcome(v.id, v.name, REFUSED, latest.revision, view.count, view.total))
+                continue
+            revision = 1 if latest is None else latest.revision + 1
+            added = removed = changed = ()
+            if latest is not None:
+                added, removed, changed = diff_vouchers(expenses_from_json(latest.expenses_json), view.expenses)
+            pub = Publication(
+                village=v.id, village_name=v.name, period=label, revision=revision, run_at=run_at.isoformat(),
+                publication_date=pub_date, on_time=on_time, count=view.count, total=view.total,
+                fingerprint=view.fingerprint, expenses_json=data,
+                correction_reason=correct if latest is not None else None,
+                added=added, removed=removed, changed=changed,
+            )
+            arc.record(pub, [ExpenseHash(e.seq, e.date.isoformat(), e.voucher, e.invoice, e.amount, _content_hash(e))
+                             for e in view.expenses])
+            outcomes.append(VillageOutcome(v.id, v.name, NEW if latest is None else CORRECTION, revision,
+                                           view.count, view.total))
+            fresh[v.id] = view
+        settings = Settings(config.publication.paper, config.publication.orientation, font,
+                            root / "templates" if (root / "templates").is_dir() else None, with_receipts)
+        build = MonthBuild(config=config, arc=arc, period=period, out_dir=out_dir, settings=settings,
+                           preview=preview, report=report, outcomes=outcomes, fresh=fresh,
+                           publication_date=pub_date, progress=progress)
+        rewritten = build.run()
+        for o in outcomes:
+            if o.outcome == UNCHANGED and o.village_id in build.rewritten_villages:
+                o.outcome = REWRITTEN
+    warnings = _glyph_warnings(font, fresh.values())
+    return PublishResult(
+        period=label, preview=preview, out_dir=out_dir, month_dir=month_dir, publication_date=pub_date,
+        on_time=on_time, outcomes=outcomes, report=report, warnings=warnings, font_note=font_note,
+        rewritten=rewritten, zip_path=build.zip_path,
+    )
+
+
+def _invoices(arc: Archive, label: str):
+    from .rules import PublishedInvoice
+
+    return {inv: tuple(PublishedInvoice(*u) for u in uses) for inv, uses in arc.invoices(label).items()}
+
+
+def _is_official(month_dir: Path) -> bool:
+    manifest = month_dir / "manifest.json"
+    if not manifest.is_file():
+        return False
+    try:
+        return not json.loads(manifest.read_text(encoding="utf-8")).get("preview", False)
+    except (OSError, ValueError):
+        return False
+
+
+def _glyph_warnings(font, views) -> list[Finding]:
+    """glyph-missing: characters of the published text that the PDF font cannot draw."""
+    if not getattr(font, "embedded", False):
+        return []
+    from .fonts import missing_glyphs
+
+    out = []
+    for view in views:
+        texts = [view.village_name, view.township.name]
+        for e in view.expenses:
+            texts.extend((e.summary, e.category, e.payee, e.handler, e.approver, e.voucher))
+        chars = missing_glyphs(font, texts)
+        if chars:
+            out.append(make("glyph-missing", village=view.village_id, chars=" ".join(chars)))
+    return out
+
+
+def statuses(outcomes: Sequence[VillageOutcome], latest: dict[str, Publication], preview: bool) -> dict[str, str]:
+    """The township page's status of each village."""
+    out = {}
+    for o in outcomes:
+        pub = latest.get(o.village_id)
+        if preview and o.outcome == PREVIEWED:
+            out[o.village_id] = PUBLISHED
+        elif pub is not None:
+            out[o.village_id] = CORRECTED if pub.revision > 1 else PUBLISHED
+        elif o.outcome == SKIPPED_ERRORS or (preview and o.errors):
+            out[o.village_id] = BLOCKED
+        else:
+            out[o.village_id] = MISSING
+    return out
+
+
+def corrections_of(revisions: Sequence[Publication]) -> tuple[Correction, ...]:
+    return tuple(
+        Correction(revision=p.revision, reason=p.correction_reason or "", added=p.added, removed=p.removed,
+                   changed=p.changed, date=p.publication_date)
+        for p in sorted(revisions, key=lambda p: -p.revision) if p.revision > 1
+    )

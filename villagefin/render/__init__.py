@@ -1,0 +1,1 @@
+"""Renderers of the public view: noticeboard PDF, portal pages, open data files."""

@@ -1,0 +1,130 @@
+"""Open data files of one village and month (SPEC 5.5): expenses.json and expenses.csv.
+
+Both are functions of the village's expense records only. Nothing that changes with settings alone
+(publication date, revision, fingerprint, phone number, paper) goes in: "unchanged data" is defined as a
+byte-identical expenses.json (SPEC 5.1), and the data fingerprint is the sha256 of its bytes.
+
+The CSV header row is in Chinese (日期,凭证号,…), as the villagers and accountants read it in Excel/WPS; the
+JSON keys are English identifiers, as programs read them.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from typing import Any
+
+from ..money import plain
+from ..public import PublicExpense, VillageView
+
+#: CSV columns in SPEC 5.5 order
+CSV_FIELDS: tuple[str, ...] = (
+    "date",
+    "voucher",
+    "summary",
+    "category",
+    "payee",
+    "amount",
+    "method",
+    "handler",
+    "reviewer",
+    "approver",
+    "attachments",
+    "invoice",
+)
+
+#: the CSV header row, one Chinese name per CSV_FIELDS entry
+CSV_HEADERS: dict[str, str] = {
+    "date": "日期",
+    "voucher": "凭证号",
+    "summary": "摘要",
+    "category": "类别",
+    "payee": "收款方",
+    "amount": "金额",
+    "method": "支付方式",
+    "handler": "经手人",
+    "reviewer": "审核人",
+    "approver": "审批人",
+    "attachments": "附件张数",
+    "invoice": "发票号码",
+}
+
+# A cell starting with one of these is taken for a formula by Excel, WPS or LibreOffice (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _expense_record(e: PublicExpense) -> dict[str, Any]:
+    return {
+        "seq": e.seq,
+        "date": e.date.isoformat(),
+        "voucher": e.voucher,
+        "summary": e.summary,
+        "category": e.category,
+        "group": e.group,
+        "payee": e.payee,
+        "amount": plain(e.amount),
+        "method": e.method,
+        "handler": e.handler,
+        "reviewer": e.reviewer,
+        "approver": e.approver,
+        "attachments": e.attachments,
+        "invoice": e.invoice,
+        "remarks": e.remarks,
+    }
+
+
+def expenses_json(view: VillageView) -> bytes:
+    """The village's expenses.json: UTF-8, Chinese as itself, keys sorted, amounts as plain strings."""
+    doc = {
+        "village": {"id": view.village_id, "name": view.village_name},
+        "period": view.period,
+        "count": view.count,
+        "total": plain(view.total),
+        "categories": [{"name": c.name, "count": c.count, "total": plain(c.total)} for c in view.categories],
+        "expenses": [_expense_record(e) for e in view.expenses],
+    }
+    text = json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True)
+    return (text + "\n").encode("utf-8")
+
+
+def neutralise(cell: str) -> str:
+    """Prefix a text cell that a spreadsheet would run as a formula with a single quote."""
+    if cell.startswith(_FORMULA_START):
+        return "'" + cell
+    return cell
+
+
+def _csv_row(e: PublicExpense) -> list[str]:
+    values = {
+        "date": e.date.isoformat(),
+        "voucher": neutralise(e.voucher),
+        "summary": neutralise(e.summary),
+        "category": neutralise(e.category),
+        "payee": neutralise(e.payee),
+        # the amount column is a plain signed number: "-123.00" is a value, not a formula
+        "amount": plain(e.amount),
+        "method": neutralise(e.method),
+        "handler": neutralise(e.handler),
+        "reviewer": neutralise(e.reviewer),
+        "approver": neutralise(e.approver),
+        "attachments": "" if e.attachments is None else str(e.attachments),
+        "invoice": neutralise(e.invoice),
+    }
+    return [values[f] for f in CSV_FIELDS]
+
+
+def expenses_csv(view: VillageView) -> bytes:
+    """The village's expenses.csv: UTF-8 with BOM (Excel), CRLF, one header row, one row per expense."""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([CSV_HEADERS[f] for f in CSV_FIELDS])
+    for e in view.expenses:
+        writer.writerow(_csv_row(e))
+    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+
+
+def fingerprint(json_bytes: bytes) -> str:
+    """The data fingerprint printed on sheets and pages: first 16 hex digits of sha256(expenses.json)."""
+    return hashlib.sha256(json_bytes).hexdigest()[:16]

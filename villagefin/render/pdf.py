@@ -1,0 +1,560 @@
+"""The PDF sheets (SPEC 5.3): noticeboard.pdf per village, print-all.pdf, summary.pdf, receipts appendix.
+
+Input is only the public view (`villagefin.public`). Every sheet is drawn on the reportlab canvas with our
+own line breaking and pagination (pdf_text, pdf_grid): a Platypus table costs four times as much and the
+county benchmark (300 villages × 300 expenses in 20 s on two cores) cannot afford it.
+
+A village's sheet: title, township, period and publication date; the expense table, its header repeated on
+every page, a row never split across pages unless it alone is taller than a page (then it continues on the
+next, marked （续）); 本页小计 under every page's table; on the last page 本月合计 in figures and 人民币大写,
+共 N 笔, 本年累计, subtotals by category, correction notices, the sign-off block (村务监督委员会意见, 公开日期,
+监督电话, QR code to the village page, 数据指纹); on every page 第 N 页 共 M 页. Previews carry a diagonal
+「预览稿」 watermark and a banner on every page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import BinaryIO
+
+from reportlab.pdfgen.canvas import Canvas
+
+from villagefin.fonts import FontChoice, register
+from villagefin.money import display
+from villagefin.public import PublicExpense, TownshipView, VillageView
+from villagefin.render.pdf_grid import (
+    HEADER_FILL,
+    TOTAL_FILL,
+    Grid,
+    Span,
+    Style,
+    banner,
+    capitals_line,
+    cn_date,
+    period_text,
+    style,
+    watermark,
+)
+from villagefin.render.pdf_text import BLACK, GREY, RED, Color, Pen, metrics
+
+__all__ = ["ReceiptPage", "render_noticeboard", "render_noticeboards", "render_summary"]
+
+NO_EXPENSES = "本月无支出"
+CONTINUED = "（续）"
+REVERSAL = "冲销"
+RECEIPTS_AT_OFFICE = "原始票据可到村委会查阅。"
+
+COLUMNS = ("序号", "日期", "凭证号", "摘要", "类别", "收款方", "金额（元）", "经手人", "审批人", "附件（张）")
+SEQ, DATE, VOUCHER, SUMMARY, CATEGORY, PAYEE, AMOUNT, HANDLER, APPROVER, ATTACH = range(10)
+ALIGNS = "ccllllrllc"
+
+
+@dataclass(frozen=True)
+class ReceiptPage:
+    """One receipt scan for the appendix of `publish --with-receipts` (JPEG/PNG, or a PDF's pages)."""
+
+    image_path: Path
+    caption: str  # village, voucher, date, amount
+
+
+def _canvas(out: Path | BinaryIO, st: Style, font_name: str, title: str, author: str, when: dt.date) -> Canvas:
+    target = str(out) if isinstance(out, (str, Path)) else out
+    canvas = Canvas(target, pagesize=(st.width, st.height), pageCompression=1, invariant=1,
+                    initialFontName=font_name)
+    canvas.setTitle(title)
+    canvas.setAuthor(author)
+    canvas.setCreator("villagefin")
+    stamp = getattr(canvas._doc, "_timeStamp", None)  # the publication date, so the bytes are reproducible
+    if stamp is not None:
+        stamp.YMDhms = (when.year, when.month, when.day, 0, 0, 0)
+        stamp.dhh, stamp.dmm = 8, 0
+    return canvas
+
+
+def _save(canvas: Canvas) -> None:
+    """Write the PDF. Streams are Flate-compressed without reportlab's extra ASCII85 layer, which is slow
+    (pure Python here) and makes files larger; rl_config is consulted while saving, so it is set only then."""
+    from reportlab import rl_config
+
+    old = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        canvas.save()
+    finally:
+        rl_config.useA85 = old
+
+
+@functools.lru_cache(maxsize=512)
+def _qr_runs(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+    """Module count and dark runs (row, first column, length) of the QR code of `url`.
+
+    reportlab's own encoder (what QrCodeWidget draws, best mask included), drawn as one path of runs
+    rather than a Drawing of one shape per module, which costs ten times as much.
+    """
+    from reportlab.graphics.barcode import qrencoder
+
+    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    qr.addData(url)
+    qr.make()
+    runs = []
+    for r, row in enumerate(qr.modules):
+        c = 0
+        for dark, group in itertools.groupby(bool(x) for x in row):
+            n = sum(1 for _ in group)
+            if dark:
+                runs.append((r, c, n))
+            c += n
+    return qr.getModuleCount(), tuple(runs)
+
+
+def _qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
+    """The QR code of `url` as a `size`-point square (quiet zone of one module included) at x, y."""
+    count, runs = _qr_runs(url)
+    box = size / (count + 2)
+    top = y + size - box
+    path = [f"{x + (c + 1) * box:.3f} {top - (r + 1) * box:.3f} {n * box:.3f} {box:.3f} re" for r, c, n in runs]
+    canvas.addLiteral("q 0 0 0 rg\n" + "\n".join(path) + "\nf Q")
+
+
+# --------------------------------------------------------------------------------------------------------
+# the village sheet
+
+
+@dataclass
+class _Row:
+    cells: list[list[str]]
+    nlines: int
+    amount: Decimal
+
+
+@dataclass
+class _Page:
+    segs: list[tuple[int, int, int]] = field(default_factory=list)  # row index, first line, end line
+    empty_note: bool = False
+    totals: bool = False
+    flow: list[tuple[str, str, Color]] = field(default_factory=list)  # ("line", text, colour) | ("signoff"…)
+
+
+class _Sheet:
+    """Layout and drawing of one village's pages on a canvas that may hold other villages (print-all)."""
+
+    def __init__(self, view: VillageView, canvas: Canvas, font_name: str, st: Style) -> None:
+        self.view, self.canvas, self.font_name, self.st = view, canvas, font_name, st
+        self.m = metrics(font_name)
+        self._columns()
+        self.rows = [self._row(e, a) for e, a in zip(view.expenses, self.amounts, strict=True)]
+        self.header_cells = [self.m.wrap(label, self._inner(i), st.body) for i, label in enumerate(COLUMNS)]
+        self.header_lines = max(len(c) for c in self.header_cells)
+        lead, pad = st.leading, st.pad
+        self.header_h = self.header_lines * lead + 2 * pad
+        self.line_row_h = lead + 2 * pad
+        self.banner_h = st.body * 2.5 if view.preview else 0.0
+        self.title_h = st.title * 1.35 + st.body * 1.9
+        self.running_h = st.head * 1.7
+        self.limit = st.bottom + st.small * 2.2  # nothing of the table below this
+        self.signoff_h = 5 * lead + 2 * pad
+        self.caps_lines = self.m.wrap(capitals_line(view.total_capitals), st.inner - 2 * pad, st.body)
+        self.pages = self._paginate()
+
+    # ---- geometry
+    def _columns(self) -> None:
+        st, m, v = self.st, self.m, self.view
+        s, p2 = st.body, 2 * st.pad
+        exps = v.expenses
+
+        def widest(texts, lo: float, hi: float) -> float:
+            best = max((m.width(t, s) for t in set(texts)), default=0.0)
+            return min(max(best, lo), hi) + p2
+
+        self.amounts = [display(e.amount) for e in exps]
+        big = sum((abs(e.amount) for e in exps), Decimal(0))
+        amounts = self.amounts + [display(big), display(-big), display(v.ytd_total), display(v.total)]
+        def label(text: str) -> float:  # a header that must not break inside this text
+            return m.width(text, s)
+
+        fixed = {
+            SEQ: widest([str(len(exps))], max(2 * s, label("序号")), 4 * s),
+            DATE: widest(["12月30日"], label("日期"), 6 * s),
+            VOUCHER: widest([e.voucher for e in exps], max(3 * s, label("凭证号")), 6.5 * s),
+            AMOUNT: widest(amounts, max(4.2 * s, label("（元）")), 9 * s),
+            HANDLER: widest([e.handler for e in exps], max(3 * s, label("经手人")), 4 * s),
+            APPROVER: widest([e.approver for e in exps], max(3 * s, label("审批人")), 4 * s),
+            ATTACH: widest([], max(2 * s, label("（张）")), 4 * s),
+        }
+        rest = st.inner - sum(fixed.values())
+        if exps:
+            cat = min(widest([e.category for e in exps], 3 * s, 40 * s), 0.24 * rest)
+            payee = min(widest([e.payee for e in exps], 3 * s, 60 * s), 0.32 * rest)
+        else:
+            cat, payee = 0.24 * rest, 0.32 * rest
+        widths = [fixed.get(i, 0.0) for i in range(10)]
+        widths[CATEGORY], widths[PAYEE] = cat, payee
+        widths[SUMMARY] = rest - cat - payee
+        xs = [st.left]
+        for w in widths:
+            xs.append(xs[-1] + w)
+        xs[-1] = st.right
+        self.xs = xs
+
+    def _inner(self, col: int) -> float:
+        return self.xs[col + 1] - self.xs[col] - 2 * self.st.pad
+
+    def _row(self, e: PublicExpense, shown: str) -> _Row:
+        wrap, s = self.m.wrap, self.st.body
+        inner = self._inner
+        amount = [shown, REVERSAL] if e.amount < 0 else [shown]
+        cells = [
+            [str(e.seq)],
+            [f"{e.date.month}月{e.date.day}日"],
+            wrap(e.voucher, inner(VOUCHER), s),
+            wrap(e.summary, inner(SUMMARY), s),
+            wrap(e.category, inner(CATEGORY), s),
+            wrap(e.payee, inner(PAYEE), s),
+            amount,
+            wrap(e.handler, inner(HANDLER), s),
+            wrap(e.approver, inner(APPROVER), s),
+            [str(e.attachments)] if e.attachments is not None else [],
+        ]
+        return _Row(cells, max(len(c) for c in cells), e.amount)
+
+    def _table_top(self, index: int) -> float:
+        st = self.st
+        return st.height - st.top - self.banner_h - (self.title_h if index == 0 else self.running_h)
+
+    def _seg_cells(self, seg: tuple[int, int, int]) -> tuple[list[list[str]], int]:
+        idx, lo, hi = seg
+        row = self.rows[idx]
+        if lo == 0 and hi >= row.nlines:
+            return row.cells, row.nlines
+        cells = [c[lo:hi] for c in row.cells]
+        if lo > 0:  # continuation of a row taller than a page
+            cells[SEQ] = row.cells[SEQ]
+            cells[DATE] = row.cells[DATE]
+            cells[VOUCHER] = row.cells[VOUCHER] + [CONTINUED]
+        return cells, max(len(c) for c in cells)
+
+    def _seg_h(self, seg: tuple[int, int, int]) -> float:
+        return self._seg_cells(seg)[1] * self.st.leading + 2 * self.st.pad
+
+    # ---- pagination
+    def _flow_items(self) -> list[tuple[str, str, Color]]:
+        v, st, m = self.view, self.st, self.m
+        width = st.inner
+        items: list[tuple[str, str, Color]] = []
+
+        def para(text: str, color: Color = BLACK) -> None:
+            items.extend(("line", line, color) for line in m.wrap(text, width, st.body))
+
+        if v.categories:
+            parts = [f"{c.name} {c.count} 笔 {display(c.total)} 元" for c in v.categories]
+            para("按类别小计：" + "；".join(parts) + "。")
+        for c in v.corrections:
+            said = [f"原因：{c.reason}" if c.reason else ""]
+            for label, vouchers in (("新增凭证", c.added), ("删除凭证", c.removed), ("更正凭证", c.changed)):
+                if vouchers:
+                    said.append(f"{label}：{'、'.join(vouchers)}")
+            para(f"更正说明（第 {c.revision} 次公开，{cn_date(c.date)}）：" + "；".join(s for s in said if s) + "。",
+                 RED)
+        if not v.receipts_published:
+            para(RECEIPTS_AT_OFFICE)
+        items.append(("signoff", "", BLACK))
+        return items
+
+    def _item_h(self, item: tuple[str, str, Color]) -> float:
+        return self.signoff_h + self.st.body if item[0] == "signoff" else self.st.leading
+
+    def _paginate(self) -> list[_Page]:
+        st = self.st
+        lead, pad = st.leading, st.pad
+        sub_h = self.line_row_h
+        pages = [_Page()]
+        used = 0.0
+
+        def cap(index: int) -> float:  # room for rows on a page, the 本页小计 row kept aside
+            return self._table_top(index) - self.header_h - sub_h - self.limit
+
+        for idx, row in enumerate(self.rows):
+            h = row.nlines * lead + 2 * pad
+            if used + h <= cap(len(pages) - 1):
+                pages[-1].segs.append((idx, 0, row.nlines))
+                used += h
+                continue
+            if h <= cap(1) and pages[-1].segs:
+                pages.append(_Page([(idx, 0, row.nlines)]))
+                used = h
+                continue
+            # taller than a whole page: split by lines, each part marked （续） after the first
+            free = int((cap(len(pages) - 1) - used - 2 * pad) // lead)
+            if free < 3 and pages[-1].segs:
+                pages.append(_Page())
+                used = 0.0
+                free = int((cap(len(pages) - 1) - 2 * pad) // lead)
+            lo = 0
+            while lo < row.nlines:
+                take = max(min(free, row.nlines - lo), 2)
+                seg = (idx, lo, min(lo + take, row.nlines))
+                pages[-1].segs.append(seg)
+                used += self._seg_h(seg)
+                lo = seg[2]
+                if lo < row.nlines:
+                    pages.append(_Page())
+                    used = 0.0
+                    free = int((cap(len(pages) - 1) - 2 * pad - lead) // lead)
+        # the closing: totals rows under the table, then paragraphs and the sign-off block
+        totals_h = 2 * self.line_row_h + len(self.caps_lines) * lead + 2 * pad
+        if not self.rows:
+            totals_h += lead * 2 + 2 * pad  # the 本月无支出 row
+        items = self._flow_items()
+        flow_h = st.body * 0.6 + sum(self._item_h(i) for i in items)
+
+        def room(index: int, used_: float, has_rows: bool) -> float:
+            return self._table_top(index) - self.header_h - used_ - (sub_h if has_rows else 0.0) - self.limit
+
+        last = pages[-1]
+        if (totals_h + flow_h > room(len(pages) - 1, used, bool(last.segs)) and len(last.segs) >= 2
+                and last.segs[-1][1] == 0 and self._seg_h(last.segs[-1]) + totals_h + flow_h <= room(1, 0.0, True)):
+            seg = last.segs.pop()  # keep the totals with at least one row of the table
+            pages.append(_Page([seg]))
+            used = self._seg_h(seg)
+        if totals_h > room(len(pages) - 1, used, bool(pages[-1].segs)):
+            pages.append(_Page())
+            used = 0.0
+        pages[-1].totals = True
+        pages[-1].empty_note = not self.rows
+        used += totals_h
+        left = room(len(pages) - 1, used, bool(pages[-1].segs)) - st.body * 0.6
+        for item in items:
+            h = self._item_h(item)
+            if h > left:
+                pages.append(_Page())
+                left = self._table_top(len(pages) - 1) - self.limit
+            pages[-1].flow.append(item)
+            left -= h
+        return pages
+
+    # ---- drawing
+    def draw(self) -> int:
+        total = len(self.pages)
+        for index, page in enumerate(self.pages):
+            self._draw_page(index, page, total)
+            self.canvas.showPage()
+        return total
+
+    def _draw_page(self, index: int, page: _Page, total: int) -> None:
+        v, st, canvas = self.view, self.st, self.canvas
+        pen = Pen(canvas, self.font_name)
+        y = st.height - st.top
+        if v.preview:
+            y = banner(pen, canvas, st, y)
+            y = st.height - st.top - self.banner_h
+        if index == 0:
+            pen.centre(st.width / 2, y - st.title * 0.95, v.title, st.title, bold=True)
+            info = (f"{v.township.county}{v.township.name}　　公开期间：{period_text(v)}"
+                    f"　　公开日期：{cn_date(v.publication_date)}")
+            if v.revision > 1:
+                info += f"　　第 {v.revision} 次公开（更正）"
+            pen.centre(st.width / 2, y - st.title * 1.35 - st.body * 1.05, info, st.body)
+        else:
+            pen.centre(st.width / 2, y - st.head * 1.1, v.title, st.head, bold=True)
+        y = self._table_top(index)
+        grid = Grid(canvas, pen, st, self.xs, ALIGNS)
+        drawn_table = bool(page.segs or page.totals)
+        if drawn_table:
+            grid.start(y)
+            y = grid.row(y, self.header_cells, self.header_lines, fill=HEADER_FILL, bold=True, aligns="c" * 10)
+        subtotal = Decimal(0)
+        for seg in page.segs:
+            cells, nlines = self._seg_cells(seg)
+            row = self.rows[seg[0]]
+            if seg[1] == 0:
+                subtotal += row.amount
+            y = grid.row(y, cells, nlines, {AMOUNT: RED} if row.amount < 0 else None)
+        if page.segs:
+            y = grid.spans(y, self._amount_spans("本页小计", subtotal), fill=TOTAL_FILL)
+        if page.empty_note:
+            y = grid.spans(y, [(0, 9, [NO_EXPENSES], "c", BLACK, True)], nlines=2)
+        if page.totals:
+            y = grid.spans(y, self._amount_spans(f"本月合计（共 {v.count} 笔）", v.total, bold=True),
+                           fill=TOTAL_FILL)
+            y = grid.spans(y, [(0, 9, self.caps_lines, "l", RED if v.total < 0 else BLACK, True)],
+                           nlines=len(self.caps_lines))
+            label = "本年累计" if v.ytd_from_month <= 1 else f"本年累计（自{v.ytd_from_month}月起）"
+            y = grid.spans(y, self._amount_spans(label, v.ytd_total))
+        grid.finish(y)
+        if page.flow:
+            y -= st.body * 0.6 if drawn_table else 0.0
+            for kind, text, color in page.flow:
+                if kind == "signoff":
+                    self._signoff(pen, y - st.body * 0.4)
+                    y -= self.signoff_h + st.body
+                else:
+                    pen.text(st.left, st.baseline(y), text, st.body, color)
+                    y -= st.leading
+        self._footer(pen, index, total)
+        pen.flush()
+        if v.preview:
+            watermark(canvas, self.font_name, st)
+
+    def _amount_spans(self, label: str, amount: Decimal, bold: bool = True) -> list[Span]:
+        color = RED if amount < 0 else BLACK
+        return [(0, 5, [label], "c", BLACK, bold), (6, 6, [display(amount)], "r", color, bold),
+                (7, 9, [], "l", BLACK, False)]
+
+    def _signoff(self, pen: Pen, top: float) -> None:
+        v, st, canvas = self.view, self.st, self.canvas
+        h, lead, pad = self.signoff_h, st.leading, st.pad
+        qr = h
+        box_w = st.inner * 0.5
+        canvas.saveState()
+        canvas.setLineWidth(0.6)
+        canvas.rect(st.left, top - h, box_w, h, stroke=1, fill=0)
+        canvas.restoreState()
+        x = st.left + pad * 2
+        pen.text(x, st.baseline(top - pad), "村务监督委员会意见：", st.body, bold=True)
+        pen.text(x, st.baseline(top - pad - 4 * lead), "签字：________________　　日期：________________", st.body)
+        x2 = st.left + box_w + st.body * 1.5
+        lines = [
+            f"公开日期：{cn_date(v.publication_date)}",
+            f"监督电话：{v.township.supervision_phone}",
+            f"数据指纹：{v.fingerprint or '（未生成）'}",
+            "扫描右侧二维码查看网上公开明细" if v.township.portal_url else "",
+        ]
+        for i, line in enumerate(lines):
+            pen.text(x2, st.baseline(top - pad - (i + 0.5) * lead), line, st.body)
+        if v.township.portal_url:
+            _qr(canvas, v.page_url, st.right - qr, top - h, qr)
+
+    def _footer(self, pen: Pen, index: int, total: int) -> None:
+        v, st = self.view, self.st
+        y = st.bottom + st.small * 0.3
+        pen.right(st.right, y, f"第 {index + 1} 页 共 {total} 页", st.small)
+        left = f"{v.village_name}　监督电话：{v.township.supervision_phone}"
+        if v.fingerprint:
+            left += f"　数据指纹：{v.fingerprint}"
+        pen.text(st.left, y, left, st.small, GREY)
+
+
+# --------------------------------------------------------------------------------------------------------
+# receipts appendix
+
+
+def _receipt_images(path: Path):
+    """PIL images of one scan: the image itself (EXIF orientation applied), or each page of a PDF."""
+    from PIL import Image, ImageOps
+
+    if path.suffix.lower() == ".pdf":
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            for page in pdf:
+                yield page.render(scale=150 / 72).to_pil().convert("RGB")
+        finally:
+            pdf.close()
+        return
+    with Image.open(path) as img:
+        img = ImageOps.exif_transpose(img)
+        if img.mode not in ("RGB", "L"):
+            img = img.convert("RGB")
+        img.thumbnail((2400, 2400))
+        yield img.copy()
+
+
+def _draw_receipts(canvas: Canvas, font_name: str, st: Style, receipts: Sequence[ReceiptPage], preview: bool) -> int:
+    from reportlab.lib.utils import ImageReader
+
+    m = metrics(font_name)
+    pages = 0
+    for receipt in receipts:
+        try:
+            images = list(_receipt_images(Path(receipt.image_path)))
+        except Exception:  # a broken scan must not stop the publication: say so on its page
+            images = []
+        for image in images or [None]:
+            pen = Pen(canvas, font_name)
+            y = st.height - st.top
+            if preview:
+                y = banner(pen, canvas, st, y)
+            for line in m.wrap("附：原始票据　" + receipt.caption, st.inner, st.body):
+                pen.text(st.left, st.baseline(y), line, st.body, bold=True)
+                y -= st.leading
+            y -= st.body * 0.5
+            bottom = st.bottom + st.small * 2
+            if image is None:
+                pen.text(st.left, st.baseline(y), f"票据文件无法显示：{Path(receipt.image_path).name}"
+                         "（请检查文件是否损坏，或到村委会查阅原件）", st.body, RED)
+            else:
+                w, h = image.size
+                scale = min(st.inner / w, (y - bottom) / h)
+                dw, dh = w * scale, h * scale
+                canvas.drawImage(ImageReader(image), st.left + (st.inner - dw) / 2, y - dh, dw, dh)
+            pages += 1
+            pen.right(st.right, st.bottom + st.small * 0.3, f"原始票据 第 {pages} 页", st.small)
+            pen.flush()
+            if preview:
+                watermark(canvas, font_name, st)
+            canvas.showPage()
+    return pages
+
+
+# --------------------------------------------------------------------------------------------------------
+# public API
+
+
+def render_noticeboard(view: VillageView, out: Path | BinaryIO, *, font: FontChoice, paper: str = "A4",
+                       orientation: str = "landscape", receipts: Sequence[ReceiptPage] = ()) -> int:
+    """Write one village's noticeboard.pdf (its receipts appended, if given); returns the number of pages."""
+    font_name = register(font)
+    st = style(paper, orientation)
+    canvas = _canvas(out, st, font_name, view.title, f"{view.township.name}{view.village_name}", view.publication_date)
+    pages = _Sheet(view, canvas, font_name, st).draw()
+    if receipts:
+        pages += _draw_receipts(canvas, font_name, st, receipts, view.preview)
+    _save(canvas)
+    return pages
+
+
+def render_noticeboards(views: Sequence[VillageView], out: Path | BinaryIO, *, font: FontChoice, paper: str = "A4",
+                        orientation: str = "landscape") -> int:
+    """Write print-all.pdf: every village's sheets, each village on new pages with its own 第 N 页 共 M 页."""
+    font_name = register(font)
+    st = style(paper, orientation)
+    first = views[0] if views else None
+    title = (f"{first.township.name}{first.year}年{first.month}月村级财务支出公开表（全部）" if first
+             else "村级财务支出公开表")
+    canvas = _canvas(out, st, font_name, title, first.township.name if first else "",
+                     first.publication_date if first else dt.date.today())
+    pages = 0
+    for view in views:
+        pages += _Sheet(view, canvas, font_name, st).draw()
+    if not pages:
+        pen = Pen(canvas, font_name)
+        pen.centre(st.width / 2, st.height / 2, "本月没有可打印的村级公开表", st.title)
+        pen.flush()
+        canvas.showPage()
+        pages = 1
+    _save(canvas)
+    return pages
+
+
+SUMMARY_COLUMNS = ("序号", "村名", "笔数", "金额（元）", "状态", "公开日期")
+
+
+def render_summary(view: TownshipView, out: Path | BinaryIO, *, font: FontChoice, paper: str = "A4",
+                   orientation: str = "landscape") -> int:
+    """Write summary.pdf: one line per village and the township total with 大写; returns the page count."""
+    from villagefin.render.pdf_summary import draw_summary
+
+    font_name = register(font)
+    st = style(paper, orientation)
+    title = f"{view.township.name}{view.year}年{view.month}月村级财务支出公开汇总表"
+    canvas = _canvas(out, st, font_name, title, view.township.name, view.publication_date)
+    pages = draw_summary(view, canvas, font_name, st, title)
+    _save(canvas)
+    return pages

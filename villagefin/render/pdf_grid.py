@@ -1,0 +1,207 @@
+"""Page geometry and ruled tables for the PDF sheets: paper sizes, font sizes, a grid drawn row by row.
+
+The sheets are drawn on the reportlab canvas with our own pagination (see pdf_text for why). A `Grid`
+draws the cells of one page, collects its rules and fills, and writes them before the page's text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from villagefin.errors import ConfigError
+from villagefin.render.pdf_text import BLACK, RED, Color, Pen, lines_literal, rect_literal
+
+PAPERS = {"A4": (210 * mm, 297 * mm), "A3": (297 * mm, 420 * mm)}
+PREVIEW_BANNER = "预览稿，未正式公开"
+WATERMARK = "预览稿"
+HEADER_FILL: Color = (0.88, 0.88, 0.88)
+TOTAL_FILL: Color = (0.95, 0.95, 0.95)
+
+
+@dataclass(frozen=True)
+class Style:
+    """Sizes in points for one paper and orientation. Body text is 10.5 pt on A4 and 14 pt on A3."""
+
+    width: float
+    height: float
+    margin: float  # left and right
+    top: float
+    bottom: float
+    body: float
+    title: float
+    head: float  # running title on pages after the first
+    small: float  # page footer line
+    pad: float  # cell padding
+    leading: float  # line height of body text
+
+    @property
+    def left(self) -> float:
+        return self.margin
+
+    @property
+    def right(self) -> float:
+        return self.width - self.margin
+
+    @property
+    def inner(self) -> float:
+        return self.width - 2 * self.margin
+
+    def baseline(self, line_top: float, size: float | None = None) -> float:
+        """Baseline that centres a line of `size` text in a line box of height `leading` starting at line_top."""
+        return line_top - self.leading / 2 - 0.36 * (self.body if size is None else size)
+
+
+def style(paper: str, orientation: str) -> Style:
+    """The Style for "A4"/"A3" and "landscape"/"portrait"; ConfigError for anything else."""
+    key = (paper or "A4").strip().upper()
+    if key not in PAPERS:
+        raise ConfigError(f"villagefin.toml [publication] paper = \"{paper}\" 无法使用：只能是 \"A4\" 或 \"A3\"。")
+    orient = (orientation or "landscape").strip().lower()
+    if orient not in ("landscape", "portrait"):
+        raise ConfigError(
+            f"villagefin.toml [publication] orientation = \"{orientation}\" 无法使用："
+            "只能是 \"landscape\"（横向）或 \"portrait\"（纵向）。")
+    w, h = PAPERS[key]
+    if orient == "landscape":
+        w, h = h, w
+    if key == "A3":
+        return Style(w, h, margin=14 * mm, top=12 * mm, bottom=11 * mm, body=14.0, title=26.0, head=17.0,
+                     small=11.0, pad=3.5, leading=18.2)
+    return Style(w, h, margin=12 * mm, top=10 * mm, bottom=9 * mm, body=10.5, title=20.0, head=13.0,
+                 small=9.0, pad=2.5, leading=13.65)
+
+
+Span = tuple[int, int, list[str], str, Color, bool]  # first column, last column, lines, align, colour, bold
+
+
+class Grid:
+    """One page of a ruled table. Columns are given by their x boundaries (len = columns + 1)."""
+
+    def __init__(self, canvas: Canvas, pen: Pen, st: Style, xs: list[float], aligns: str) -> None:
+        self.canvas = canvas
+        self.pen = pen
+        self.st = st
+        self.xs = xs
+        self.aligns = aligns
+        self._h: list[tuple[float, float, float, float]] = []
+        self._v: list[tuple[float, float, float, float]] = []
+        self._fills: list[str] = []
+        self._run_top: float | None = None  # top of the current run of full-grid rows
+
+    def _cell(self, c0: int, c1: int, top: float, nlines: int, lines: list[str], align: str, color: Color,
+              bold: bool, size: float) -> None:
+        st, pen = self.st, self.pen
+        x0, x1 = self.xs[c0], self.xs[c1 + 1]
+        line_top = top - st.pad - (nlines - len(lines)) * st.leading / 2
+        for line in lines:
+            if line:
+                y = st.baseline(line_top, size)
+                if align == "r":
+                    pen.right(x1 - st.pad, y, line, size, color, bold)
+                elif align == "c":
+                    pen.centre((x0 + x1) / 2, y, line, size, color, bold)
+                else:
+                    pen.text(x0 + st.pad, y, line, size, color, bold)
+            line_top -= st.leading
+
+    def row(self, top: float, cells: list[list[str]], nlines: int, colors: dict[int, Color] | None = None,
+            fill: Color | None = None, bold: bool = False, aligns: str | None = None) -> float:
+        """A row with every column; returns its bottom."""
+        st = self.st
+        h = nlines * st.leading + 2 * st.pad
+        bottom = top - h
+        if fill is not None:
+            self._fills.append(rect_literal(self.xs[0], bottom, self.xs[-1] - self.xs[0], h, fill))
+        if self._run_top is None:
+            self._run_top = top
+        aligns = aligns or self.aligns
+        for i, lines in enumerate(cells):
+            if lines:
+                color = colors.get(i, BLACK) if colors else BLACK
+                self._cell(i, i, top, nlines, lines, aligns[i], color, bold, st.body)
+        self._h.append((self.xs[0], bottom, self.xs[-1], bottom))
+        return bottom
+
+    def spans(self, top: float, spans: list[Span], nlines: int = 1, fill: Color | None = None) -> float:
+        """A row of merged cells; returns its bottom."""
+        st = self.st
+        self._close_run(top)
+        h = nlines * st.leading + 2 * st.pad
+        bottom = top - h
+        if fill is not None:
+            self._fills.append(rect_literal(self.xs[0], bottom, self.xs[-1] - self.xs[0], h, fill))
+        for c0, c1, lines, align, color, bold in spans:
+            self._cell(c0, c1, top, nlines, lines, align, color, bold, st.body)
+            self._v.append((self.xs[c0], top, self.xs[c0], bottom))
+        self._v.append((self.xs[-1], top, self.xs[-1], bottom))
+        self._h.append((self.xs[0], bottom, self.xs[-1], bottom))
+        return bottom
+
+    def start(self, top: float) -> None:
+        """The rule above the first row of the page."""
+        self._h.append((self.xs[0], top, self.xs[-1], top))
+
+    def _close_run(self, bottom: float) -> None:
+        if self._run_top is not None:
+            self._v.extend((x, self._run_top, x, bottom) for x in self.xs)
+            self._run_top = None
+
+    def finish(self, bottom: float) -> None:
+        """Write fills and rules (the caller flushes the text afterwards, so it lands on top)."""
+        self._close_run(bottom)
+        canvas = self.canvas
+        for f in self._fills:
+            canvas.addLiteral(f)
+        if self._h or self._v:
+            canvas.addLiteral(lines_literal(self._h + self._v, 0.6))
+        self._h, self._v, self._fills = [], [], []
+
+
+# page furniture shared by the sheets
+
+
+def cn_date(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def period_text(view) -> str:  # VillageView or TownshipView
+    """"2026年10月1日至10月31日" for the view's month."""
+    start = dt.date(view.year, view.month, 1)
+    end = dt.date(view.year + view.month // 12, view.month % 12 + 1, 1) - dt.timedelta(days=1)
+    return f"{cn_date(start)}至{end.month}月{end.day}日"
+
+
+def capitals_line(caps: str) -> str:
+    caps = caps.strip()
+    for prefix in ("人民币大写：", "人民币大写:", "人民币大写", "人民币"):
+        if caps.startswith(prefix):
+            caps = caps[len(prefix):]
+            break
+    return "人民币大写：" + caps
+
+
+def watermark(canvas: Canvas, font_name: str, st: Style) -> None:
+    canvas.saveState()
+    canvas.setFillColorRGB(0.85, 0.1, 0.1)
+    canvas.setFillAlpha(0.13)
+    canvas.translate(st.width / 2, st.height / 2)
+    canvas.rotate(32)
+    canvas.setFont(font_name, min(st.width, st.height) / 3.6)
+    canvas.drawCentredString(0, -min(st.width, st.height) / 10, WATERMARK)
+    canvas.restoreState()
+
+
+def banner(pen: Pen, canvas: Canvas, st: Style, top: float) -> float:
+    """The preview banner at `top`; returns the y under it."""
+    h = st.body * 1.9
+    canvas.saveState()
+    canvas.setStrokeColorRGB(*RED)
+    canvas.setLineWidth(1)
+    canvas.rect(st.left, top - h, st.inner, h, stroke=1, fill=0)
+    canvas.restoreState()
+    pen.centre(st.width / 2, st.baseline(top - (h - st.leading) / 2), PREVIEW_BANNER, st.body, RED, bold=True)
+    return top - h - st.body * 0.6

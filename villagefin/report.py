@@ -1,0 +1,78 @@
+"""The check report for people (text) and for tools (JSON, SPEC 4.1)."""
+
+from __future__ import annotations
+
+import json
+
+from .model import ERROR, CheckReport
+from .money import plain
+
+_SEVERITY = {ERROR: "错误", "warning": "警告"}
+
+
+def report_dict(report: CheckReport) -> dict:
+    """The JSON document of `check --format json`."""
+    totals = report.village_totals()
+    return {
+        "period": report.period,
+        "files": [f.as_dict() for f in report.files],
+        "findings": [f.as_dict() for f in report.findings],
+        "villages": {
+            vid: {"expenses": t.expenses, "total": plain(t.total), "errors": t.errors, "warnings": t.warnings}
+            for vid, t in totals.items()
+        },
+        "errors": report.errors,
+        "warnings": report.warnings,
+    }
+
+
+def report_json(report: CheckReport) -> str:
+    return json.dumps(report_dict(report), ensure_ascii=False, indent=2)
+
+
+def where(f) -> str:
+    parts = []
+    if f.file:
+        parts.append(f.file)
+    if f.sheet:
+        parts.append(f"工作表「{f.sheet}」")
+    if f.row is not None:
+        parts.append(f"第 {f.row} 行")
+    if f.column:
+        parts.append(f"{f.column} 列")
+    if f.voucher:
+        parts.append(f"凭证 {f.voucher}")
+    return " ".join(parts)
+
+
+def report_text(report: CheckReport) -> str:
+    """A report an accountant reads: findings village by village, then counts and totals."""
+    from .money import display
+
+    lines: list[str] = []
+    period = "全部月份" if report.period == "any" else f"{report.period[:4]}年{int(report.period[5:])}月"
+    lines.append(f"检查期间：{period}")
+    totals = report.village_totals()
+    by_village: dict[str | None, list] = {}
+    for f in report.findings:
+        by_village.setdefault(f.village, []).append(f)
+    order = list(dict.fromkeys([*report.village_names, *totals, *by_village]))
+    for vid in order:
+        name = report.village_names.get(vid, vid) if vid else "（未归属）"
+        t = totals.get(vid) if vid else None
+        lines.append("")
+        head = f"■ {name}"
+        if vid and name != vid:
+            head += f"（{vid}）"
+        if t is not None:
+            head += f"：支出 {t.expenses} 笔，合计 {display(t.total)} 元；错误 {t.errors} 个，警告 {t.warnings} 个"
+            if t.expenses == 0 and t.errors == 0 and not any(s.village == vid for s in report.files):
+                head += "（未找到账表）"
+        lines.append(head)
+        for f in by_village.get(vid, []):
+            lines.append(f"  [{_SEVERITY.get(f.severity, f.severity)}] {where(f)}：{f.message}（{f.code}）")
+    lines.append("")
+    status = "有错误，须改正后才能正式公开" if report.errors else "没有错误，可以公开"
+    lines.append(f"共读取 {len(report.files)} 个工作表，支出 {len(report.expenses)} 笔；"
+                 f"错误 {report.errors} 个，警告 {report.warnings} 个。{status}。")
+    return "\n".join(lines)

@@ -1,0 +1,361 @@
+"""Writing a month of the site (SPEC 5.2): village folders, township files, manifest, root index, zip.
+
+`MonthBuild.run()` decides which village folders must be (re)rendered, builds the whole month folder in a temp
+folder (copying the folders that stay as they were), and swaps it in atomically; then the root index, the
+assets and the upload zip, each replaced atomically too. Village folders are rendered in worker processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+
+from .archive import Archive, Publication
+from .config import Config
+from .ingest.normalise import Period
+from .model import CheckReport
+from .money import ZERO, capitals
+from .output import (
+    atomic_write,
+    copy_tree,
+    files_under,
+    new_build_dir,
+    recover,
+    sha256_file,
+    swap_in,
+    write_zip,
+)
+from .public import (
+    BLOCKED,
+    MISSING,
+    TownshipView,
+    VillageRow,
+    VillageView,
+    build_village_view,
+    expenses_from_json,
+    township_of,
+)
+
+
+@dataclass(frozen=True)
+class VillageJob:
+    """Everything a worker needs to write one village folder."""
+
+    view: VillageView
+    data: bytes  # the expenses.json bytes (as archived)
+    earlier: tuple[tuple[VillageView, bytes], ...]  # earlier revisions, oldest first
+    folder: Path
+    receipt_files: tuple[tuple[str, str], ...] = ()  # (source scan, target relative to folder)
+
+
+def render_village(job: VillageJob, settings, months: Sequence[str]) -> None:
+    """Write noticeboard.pdf, index.html, expenses.csv/json, receipts/ and revisions/rN/ of one village."""
+    from .fonts import register
+    from .render.opendata import expenses_csv
+    from .render.pages import make_environment, render_village_page
+    from .render.pdf import ReceiptPage, render_noticeboard
+
+    register(settings.font)
+    folder = job.folder
+    folder.mkdir(parents=True, exist_ok=True)
+    pdf_kw = dict(font=settings.font, paper=settings.paper, orientation=settings.orientation)
+    receipt_pages = ()
+    if job.receipt_files:
+        from .receipts import write_receipt_images
+
+        write_receipt_images(job.receipt_files, folder)
+        if settings.with_receipts:
+            receipt_pages = tuple(ReceiptPage(folder / target, caption) for target, caption in
+                                  _captions(job))
+    render_noticeboard(job.view, folder / "noticeboard.pdf", receipts=receipt_pages, **pdf_kw)
+    (folder / "expenses.json").write_bytes(job.data)
+    (folder / "expenses.csv").write_bytes(expenses_csv(job.view))
+    env = make_environment(settings.workspace_templates)
+    (folder / "index.html").write_text(render_village_page(env, job.view, months=months), encoding="utf-8")
+    for view, data in job.earlier:
+        sub = folder / "revisions" / f"r{view.revision}"
+        sub.mkdir(parents=True, exist_ok=True)
+        render_noticeboard(view, sub / "noticeboard.pdf", **pdf_kw)
+        (sub / "expenses.json").write_bytes(data)
+        (sub / "expenses.csv").write_bytes(expenses_csv(view))
+
+
+def _captions(job: VillageJob) -> list[tuple[str, str]]:
+    from .money import display
+
+    by_voucher = {e.voucher: e for e in job.view.expenses}
+    out = []
+    for e in job.view.expenses:
+        for r in e.receipts:
+            first = by_voucher.get(e.voucher, e)
+            out.append((r.image, f"{job.view.village_name}  凭证 {e.voucher}  {first.date.isoformat()}  "
+                                 f"金额 {display(e.amount)} 元"))
+    return out
+
+
+def _render_many(jobs: Sequence[VillageJob], settings, months: Sequence[str]) -> None:
+    for job in jobs:
+        render_village(job, settings, months)
+
+
+@dataclass
+class MonthBuild:
+    config: Config
+    arc: Archive
+    period: Period
+    out_dir: Path
+    settings: object
+    preview: bool
+    report: CheckReport
+    outcomes: list
+    fresh: dict[str, VillageView]
+    publication_date: dt.date
+    progress: Callable[[int, int], None] | None = None
+    rewritten_villages: set[str] = field(default_factory=set)
+    zip_path: Path | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.period.year:04d}-{self.period.month:02d}"
+
+    # ---- decisions -----------------------------------------------------------------------------------------
+    def _view_of(self, pub: Publication) -> VillageView:
+        """A published revision as a view, rebuilt from its archived expenses.json."""
+        v = self.config.village(pub.village)
+        from .publish import corrections_of
+
+        ytd_before, ytd_from = self.arc.year_to_date(pub.village, self.period.year, self.period.month)
+        revisions = [p for p in self.arc.revisions(pub.village, pub.period) if p.revision <= pub.revision]
+        receipts = self._receipts(pub.village)
+        view = build_village_view(
+            expenses_from_json(pub.expenses_json, receipts), township=township_of(self.config),
+            village_id=pub.village, village_name=v.name if v else pub.village_name, year=self.period.year,
+            month=self.period.month, publication_date=pub.publication_date, ytd_before=ytd_before,
+            ytd_from_month=ytd_from, revision=pub.revision, corrections=corrections_of(revisions),
+            receipts_published=bool(v and v.receipts and v.publish_receipts),
+        )
+        return replace(view, fingerprint=pub.fingerprint)
+
+    def _receipts(self, vid: str):
+        v = self.config.village(vid)
+        if not (v and v.receipts and v.publish_receipts):
+            return {}
+        from .receipts import receipts_for
+
+        return receipts_for(self.config, v, self.report)
+
+    def _manifest(self) -> dict:
+        path = self.out_dir / self.label / "manifest.json"
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def _statuses(self, latest: dict[str, Publication]) -> dict[str, str]:
+        from .publish import statuses
+
+        by_id = {o.village_id: o for o in self.outcomes}
+        out = statuses(self.outcomes, latest, self.preview)
+        for v in self.config.villages:
+            if v.id in out:
+                continue
+            pub = latest.get(v.id)
+            if pub is not None:
+                out[v.id] = statuses([_Fake(v.id)], {v.id: pub}, False)[v.id]
+            elif any(f.village == v.id and f.severity == "error" for f in self.report.findings):
+                out[v.id] = BLOCKED
+            else:
+                out[v.id] = MISSING
+        del by_id
+        return out
+
+    # ---- the run -------------------------------------------------------------------------------------------
+    def run(self) -> bool:
+        """Write what needs writing; False when the month's output already shows the archive (nothing done)."""
+        recover(self.out_dir)
+        month_dir = self.out_dir / self.label
+        latest = {} if self.preview else self.arc.latest_of_period(self.label)
+        status = self._statuses(latest)
+        manifest = self._manifest()
+        shown = manifest.get("villages", {})
+        views: dict[str, VillageView] = {}
+        data: dict[str, bytes] = {}
+        render: list[str] = []
+        keep: list[str] = []
+        if self.preview:
+            from .render.opendata import expenses_json
+
+            for vid, view in self.fresh.items():
+                views[vid], data[vid] = view, expenses_json(view)
+                render.append(vid)
+        else:
+            for v in self.config.villages:
+                pub = latest.get(v.id)
+                if pub is None:
+                    continue
+                entry = shown.get(v.id, {})
+                up_to_date = (month_dir / v.id / "index.html").is_file() and entry.get("fingerprint") == \
+                    pub.fingerprint and entry.get("revision") == pub.revision
+                if v.id in self.fresh or not up_to_date:
+                    views[v.id] = self._view_of(pub)
+                    data[v.id] = pub.expenses_json
+                    render.append(v.id)
+                    if v.id not in self.fresh:
+                        self.rewritten_villages.add(v.id)
+                else:
+                    keep.append(v.id)
+        statuses_same = {k: e.get("status") for k, e in shown.items()} == status
+        root_ok = (self.out_dir / "index.html").is_file() and (self.out_dir / f"villagefin-{self.label}.zip").is_file()
+        if not render and statuses_same and month_dir.is_dir() and root_ok and not self.preview:
+            self.zip_path = self.out_dir / f"villagefin-{self.label}.zip"
+            return False
+        months = self._months()
+        build = new_build_dir(self.out_dir, self.label)
+        try:
+            for vid in keep:
+                copy_tree(month_dir / vid, build / vid)
+            # views of kept villages, for print-all and totals
+            for vid in keep:
+                views[vid] = self._view_of(latest[vid])
+            jobs = [self._job(vid, views[vid], data[vid], build / vid) for vid in render]
+            self._render_jobs(jobs, months)
+            self._township(build, views, status, months)
+            self._write_manifest(build, views, status)
+            swap_in(build, month_dir)
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(build, ignore_errors=True)
+            raise
+        self._root(months)
+        self._zip(month_dir)
+        return True
+
+    def _job(self, vid: str, view: VillageView, data: bytes, folder: Path) -> VillageJob:
+        earlier: list[tuple[VillageView, bytes]] = []
+        if not self.preview and view.revision > 1:
+            for pub in self.arc.revisions(vid, self.label):
+                if pub.revision < view.revision:
+                    earlier.append((self._view_of(pub), pub.expenses_json))
+        files: tuple = ()
+        v = self.config.village(vid)
+        if v and v.receipts and v.publish_receipts:
+            from .receipts import receipt_sources
+
+            files = receipt_sources(self.config, v, view)
+        return VillageJob(view=view, data=data, earlier=tuple(earlier), folder=folder, receipt_files=files)
+
+    def _render_jobs(self, jobs: list[VillageJob], months: list[str]) -> None:
+        workers = min(len(jobs), os.cpu_count() or 1)
+        if workers <= 1 or os.environ.get("VILLAGEFIN_INLINE") == "1":
+            for i, job in enumerate(jobs, 1):
+                render_village(job, self.settings, months)
+                if self.progress:
+                    self.progress(i, len(jobs))
+            return
+        chunks = [jobs[i::workers * 4] for i in range(workers * 4)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_render_many, chunk, self.settings, months) for chunk in chunks if chunk]
+            done = 0
+            for fut in futures:
+                fut.result()
+                done += 1
+                if self.progress:
+                    self.progress(done, len(futures))
+
+    def _months(self) -> list[str]:
+        if self.preview:
+            return [self.label]
+        months = set(self.arc.periods())
+        months.add(self.label)
+        return sorted(months)
+
+    def _township(self, build: Path, views: dict[str, VillageView], status: dict[str, str],
+                  months: list[str]) -> None:
+        from .fonts import register
+        from .render.pages import make_environment, render_township_page
+        from .render.pdf import render_noticeboards, render_summary
+
+        rows = []
+        total = ZERO
+        ordered = []
+        for v in self.config.villages:
+            view = views.get(v.id)
+            if view is not None:
+                total += view.total
+                ordered.append(view)
+            rows.append(VillageRow(
+                village_id=v.id, village_name=v.name, status=status.get(v.id, MISSING),
+                count=view.count if view else None, total=view.total if view else None,
+                publication_date=view.publication_date if view else None,
+                revision=view.revision if view else None))
+        tview = TownshipView(township=township_of(self.config), year=self.period.year, month=self.period.month,
+                             publication_date=self.publication_date, villages=tuple(rows), total=total,
+                             total_capitals=capitals(total), preview=self.preview)
+        s = self.settings
+        register(s.font)
+        kw = dict(font=s.font, paper=s.paper, orientation=s.orientation)
+        render_summary(tview, build / "summary.pdf", **kw)
+        render_noticeboards(ordered, build / "print-all.pdf", **kw)
+        env = make_environment(s.workspace_templates)
+        (build / "index.html").write_text(render_township_page(env, tview, months=months), encoding="utf-8")
+
+    def _write_manifest(self, build: Path, views: dict[str, VillageView], status: dict[str, str]) -> None:
+        from .money import plain
+
+        files = [{"path": p.relative_to(build).as_posix(), "sha256": sha256_file(p), "bytes": p.stat().st_size}
+                 for p in files_under(build)]
+        villages = {}
+        for v in self.config.villages:
+            view = views.get(v.id)
+            entry: dict = {"status": status.get(v.id, MISSING)}
+            if view is not None:
+                entry.update(expenses=view.count, total=plain(view.total), revision=view.revision,
+                             fingerprint=view.fingerprint)
+            villages[v.id] = entry
+        doc = {"period": self.label, "preview": self.preview, "files": files, "villages": villages}
+        (build / "manifest.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    def _root(self, months: list[str]) -> None:
+        from .render.pages import make_environment, render_root_page, write_assets
+
+        rows = []
+        for label in sorted(months, reverse=True):
+            if self.preview:
+                total = sum((v.total for v in self.fresh.values()), Decimal("0.00"))
+                count = len(self.fresh)
+            else:
+                pubs = self.arc.latest_of_period(label)
+                total = sum((p.total for p in pubs.values()), Decimal("0.00"))
+                count = len(pubs)
+            rows.append((label, total, count))
+        env = make_environment(self.settings.workspace_templates)
+        html = render_root_page(env, township_of(self.config), rows)
+        assets = new_build_dir(self.out_dir, "assets")
+        write_assets(assets, self.settings.workspace_templates)
+        swap_in(assets / "assets", self.out_dir / "assets")
+        import shutil
+
+        shutil.rmtree(assets, ignore_errors=True)
+        atomic_write(self.out_dir / "index.html", html.encode("utf-8"))
+
+    def _zip(self, month_dir: Path) -> None:
+        entries = [(p, f"{self.label}/{p.relative_to(month_dir).as_posix()}") for p in files_under(month_dir)]
+        entries.append((self.out_dir / "index.html", "index.html"))
+        entries += [(p, f"assets/{p.relative_to(self.out_dir / 'assets').as_posix()}")
+                    for p in files_under(self.out_dir / "assets")]
+        self.zip_path = self.out_dir / f"villagefin-{self.label}.zip"
+        write_zip(self.zip_path, entries)
+
+
+@dataclass
+class _Fake:
+    village_id: str
+    outcome: str = "unchanged"
+    errors: tuple = ()
