@@ -130,6 +130,165 @@ def _published_invoices(config, month):
     return published_invoices(config.root, exclude_period=label)
 
 
+def _parse_date(text: str | None):
+    if text is None:
+        return None
+    import datetime as dt
+
+    from .errors import UsageError
+
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"日期「{text}」格式不对，请写成 YYYY-MM-DD，例如 2026-11-05。") from None
+
+
+@cli.command()
+@month_option
+@village_option
+@out_option("输出文件夹（默认：工作目录中的 site/；预览时为 preview/）。")
+@click.option("--preview", is_flag=True, help="生成带「预览稿」水印的草稿：允许有错误，不存档，不覆盖正式公开的月份。")
+@click.option("--date", "pub_date", default=None, metavar="YYYY-MM-DD",
+              help="印在公开表上的公开日期（默认：今天和公开日中较晚的一天）。")
+@click.option("--correct", default=None, metavar="原因", help="已公开的月份数据有变化时，发布更正版，并写明更正原因。")
+@click.option("--with-receipts", is_flag=True, help="把原始票据扫描件附在公开表 PDF 后面。")
+@config_option
+def publish(month, villages, out, preview, pub_date, correct, with_receipts, config_path) -> None:
+    """生成上个月（或 --month）的公开栏 PDF、网页、数据文件和上传压缩包，并存档。
+
+    没有错误的村正式公开；有错误的村列出问题并跳过。退出码：0 全部公开，1 有村被跳过，2 用法、配置或字体问题。
+    """
+    from .publish import run_publish
+
+    config = _load(config_path)
+    result = run_publish(config, month=month, villages=villages, out=out, preview=preview,
+                         date=_parse_date(pub_date), correct=correct, with_receipts=with_receipts,
+                         progress=_progress("生成"))
+    click.echo(_publish_text(result))
+    sys.exit(result.exit_code)
+
+
+def _publish_text(result) -> str:
+    from .money import display
+    from .report import where
+
+    y, m = result.period.split("-")
+    kind = "预览" if result.preview else "正式公开"
+    timing = "" if result.preview else ("（按时）" if result.on_time else "（逾期）")
+    lines = [f"{y}年{int(m)}月 {kind}，公开日期 {result.publication_date.isoformat()}{timing}"]
+    if result.font_note:
+        lines.append(result.font_note)
+    for o in result.outcomes:
+        line = f"  {o.village_name}（{o.village_id}）：{o.text}"
+        if o.count is not None:
+            line += f"，{o.count} 笔，合计 {display(o.total)} 元"
+        if o.revision:
+            line += f"，第 {o.revision} 版"
+        lines.append(line)
+        for f in o.errors:
+            lines.append(f"      [错误] {where(f)}：{f.message}（{f.code}）")
+    for f in result.warnings:
+        lines.append(f"  [警告] {f.village}：{f.message}（{f.code}）")
+    if result.rewritten:
+        lines.append(f"输出：{result.month_dir}")
+        lines.append(f"  公开栏 PDF：{result.month_dir / '<村代号>' / 'noticeboard.pdf'}；合订本：{result.month_dir / 'print-all.pdf'}")
+        lines.append(f"  网页首页：{result.out_dir / 'index.html'}")
+        if result.zip_path:
+            lines.append(f"  上传压缩包：{result.zip_path}")
+    else:
+        lines.append(f"数据没有变化，输出未重写：{result.month_dir}")
+    skipped = [o for o in result.outcomes if o.skipped]
+    if skipped:
+        lines.append(f"{len(skipped)} 个村未公开，请改正后重新运行 villagefin publish。")
+    return "\n".join(lines)
+
+
+@cli.command()
+@out_option("演示输出文件夹（默认：当前文件夹中的 villagefin-demo/）。")
+def demo(out) -> None:
+    """用自带的示例乡镇（samples/，2026年10月）演示整个流程：检查、公开、网页。"""
+    from .demo import run_demo
+
+    result = run_demo(out or Path("villagefin-demo"), progress=_progress("生成"))
+    click.echo(result.text)
+
+
+@cli.command()
+@month_option
+@config_option
+def status(month, config_path) -> None:
+    """各村本月情况：找到的账表、支出笔数和金额、错误和警告、公开情况（第几版、日期、按时/逾期/未公开）。"""
+    from .status import run_status, status_text
+
+    config = _load(config_path)
+    click.echo(status_text(run_status(config, month=month)))
+
+
+@cli.command()
+@village_option
+@month_option
+@config_option
+def history(villages, month, config_path) -> None:
+    """每次公开和更正的记录：月份、版本、公开日期和实际运行时间、按时/逾期/补登、笔数、金额、更正原因。"""
+    from .status import history_text, run_history
+
+    config = _load(config_path)
+    click.echo(history_text(run_history(config, villages=villages, month=month)))
+
+
+@cli.command()
+@out_option("要预览的网站文件夹（默认：工作目录中的 site/）。")
+@click.option("--port", default=8000, show_default=True, help="端口（只在本机 127.0.0.1 上提供）。")
+@config_option
+def serve(out, port, config_path) -> None:
+    """在本机（127.0.0.1）打开网站，上传前先看一看。按 Ctrl-C 结束。"""
+    from .serve import serve as run_server
+
+    site = out
+    if site is None:
+        config = _load(config_path)
+        site = config.root / "site"
+    if not Path(site, "index.html").is_file():
+        from .errors import UsageError
+
+        raise UsageError(f"{site} 中没有网站（index.html）；请先运行 villagefin publish，或用 --out 指定网站文件夹。")
+    click.echo(f"网站地址：http://127.0.0.1:{port}/ （按 Ctrl-C 结束）")
+    run_server(Path(site), port)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--township", default="某某镇", show_default=True, help="乡镇名称。")
+def init(directory, township) -> None:
+    """新建一个镇工作目录：带说明的 villagefin.toml、账表文件夹和空白账表模板。"""
+    from .workspace import init_workspace
+
+    written = init_workspace(directory, township=township)
+    click.echo(f"已创建工作目录 {directory}：")
+    for p in written:
+        click.echo(f"  {p}")
+    click.echo("下一步：编辑 villagefin.toml 填写乡镇和各村信息，把各村账表放进 ledgers/ 后运行 villagefin check。")
+
+
+@cli.command()
+@village_option
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True, metavar="FILE.xlsx",
+              help="模板保存到哪里（.xlsx）。")
+@config_option
+def template(villages, output, config_path) -> None:
+    """生成村里填写用的空白账表模板（表头、下拉选项、数据校验、填写说明）。"""
+    from .template import write_template
+
+    config = _load(config_path, required=False)
+    village = villages[0] if villages else None
+    if village and config.village(village) is None:
+        from .errors import UsageError
+
+        raise UsageError(f"未知的村代号「{village}」。")
+    path = write_template(output, config, village)
+    click.echo(f"已生成账表模板：{path}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: one Chinese line and an exit code for every failure, never a traceback."""
     for stream in (sys.stdout, sys.stderr):

@@ -200,16 +200,18 @@ def run_publish(
             if errors and not preview:
                 outcomes.append(VillageOutcome(v.id, v.name, SKIPPED_ERRORS, errors=errors))
                 continue
-            from .receipts import receipts_for
+            receipts = {}
+            if v.receipts and v.publish_receipts:
+                from .receipts import receipts_for
 
-            receipts = receipts_for(config, v, report) if v.receipts and v.publish_receipts else {}
+                receipts = receipts_for(config, v, report)
             items = public_expenses(report.expenses_of(v.id), chart, receipts)
             ytd_before, ytd_from = arc.year_to_date(v.id, period.year, period.month)
             latest = arc.latest(v.id, label)
             view = build_village_view(
                 items, township=township, village_id=v.id, village_name=v.name, year=period.year,
                 month=period.month, publication_date=pub_date, ytd_before=ytd_before, ytd_from_month=ytd_from,
-                preview=preview, receipts_published=bool(v.receipts) and v.publish_receipts or not v.receipts,
+                preview=preview, receipts_published=bool(v.receipts) and v.publish_receipts,
             )
             data = expenses_json(view)
             view = replace(view, fingerprint=fingerprint(data))

@@ -14,10 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from operator import attrgetter
 
 from .chart import Chart
@@ -53,16 +53,19 @@ class RuleContext:
 
     period: str  # "2026-10" or "any"
     chart: Chart
-    #: invoice number → its uses already published in OTHER periods (earlier revisions of the month excluded)
+    #: `invoice_key(number)` → its uses already published in OTHER periods (earlier revisions of the month
+    #: excluded by the caller)
     published_invoices: Mapping[str, tuple[PublishedInvoice, ...]] = field(default_factory=dict)
     #: village → (voucher, file, sheet, row) of every voucher line of its journal sheets, expense or not
     journal_vouchers: Mapping[str, tuple[tuple[str, str, str | None, int], ...]] = field(default_factory=dict)
+    # the voucher index of the expenses being checked, shared by the rules of one `apply_rules` call
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
 Rule = Callable[[Sequence[Expense], Config, RuleContext], Iterable[Finding]]
 
 
-# -- shared helpers ------------------------------------------------------------------------------------------
+# -- helpers -----------------------------------------------------------------------------------------------------
 def _money(amount: Decimal) -> str:
     return f"{amount:,.2f}"
 
@@ -83,82 +86,116 @@ def _norm_text(text: str) -> str:
     return "".join(text.split())
 
 
-def _norm_invoice(text: str) -> str:
-    """Matching form of an invoice number; "" for blanks and placeholders (无, /, 0)."""
-    if not text:
+def invoice_key(number: str) -> str:
+    """Matching form of an invoice number ("" for blanks and placeholders such as 无, /, 0).
+
+    Callers that pass `published_invoices` key them by this, as the rule looks them up by it.
+    """
+    if not number:
         return ""
-    if text.isascii() and text.isalnum():  # the common case, cheaply
-        norm = text.upper()
+    if number.isascii() and number.isalnum():  # the common case, cheaply
+        norm = number.upper()
     else:
-        norm = _norm_text(str(text)).upper()
+        norm = _norm_text(str(number)).upper()
         if not _HAS_ALNUM.search(norm):
             return ""
     return norm if norm.strip("0") else ""
 
 
-class _Vouchers:
-    """Each expense's voucher key, with a bare number folded into the village's only series (SPEC 10)."""
+@lru_cache(maxsize=65536)
+def _voucher_key(text: str) -> tuple[str, int] | tuple[str, str]:
+    key = parse_voucher(text)
+    return key if key is not None else ("?", _norm_text(text or ""))
 
-    def __init__(self, expenses: Sequence[Expense], journal: Mapping[str, tuple] | None = None):
-        raw = [parse_voucher(e.voucher) for e in expenses]
-        series: dict[str, set[str]] = defaultdict(set)
-        for e, key in zip(expenses, raw, strict=True):
-            if key is not None:
-                series[e.village].add(key[0])
-        self.journal: dict[str, list[tuple[tuple, str, str, str | None, int]]] = {}
-        for village, entries in (journal or {}).items():
-            parsed = []
+
+def _has_number(key: tuple) -> bool:
+    return key[0] != "?"
+
+
+class _Index:
+    """Vouchers of the expenses, computed once per `apply_rules`: one group per voucher of one sheet.
+
+    `gid[i]` is the group of expense i; per group: its first row (`first`), key (village, file, sheet,
+    voucher key) and total. A bare number (12) is folded into the village's only series (SPEC 10).
+    """
+
+    def __init__(self, expenses: Sequence[Expense], journal: Mapping[str, tuple]):
+        keys = [_voucher_key(e.voucher) for e in expenses]
+        series: dict[str, set[str]] = {}
+        for e, key in zip(expenses, keys, strict=True):
+            if _has_number(key):
+                series.setdefault(e.village, set()).add(key[0])
+        parsed_journal: dict[str, list] = {}
+        for village, entries in journal.items():
+            found = []
             for voucher, file, sheet, row in entries:
                 key = parse_voucher(voucher)
-                if key is None:
-                    continue
-                series[village].add(key[0])
-                parsed.append((key, voucher, file, sheet, row))
-            self.journal[village] = parsed
-        # "" (a bare 12) means the village's only series when it has exactly one other
-        self._fold = {v: next(iter(s - {""})) for v, s in series.items() if "" in s and len(s) == 2}
-        self.keys: list[tuple] = [
-            self.fold(e.village, key) if key is not None else ("?", _norm_text(e.voucher)) for e, key in zip(expenses, raw, strict=True)
-        ]
-        for village, parsed in self.journal.items():
-            self.journal[village] = [(self.fold(village, k), *rest) for k, *rest in parsed]
-        self._groups: dict[tuple, list[int]] | None = None
+                if key is not None:
+                    series.setdefault(village, set()).add(key[0])
+                    found.append([key, voucher, file, sheet, row])
+            parsed_journal[village] = found
+        fold = {v: next(iter(s - {""})) for v, s in series.items() if "" in s and len(s) == 2}
+        if fold:
+            keys = [
+                (fold[e.village], key[1]) if key[0] == "" and e.village in fold else key
+                for e, key in zip(expenses, keys, strict=True)
+            ]
+            for village, found in parsed_journal.items():
+                if village in fold:
+                    for entry in found:
+                        if entry[0][0] == "":
+                            entry[0] = (fold[village], entry[0][1])
+        self.keys = keys
+        self.journal: dict[str, list[tuple]] = {v: [tuple(x) for x in f] for v, f in parsed_journal.items()}
 
-    def fold(self, village: str, key: tuple[str, int]) -> tuple[str, int]:
-        if key[0] == "":
-            series = self._fold.get(village)
-            if series is not None:
-                return (series, key[1])
-        return key
+        gid: list[int] = []
+        first: list[int] = []
+        group_keys: list[tuple] = []
+        totals: list[Decimal] = []
+        sheets: dict[tuple, dict[tuple, int]] = {}
+        where: tuple = ()
+        ids: dict[tuple, int] = {}
+        for i, (e, key) in enumerate(zip(expenses, keys, strict=True)):
+            here = (e.village, e.file, e.sheet)
+            if here != where:  # rows of one sheet come together: one lookup per sheet, not per row
+                where = here
+                ids = sheets.setdefault(here, {})
+            g = ids.get(key)
+            if g is None:
+                g = ids[key] = len(first)
+                first.append(i)
+                group_keys.append((*here, key))
+                totals.append(e.amount)
+            else:
+                totals[g] += e.amount
+                if e.row < expenses[first[g]].row:
+                    first[g] = i
+            gid.append(g)
+        self.gid = gid
+        self.first = first
+        self.group_keys = group_keys
+        self.totals = totals
+
+    def members(self, wanted: set[int]) -> dict[int, list[int]]:
+        """The rows of some groups, in row order."""
+        out: dict[int, list[int]] = {g: [] for g in wanted}
+        for i, g in enumerate(self.gid):
+            if g in out:
+                out[g].append(i)
+        return out
 
 
-# The voucher index is shared by several rules of one `apply_rules` call: a one-slot memo keyed on the
-# identity of the sequence (it holds a reference, so the identity cannot be reused while cached).
-_memo: tuple[object, object, _Vouchers] | None = None
-
-
-def _voucher_index(expenses: Sequence[Expense], context: RuleContext) -> _Vouchers:
-    global _memo
-    memo = _memo
-    if memo is not None and memo[0] is expenses and memo[1] is context.journal_vouchers:
-        return memo[2]
-    index = _Vouchers(expenses, context.journal_vouchers)
-    _memo = (expenses, context.journal_vouchers, index)
+def _index(expenses: Sequence[Expense], context: RuleContext) -> _Index:
+    memo = context._memo.get("index")
+    if memo is not None and memo[0] is expenses:
+        return memo[1]
+    index = _Index(expenses, context.journal_vouchers)
+    context._memo["index"] = (expenses, index)
     return index
 
 
-def _voucher_groups(expenses: Sequence[Expense], index: _Vouchers) -> dict[tuple, list[int]]:
-    """(village, file, sheet, voucher key) → indices of its expenses, in row order (computed once per index)."""
-    if index._groups is not None:
-        return index._groups
-    groups: dict[tuple, list[int]] = defaultdict(list)
-    for i, (e, key) in enumerate(zip(expenses, index.keys, strict=True)):
-        groups[(e.village, e.file, e.sheet, key)].append(i)
-    for rows in groups.values():
-        if len(rows) > 1:
-            rows.sort(key=lambda i: expenses[i].row)
-    index._groups = dict(groups)
-    return index._groups
+def _sorted_rows(expenses: Sequence[Expense], rows: list[int]) -> list[int]:
+    return sorted(rows, key=lambda i: (expenses[i].row, i))
 
 
 # -- errors ----------------------------------------------------------------------------------------------------
@@ -168,43 +205,47 @@ def duplicate_invoice(expenses: Sequence[Expense], config: Config, context: Rule
     A reversal that repeats the invoice of the voucher it reverses, with the opposite amount, is not a
     duplicate: such pairs cancel out before the remaining uses are compared.
     """
-    index = _voucher_index(expenses, context)
-    rows_of: dict[str, list[int]] = defaultdict(list)
+    first_use: dict[str, int] = {}
+    repeated: dict[str, list[int]] = {}
     for i, e in enumerate(expenses):
         if e.invoice:
-            invoice = _norm_invoice(e.invoice)
+            invoice = invoice_key(e.invoice)
             if invoice:
-                rows_of[invoice].append(i)
-    published: dict[str, list[PublishedInvoice]] = {}
-    for number, items in context.published_invoices.items():
-        norm = _norm_invoice(number)
-        if norm in rows_of:
-            published.setdefault(norm, []).extend(items)
-    for invoice, rows_used in rows_of.items():
-        past = published.get(invoice, ())
-        if len(rows_used) < 2 and not past:
-            continue
-        vouchers: dict[tuple, list[int]] = defaultdict(list)
-        for i in rows_used:
-            vouchers[(expenses[i].village, index.keys[i])].append(i)
+                j = first_use.setdefault(invoice, i)
+                if j != i:
+                    repeated.setdefault(invoice, [j]).append(i)
+    published = context.published_invoices
+    candidates = set(repeated)
+    if published:
+        candidates.update(inv for inv in first_use if inv in published)
+    if not candidates:
+        return
+    index = _index(expenses, context)
+    for invoice in sorted(candidates):
+        rows = repeated.get(invoice) or [first_use[invoice]]
+        past = published.get(invoice, ()) if published else ()
+        vouchers: dict[tuple, list[int]] = {}
+        for i in rows:
+            vouchers.setdefault((expenses[i].village, index.keys[i]), []).append(i)
         if len(vouchers) + len(past) < 2:
             continue
         # each use: (amount, description, rows or None for a published use)
         entries: list[tuple[Decimal, str, list[int] | None]] = []
-        for (village, _key), rows in vouchers.items():
-            first = expenses[rows[0]]
-            total = sum((expenses[i].amount for i in rows), ZERO)
-            entries.append((total, f"{village} {first.voucher}（{_where(first.file, first.sheet)} 第 {first.row} 行）", rows))
+        for (village, _key), used in vouchers.items():
+            used = _sorted_rows(expenses, used)
+            e = expenses[used[0]]
+            total = sum((expenses[i].amount for i in used), ZERO)
+            entries.append((total, f"{village} {e.voucher}（{_where(e.file, e.sheet)} 第 {e.row} 行）", used))
         for p in past:
             entries.append((p.amount, f"{p.period} 已公开的 {p.village} {p.voucher}", None))
         remaining = _cancel_reversals(entries)
-        if len(remaining) < 2 or all(rows is None for _, _, rows in remaining):
+        if len(remaining) < 2 or all(used is None for _, _, used in remaining):
             continue
-        for n, (_amount, _desc, rows) in enumerate(remaining):
-            if rows is None:
+        for n, (_amount, _desc, used) in enumerate(remaining):
+            if used is None:
                 continue
-            others = _others([desc for m, (_a, desc, _r) in enumerate(remaining) if m != n])
-            for i in rows:
+            others = _others([desc for m, (_a, desc, _u) in enumerate(remaining) if m != n])
+            for i in used:
                 e = expenses[i]
                 yield make("duplicate-invoice", village=e.village, file=e.file, sheet=e.sheet, row=e.row,
                            column=e.column_of("invoice"), voucher=e.voucher,
@@ -213,10 +254,10 @@ def duplicate_invoice(expenses: Sequence[Expense], config: Config, context: Rule
 
 def _cancel_reversals(entries: list[tuple[Decimal, str, list[int] | None]]) -> list:
     """Drop each negative use together with one use of the opposite amount (a 红字冲销 and its original)."""
-    positives: dict[Decimal, list[int]] = defaultdict(list)
+    positives: dict[Decimal, list[int]] = {}
     for n, (amount, _d, _r) in enumerate(entries):
         if amount > 0:
-            positives[amount].append(n)
+            positives.setdefault(amount, []).append(n)
     dropped: set[int] = set()
     for n, (amount, _d, _r) in enumerate(entries):
         if amount < 0:
@@ -228,35 +269,45 @@ def _cancel_reversals(entries: list[tuple[Decimal, str, list[int] | None]]) -> l
 
 
 def duplicate_voucher(expenses: Sequence[Expense], config: Config, context: RuleContext) -> Iterable[Finding]:
-    """One voucher number of one village in two different files or sheets (a revised file beside the old)."""
-    index = _voucher_index(expenses, context)
-    # (village, key) → {(file, sheet)}: from the voucher groups (one per sheet) and the journals' vouchers
-    places: dict[tuple, set[tuple]] = defaultdict(set)
-    for village, file, sheet, key in _voucher_groups(expenses, index):
-        if key[0] != "?":
-            places[(village, key)].add((file, sheet))
+    """One voucher number of one village in two different files or sheets (a revised file beside the old).
+
+    Journals' vouchers count too, expense or not. One finding per row involved.
+    """
+    index = _index(expenses, context)
+    # (village, key) → {(file, sheet)}; a second place is a clash
+    home: dict[tuple, tuple] = {}
+    clashes: dict[tuple, set[tuple]] = {}
+
+    def place(village: str, key: tuple, where: tuple) -> None:
+        vk = (village, key)
+        known = home.setdefault(vk, where)
+        if known != where:
+            clashes.setdefault(vk, {known}).add(where)
+
+    for village, file, sheet, key in index.group_keys:
+        if _has_number(key):
+            place(village, key, (file, sheet))
     for village, entries in index.journal.items():
         for key, _voucher, file, sheet, _row in entries:
-            places[(village, key)].add((file, sheet))
-    clashes = {vk: where for vk, where in places.items() if len(where) > 1}
+            place(village, key, (file, sheet))
     if not clashes:
         return
-    # every row involved, expense rows first: (village, key, file, sheet) → {row: finding arguments}
-    rows: dict[tuple, dict[int, tuple[str, str | None]]] = defaultdict(dict)
-    for (village, file, sheet, key), group in _voucher_groups(expenses, index).items():
+    # every row involved, expense rows first: (village, key, file, sheet) → {row: (voucher, column)}
+    rows: dict[tuple, dict[int, tuple[str, str | None]]] = {}
+    for i, g in enumerate(index.gid):
+        village, file, sheet, key = index.group_keys[g]
         if (village, key) in clashes:
-            for i in group:
-                e = expenses[i]
-                rows[(village, key, file, sheet)].setdefault(e.row, (e.voucher, e.column_of("voucher")))
+            e = expenses[i]
+            rows.setdefault((village, key, file, sheet), {}).setdefault(e.row, (e.voucher, e.column_of("voucher")))
     columns = _voucher_columns(expenses)
     for village, entries in index.journal.items():
         for key, voucher, file, sheet, row in entries:
             if (village, key) in clashes:
-                rows[(village, key, file, sheet)].setdefault(row, (voucher, columns.get((file, sheet))))
+                rows.setdefault((village, key, file, sheet), {}).setdefault(row, (voucher, columns.get((file, sheet))))
     for (village, key, file, sheet), found in rows.items():
-        others = _others([_where(f, s) for (f, s) in sorted(clashes[(village, key)], key=_place_key)
+        others = _others([_where(f, s) for f, s in sorted(clashes[(village, key)], key=_place_key)
                           if (f, s) != (file, sheet)])
-        for row, (voucher, column) in found.items():
+        for row, (voucher, column) in sorted(found.items()):
             yield make("duplicate-voucher", village=village, file=file, sheet=sheet, row=row, column=column,
                        voucher=voucher, other=others)
 
@@ -267,10 +318,12 @@ def _place_key(place: tuple[str, str | None]) -> tuple[str, str]:
 
 def _voucher_columns(expenses: Sequence[Expense]) -> dict[tuple[str, str | None], str | None]:
     columns: dict[tuple[str, str | None], str | None] = {}
+    last = None
     for e in expenses:
         where = (e.file, e.sheet)
-        if where not in columns:
+        if where != last and where not in columns:
             columns[where] = e.column_of("voucher")
+        last = where
     return columns
 
 
@@ -282,52 +335,57 @@ def voucher_gap(expenses: Sequence[Expense], config: Config, context: RuleContex
     gap), and in journals every voucher, expense or not. The finding is on the first row of the voucher after
     the gap. With period "any", each month of the dates is looked at separately.
     """
-    index = _voucher_index(expenses, context)
+    index = _index(expenses, context)
     by_month = context.period == "any"
-    # (village, month, series) → number → (file, sheet, row, voucher text, column)
-    numbers: dict[tuple, dict[int, tuple]] = defaultdict(dict)
-
-    def note(group: tuple, number: int, place: tuple) -> None:
-        known = numbers[group].get(number)
-        if known is None or place[:3] < known[:3]:
-            numbers[group][number] = place
-
-    months_of: dict[str, set[str]] = defaultdict(set)
+    # (village, month, series) → number → (file, sheet or "", row, voucher text, column, sheet)
+    numbers: dict[tuple, dict[int, tuple]] = {}
+    months_of: dict[str, set[str]] = {}
     sheet_month: dict[tuple, str] = {}
-    for e, key in zip(expenses, index.keys, strict=True):
-        if key[0] == "?":
+    for g, (village, file, sheet, key) in enumerate(index.group_keys):
+        if not _has_number(key):
             continue
+        e = expenses[index.first[g]]
         month = e.date.strftime("%Y-%m") if by_month else ""
-        months_of[e.village].add(month)
-        sheet_month.setdefault((e.village, e.file, e.sheet, key), month)
-        note((e.village, month, key[0]), key[1],
-             (e.file, e.sheet or "", e.row, e.voucher, e.column_of("voucher"), e.sheet))
-    columns = _voucher_columns(expenses)
-    for village, entries in index.journal.items():
-        for key, text, file, sheet, row in entries:
-            if by_month:
-                month = sheet_month.get((village, file, sheet, key))
-                if month is None:
-                    only = months_of.get(village, set())
-                    if len(only) != 1:
-                        continue
-                    month = next(iter(only))
-            else:
+        if by_month:
+            months_of.setdefault(village, set()).add(month)
+            sheet_month.setdefault((village, file, sheet, key), month)
+        found = numbers.setdefault((village, month, key[0]), {})
+        spot = (file, sheet or "", e.row)
+        known = found.get(key[1])
+        if known is None or spot < known[:3]:
+            found[key[1]] = (*spot, e.voucher, e, sheet)
+    if index.journal:
+        columns = _voucher_columns(expenses)
+        for village, entries in index.journal.items():
+            for key, text, file, sheet, row in entries:
                 month = ""
-            note((village, month, key[0]), key[1], (file, sheet or "", row, text, columns.get((file, sheet)), sheet))
+                if by_month:
+                    month = sheet_month.get((village, file, sheet, key))
+                    if month is None:
+                        only = months_of.get(village, set())
+                        if len(only) != 1:
+                            continue  # a non-expense voucher of an unknown month
+                        month = next(iter(only))
+                found = numbers.setdefault((village, month, key[0]), {})
+                spot = (file, sheet or "", row)
+                known = found.get(key[1])
+                if known is None or spot < known[:3]:
+                    found[key[1]] = (*spot, text, columns.get((file, sheet)), sheet)
     for (village, _month, series), found in numbers.items():
         ordered = sorted(found)
         for before, after in zip(ordered, ordered[1:], strict=False):
             if after - before <= 1:
                 continue
             file, _s, row, text, column, sheet = found[after]
+            if isinstance(column, Expense):
+                column = column.column_of("voucher")
             width = _width(text)
-            missing = (
-                "、".join(format_voucher(series, n, width) for n in range(before + 1, after))
-                if after - before - 1 <= 3
-                else f"{format_voucher(series, before + 1, width)} 至 {format_voucher(series, after - 1, width)}"
-                f"（共 {after - before - 1} 张）"
-            )
+            count = after - before - 1
+            if count <= 3:
+                missing = "、".join(format_voucher(series, n, width) for n in range(before + 1, after))
+            else:
+                missing = (f"{format_voucher(series, before + 1, width)} 至 "
+                           f"{format_voucher(series, after - 1, width)}（共 {count} 张）")
             yield make("voucher-gap", village=village, file=file, sheet=sheet, row=row, column=column,
                        voucher=text, before=found[before][3], after=text, missing=missing)
 
@@ -345,22 +403,30 @@ _ROW_FIELDS = attrgetter(
 
 def duplicate_row(expenses: Sequence[Expense], config: Config, context: RuleContext) -> Iterable[Finding]:
     """Two identical expense rows of one village: every field equal except where the row is."""
-    same: dict[tuple, list[int]] = defaultdict(list)
+    # a cheap first cut on strings (their hashes are cached), then the full comparison
+    first: dict[str, int] = {}
+    alike: dict[str, list[int]] = {}
     for i, e in enumerate(expenses):
-        same[_ROW_FIELDS(e)].append(i)
-    for rows in same.values():
-        if len(rows) < 2:
-            continue
-        for i in rows:
-            e = expenses[i]
-            others = []
-            for j in rows:
-                if j == i:
-                    continue
-                o = expenses[j]
-                others.append(str(o.row) if (o.file, o.sheet) == (e.file, e.sheet) else f"{o.row}（{_where(o.file, o.sheet)}）")
-            yield make("duplicate-row", village=e.village, file=e.file, sheet=e.sheet, row=e.row, column=None,
-                       voucher=e.voucher, other="、".join(others[:_MAX_OTHERS]) + ("等" if len(others) > _MAX_OTHERS else ""))
+        key = f"{e.village}\x00{e.voucher}\x00{e.summary}"
+        j = first.setdefault(key, i)
+        if j != i:
+            alike.setdefault(key, [j]).append(i)
+    for candidates in alike.values():
+        same: dict[tuple, list[int]] = {}
+        for i in candidates:
+            same.setdefault(_ROW_FIELDS(expenses[i]), []).append(i)
+        for rows in same.values():
+            if len(rows) < 2:
+                continue
+            for i in rows:
+                e = expenses[i]
+                others = [
+                    str(o.row) if (o.file, o.sheet) == (e.file, e.sheet) else f"{o.row}（{_where(o.file, o.sheet)}）"
+                    for o in (expenses[j] for j in rows if j != i)
+                ]
+                other = "、".join(others[:_MAX_OTHERS]) + (" 等" if len(others) > _MAX_OTHERS else "")
+                yield make("duplicate-row", village=e.village, file=e.file, sheet=e.sheet, row=e.row, column=None,
+                           voucher=e.voucher, other=other)
 
 
 def missing_approval(expenses: Sequence[Expense], config: Config, context: RuleContext) -> Iterable[Finding]:
@@ -390,49 +456,61 @@ def missing_payee(expenses: Sequence[Expense], config: Config, context: RuleCont
 
 
 def no_attachments(expenses: Sequence[Expense], config: Config, context: RuleContext) -> Iterable[Finding]:
-    """A voucher whose attachments (the largest value on its rows) are blank or 0: once, on its first row."""
-    for rows in _voucher_groups(expenses, _voucher_index(expenses, context)).values():
-        first = expenses[rows[0]]
-        if first.layout == JOURNAL and not any(expenses[i].has_column("attachments") for i in rows):
+    """A voucher whose attachments (the largest value on its rows) are blank or 0: once, on its first row.
+
+    In a journal only when the sheet has an attachments column.
+    """
+    index = _index(expenses, context)
+    declared = [0] * len(index.first)
+    for e, g in zip(expenses, index.gid, strict=True):
+        a = e.attachments
+        if a and a > declared[g]:
+            declared[g] = a
+    for g, count in enumerate(declared):
+        if count > 0:
             continue
-        declared = [expenses[i].attachments for i in rows if expenses[i].attachments is not None]
-        if declared and max(declared) > 0:
+        e = expenses[index.first[g]]
+        if e.layout == JOURNAL and not e.has_column("attachments"):
             continue
-        yield make("no-attachments", village=first.village, file=first.file, sheet=first.sheet, row=first.row,
-                   column=first.column_of("attachments"), voucher=first.voucher)
+        yield make("no-attachments", village=e.village, file=e.file, sheet=e.sheet, row=e.row,
+                   column=e.column_of("attachments"), voucher=e.voucher)
 
 
 def cash_over_limit(expenses: Sequence[Expense], config: Config, context: RuleContext) -> Iterable[Finding]:
     """A voucher's cash payments (支付方式 contains 现金) together above `cash_limit`: once, on its first row."""
     limit = config.rules.cash_limit
-    for rows in _voucher_groups(expenses, _voucher_index(expenses, context)).values():
-        cash = [i for i in rows if "现金" in expenses[i].method]
-        if not cash:
-            continue
-        total = sum((expenses[i].amount for i in cash), ZERO)
+    index = _index(expenses, context)
+    cash: dict[int, Decimal] = {}
+    for e, g in zip(expenses, index.gid, strict=True):
+        if "现金" in e.method:
+            cash[g] = cash.get(g, ZERO) + e.amount
+    for g, total in sorted(cash.items()):
         if total > limit:
-            first = expenses[rows[0]]
-            yield make("cash-over-limit", village=first.village, file=first.file, sheet=first.sheet, row=first.row,
-                       column=first.column_of("method") or first.column_of("amount"), voucher=first.voucher,
+            e = expenses[index.first[g]]
+            yield make("cash-over-limit", village=e.village, file=e.file, sheet=e.sheet, row=e.row,
+                       column=e.column_of("method") or e.column_of("amount"), voucher=e.voucher,
                        amount=_money(total), limit=_money(limit))
 
 
 def has_resolution(text: str) -> bool:
     """Whether a remark names a resolution: 决议, 会议纪要, 会议决定, 四议两公开."""
-    return any(marker in text for marker in RESOLUTION_MARKERS)
+    return bool(text) and any(marker in text for marker in RESOLUTION_MARKERS)
 
 
 def needs_resolution(expenses: Sequence[Expense], config: Config, context: RuleContext) -> Iterable[Finding]:
     """A voucher whose total is above `resolution_threshold` and no row's 备注 names a 决议: on its first row."""
     limit = config.rules.resolution_threshold
-    for rows in _voucher_groups(expenses, _voucher_index(expenses, context)).values():
-        total = sum((expenses[i].amount for i in rows), ZERO)
-        if total <= limit or any(has_resolution(expenses[i].remarks) for i in rows):
+    index = _index(expenses, context)
+    large = {g for g, total in enumerate(index.totals) if total > limit}
+    if not large:
+        return
+    for g, rows in sorted(index.members(large).items()):
+        if any(has_resolution(expenses[i].remarks) for i in rows):
             continue
-        first = expenses[rows[0]]
-        yield make("needs-resolution", village=first.village, file=first.file, sheet=first.sheet, row=first.row,
-                   column=first.column_of("remarks") or first.column_of("amount"), voucher=first.voucher,
-                   amount=_money(total), limit=_money(limit))
+        e = expenses[index.first[g]]
+        yield make("needs-resolution", village=e.village, file=e.file, sheet=e.sheet, row=e.row,
+                   column=e.column_of("remarks") or e.column_of("amount"), voucher=e.voucher,
+                   amount=_money(index.totals[g]), limit=_money(limit))
 
 
 def possible_split(expenses: Sequence[Expense], config: Config, context: RuleContext) -> Iterable[Finding]:
@@ -440,26 +518,45 @@ def possible_split(expenses: Sequence[Expense], config: Config, context: RuleCon
     above it (a payment split to avoid a resolution). One finding per row involved."""
     limit = config.rules.resolution_threshold
     window = dt.timedelta(days=config.rules.split_window_days)
-    # (village, payee) → voucher → [rows]
-    by_payee: dict[tuple[str, str], dict[tuple, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for group, rows in _voucher_groups(expenses, _voucher_index(expenses, context)).items():
-        total = sum((expenses[i].amount for i in rows), ZERO)
-        if total <= 0 or total > limit:
-            continue  # above the threshold on its own: needs-resolution's business
-        for i in rows:
-            payee = _norm_text(expenses[i].payee)
-            if payee:
-                by_payee[(group[0], payee)][group].append(i)
+    index = _index(expenses, context)
+    # vouchers that count: positive, and not above the threshold on their own (needs-resolution's business)
+    eligible = [ZERO < total <= limit for total in index.totals]
+    # first pass, cheap: each village's sum per payee as written, to skip the many that cannot reach the limit
+    sums: dict[str, dict[str, Decimal]] = {}
+    village = None
+    per_village: dict[str, Decimal] = {}
+    for e, g in zip(expenses, index.gid, strict=True):
+        if e.payee and eligible[g]:
+            if e.village != village:
+                village = e.village
+                per_village = sums.setdefault(village, {})
+            per_village[e.payee] = per_village.get(e.payee, ZERO) + e.amount
+    wanted: dict[str, dict[str, str]] = {}  # village → payee as written → matching form, for payees that may
+    for village, by_raw in sums.items():
+        merged: dict[str, Decimal] = {}
+        norm_of = {raw: _norm_text(raw) for raw in by_raw}
+        for raw, amount in by_raw.items():
+            merged[norm_of[raw]] = merged.get(norm_of[raw], ZERO) + amount
+        keep = {raw: norm for raw, norm in norm_of.items() if norm and merged[norm] > limit}
+        if keep:
+            wanted[village] = keep
+    if not wanted:
+        return
+    by_payee: dict[tuple[str, str], dict[int, list[int]]] = {}
+    for i, (e, g) in enumerate(zip(expenses, index.gid, strict=True)):
+        keep = wanted.get(e.village)
+        if keep is not None and eligible[g] and e.payee in keep:
+            by_payee.setdefault((e.village, keep[e.payee]), {}).setdefault(g, []).append(i)
     for vouchers in by_payee.values():
         if len(vouchers) < 2:
             continue
         items = sorted(
-            (min(expenses[i].date for i in rows), sum((expenses[i].amount for i in rows), ZERO), rows)
-            for rows in vouchers.values()
+            (min(expenses[i].date for i in rows), sum((expenses[i].amount for i in rows), ZERO), g, rows)
+            for g, rows in vouchers.items()
         )
         involved = [False] * len(items)
         start, running, marked = 0, ZERO, 0
-        for end, (date, amount, _rows) in enumerate(items):
+        for end, (date, amount, _g, _rows) in enumerate(items):
             running += amount
             while date - items[start][0] > window:
                 running -= items[start][1]
@@ -471,7 +568,8 @@ def possible_split(expenses: Sequence[Expense], config: Config, context: RuleCon
         yield from _split_findings(expenses, items, involved, window, limit)
 
 
-def _split_findings(expenses, items, involved, window, limit) -> Iterable[Finding]:
+def _split_findings(expenses: Sequence[Expense], items: list[tuple], involved: list[bool],
+                    window: dt.timedelta, limit: Decimal) -> Iterable[Finding]:
     cluster: list[int] = []
     for k in range(len(items) + 1):
         if k < len(items) and involved[k] and (not cluster or items[k][0] - items[cluster[-1]][0] <= window):
@@ -481,7 +579,7 @@ def _split_findings(expenses, items, involved, window, limit) -> Iterable[Findin
             total = sum((items[c][1] for c in cluster), ZERO)
             days = max((items[cluster[-1]][0] - items[cluster[0]][0]).days, 1)
             for c in cluster:
-                for i in items[c][2]:
+                for i in _sorted_rows(expenses, items[c][3]):
                     e = expenses[i]
                     yield make("possible-split", village=e.village, file=e.file, sheet=e.sheet, row=e.row,
                                column=e.column_of("payee"), voucher=e.voucher, payee=excerpt(e.payee),
@@ -491,7 +589,7 @@ def _split_findings(expenses, items, involved, window, limit) -> Iterable[Findin
 
 def vague_summary(expenses: Sequence[Expense], config: Config, context: RuleContext) -> Iterable[Finding]:
     """A summary that is one of `vague_terms` or shorter than `min_summary_chars` characters."""
-    terms = {_norm_text(t) for t in config.rules.vague_terms}
+    terms = {_norm_text(t).rstrip(_TRAILING) for t in config.rules.vague_terms}
     minimum = config.rules.min_summary_chars
     longest = max((len(t) for t in terms), default=0)
     for e in expenses:
@@ -515,9 +613,9 @@ def negative_amount(expenses: Sequence[Expense], config: Config, context: RuleCo
 
 def unknown_category(expenses: Sequence[Expense], config: Config, context: RuleContext) -> Iterable[Finding]:
     """A category that is neither a code nor a name (at any level) of the chart in use or `[chart] extra`."""
-    chart = context.chart
+    lookup = context.chart.lookup
     for e in expenses:
-        if e.category and e.category.strip() and chart.lookup(e.category) is None:
+        if e.category and lookup(e.category) is None and e.category.strip():
             yield make("unknown-category", village=e.village, file=e.file, sheet=e.sheet, row=e.row,
                        column=e.column_of("category"), voucher=e.voucher, value=excerpt(e.category))
 
@@ -541,11 +639,10 @@ RULES: tuple[Rule, ...] = (
 
 def apply_rules(expenses: Sequence[Expense], config: Config, context: RuleContext) -> list[Finding]:
     """Every rule of `RULES` over the expenses; findings sorted by file, sheet, row."""
-    global _memo
     findings: list[Finding] = []
     try:
         for rule in RULES:
             findings.extend(rule(expenses, config, context))
     finally:
-        _memo = None
+        context._memo.clear()
     return list(sorted_findings(findings))

@@ -178,21 +178,21 @@ class _Sheet:
         def label(text: str) -> float:  # a header that must not break inside this text
             return m.width(text, s)
 
-        fixed = {
-            SEQ: widest([str(len(exps))], max(2 * s, label("序号")), 4 * s),
+        fixed = {  # header labels never wrap: they are what people (and pdftotext) look for
+            SEQ: widest([str(len(exps))], label("序号"), 4 * s),
             DATE: widest(["12月30日"], label("日期"), 6 * s),
-            VOUCHER: widest([e.voucher for e in exps], max(3 * s, label("凭证号")), 6.5 * s),
-            AMOUNT: widest(amounts, max(4.2 * s, label("（元）")), 9 * s),
-            HANDLER: widest([e.handler for e in exps], max(3 * s, label("经手人")), 4 * s),
-            APPROVER: widest([e.approver for e in exps], max(3 * s, label("审批人")), 4 * s),
-            ATTACH: widest([], max(2 * s, label("（张）")), 4 * s),
+            VOUCHER: widest([e.voucher for e in exps], label("凭证号"), 9 * s),
+            AMOUNT: widest(amounts, label("金额（元）"), 9 * s),
+            HANDLER: widest([e.handler for e in exps], label("经手人"), 4 * s),
+            APPROVER: widest([e.approver for e in exps], label("审批人"), 4 * s),
+            ATTACH: widest([], label("附件（张）"), 6 * s),
         }
         rest = st.inner - sum(fixed.values())
         if exps:
-            cat = min(widest([e.category for e in exps], 3 * s, 40 * s), 0.24 * rest)
-            payee = min(widest([e.payee for e in exps], 3 * s, 60 * s), 0.32 * rest)
+            cat = min(widest([e.category for e in exps], 3 * s, 40 * s), 0.2 * rest)
+            payee = min(widest([e.payee for e in exps], 3 * s, 60 * s), 0.28 * rest)
         else:
-            cat, payee = 0.24 * rest, 0.32 * rest
+            cat, payee = 0.2 * rest, 0.28 * rest
         widths = [fixed.get(i, 0.0) for i in range(10)]
         widths[CATEGORY], widths[PAYEE] = cat, payee
         widths[SUMMARY] = rest - cat - payee
@@ -433,7 +433,7 @@ class _Sheet:
     def _footer(self, pen: Pen, index: int, total: int) -> None:
         v, st = self.view, self.st
         y = st.bottom + st.small * 0.3
-        pen.right(st.right, y, f"第 {index + 1} 页 共 {total} 页", st.small)
+        pen.page_label(st.right, y, f"第 {index + 1} 页 共 {total} 页", st.small)
         left = f"{v.village_name}　监督电话：{v.township.supervision_phone}"
         if v.fingerprint:
             left += f"　数据指纹：{v.fingerprint}"
@@ -495,7 +495,7 @@ def _draw_receipts(canvas: Canvas, font_name: str, st: Style, receipts: Sequence
                 dw, dh = w * scale, h * scale
                 canvas.drawImage(ImageReader(image), st.left + (st.inner - dw) / 2, y - dh, dw, dh)
             pages += 1
-            pen.right(st.right, st.bottom + st.small * 0.3, f"原始票据 第 {pages} 页", st.small)
+            pen.page_label(st.right, st.bottom + st.small * 0.3, f"原始票据 第 {pages} 页", st.small)
             pen.flush()
             if preview:
                 watermark(canvas, font_name, st)

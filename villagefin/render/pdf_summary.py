@@ -37,7 +37,7 @@ def draw_summary(view: TownshipView, canvas: Canvas, font_name: str, st: Style, 
     """Draw every page of the summary sheet on `canvas`; returns the number of pages."""
     m = metrics(font_name)
     s, pad, lead = st.body, st.pad, st.leading
-    fixed = [3 * s, 0.0, 4.5 * s, 9 * s, 7 * s, 8.5 * s]
+    fixed = [3 * s, 0.0, 4.5 * s, 9 * s, 7.5 * s, 8.5 * s]
     fixed = [w + 2 * pad if w else 0.0 for w in fixed]
     fixed[1] = st.inner - sum(fixed)
     xs = [st.left]
@@ -117,7 +117,7 @@ def draw_summary(view: TownshipView, canvas: Canvas, font_name: str, st: Style, 
                 for part in m.wrap(line, st.inner, s):
                     pen.text(st.left, st.baseline(y), part, s)
                     y -= lead
-        pen.right(st.right, st.bottom + st.small * 0.3, f"第 {index + 1} 页 共 {total_pages} 页", st.small)
+        pen.page_label(st.right, st.bottom + st.small * 0.3, f"第 {index + 1} 页 共 {total_pages} 页", st.small)
         pen.text(st.left, st.bottom + st.small * 0.3, f"{view.township.name}　监督电话：{view.township.supervision_phone}",
                  st.small, GREY)
         pen.flush()

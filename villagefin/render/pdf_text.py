@@ -186,6 +186,19 @@ class Pen:
         """Draw `s` centred on x."""
         self.text(x - self.metrics.width(s, size) / 2, y, s, size, color, bold)
 
+    def page_label(self, right: float, y: float, text: str, size: float) -> None:
+        """Draw e.g. "第 2 页 共 9 页" ending at `right`, its words half an em apart.
+
+        Drawn word by word: pdftotext reads evenly spaced single characters ("第 1 页 共 1 页" set with
+        ordinary spaces) as letter-spaced text and drops the spaces; wider gaps keep them."""
+        words = text.split()
+        gap = size / 2
+        width = sum(self.metrics.width(w, size) for w in words) + gap * (len(words) - 1)
+        x = right - width
+        for word in words:
+            self.text(x, y, word, size)
+            x += self.metrics.width(word, size) + gap
+
     def flush(self) -> None:
         if self._ops:
             self.canvas.addLiteral("q BT\n" + "\n".join(self._ops) + "\nET Q")

@@ -1,0 +1,58 @@
+"""`villagefin demo`: the whole monthly routine on the bundled sample township (October 2026)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .resources import samples_dir
+
+SAMPLES_PERIOD = "2026-10"
+#: the demo publishes as if it ran on the samples' publication day, whatever today is
+DEMO_TODAY = dt.date(2026, 11, 5)
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    workspace: Path
+    site: Path
+    text: str
+
+
+def run_demo(out: Path, progress: Callable[[int, int], None] | None = None) -> DemoResult:
+    """Copy the samples into `out/workspace` (an installed package is read-only), check, then publish."""
+    from .check import run_check
+    from .commands import _publish_text
+    from .config import load_config
+    from .errors import FontError
+    from .publish import run_publish
+
+    out = Path(out).resolve()
+    workspace, site = out / "workspace", out / "site"
+    for folder in (workspace, site):
+        if folder.exists():
+            shutil.rmtree(folder)
+    shutil.copytree(samples_dir(), workspace, ignore=shutil.ignore_patterns("EXPECTED.json", "__pycache__"))
+    config = load_config(workspace)
+    report = run_check(None, config, month=SAMPLES_PERIOD)
+    lines = [f"示例乡镇已复制到 {workspace}",
+             f"第一步 检查：{len(report.expenses)} 笔支出，错误 {report.errors} 个，警告 {report.warnings} 个"
+             "（石桥村故意留有错误，演示检查结果；可运行 villagefin check 查看详情）。",
+             "第二步 公开："]
+    try:
+        result = run_publish(config, month=SAMPLES_PERIOD, out=site, today=DEMO_TODAY, date=DEMO_TODAY,
+                             progress=progress)
+    except FontError as exc:
+        lines.append(f"  {exc}")
+        lines.append("  本次改为生成预览稿（使用 PDF 阅读器自带的字体）。")
+        result = run_publish(config, month=SAMPLES_PERIOD, out=site, today=DEMO_TODAY, date=DEMO_TODAY,
+                             preview=True, progress=progress)
+    lines.append(_publish_text(result))
+    lines.append("")
+    lines.append(f"用浏览器打开网页：{site / 'index.html'}")
+    lines.append(f"打印公开栏：{site / SAMPLES_PERIOD / 'print-all.pdf'}（各村一次打印）")
+    lines.append(f"在示例工作目录中试试：cd {workspace} && villagefin check --month {SAMPLES_PERIOD}")
+    return DemoResult(workspace=workspace, site=site, text="\n".join(lines))
