@@ -170,8 +170,16 @@ def check_source(src: Source, period: Period | None, config: Config) -> FileResu
     chart_for = _chart_loader(config)
     sheets: list[tuple[object, SheetResult]] = []
     for raw in book.sheets:
-        res = normalise_sheet(raw, village=src.village, file=src.display, period=period, chart_for=chart_for,
-                              sheet=None if book.kind == "csv" else raw.name)
+        try:
+            res = normalise_sheet(raw, village=src.village, file=src.display, period=period, chart_for=chart_for,
+                                  sheet=None if book.kind == "csv" else raw.name)
+        except Exception as exc:  # a defect of ours must not hide the other files' findings
+            if os.environ.get("VILLAGEFIN_DEBUG") == "1":
+                raise
+            result.findings.append(F.make(
+                "unreadable-file", village=src.village, file=src.display,
+                reason=f"工作表「{raw.name}」无法解析（程序内部错误 {type(exc).__name__}，请加 --debug 运行并报告）"))
+            continue
         sheets.append((raw, res))
     any_header = any(res.has_header for _, res in sheets)
     month_sheet = period is not None and any(res.in_period for _, res in sheets)

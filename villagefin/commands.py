@@ -299,6 +299,10 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     args = [a for a in args if a != "--debug"]
+    if debug:
+        import os
+
+        os.environ["VILLAGEFIN_DEBUG"] = "1"
     try:
         cli.main(args=args, prog_name="villagefin", standalone_mode=False)
     except click.exceptions.Exit as exc:

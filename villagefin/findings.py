@@ -91,7 +91,8 @@ def make(
 ) -> Finding:
     """Build a finding of `code`; `params` fill the message template."""
     entry = CATALOGUE[code]
-    message = entry.template.format(**params) + entry.hint.format(**params)
+    fill = {"voucher": voucher or "", **params}
+    message = entry.template.format(**fill) + entry.hint.format(**fill)
     return Finding(
         file=file,
         sheet=sheet,

@@ -108,6 +108,9 @@ def _voucher_key(text: str) -> tuple[str, int] | tuple[str, str]:
     return key if key is not None else ("?", _norm_text(text or ""))
 
 
+_UNSET: object = object()
+
+
 def _has_number(key: tuple) -> bool:
     return key[0] != "?"
 
@@ -122,9 +125,15 @@ class _Index:
     def __init__(self, expenses: Sequence[Expense], journal: Mapping[str, tuple]):
         keys = [_voucher_key(e.voucher) for e in expenses]
         series: dict[str, set[str]] = {}
+        village = None
+        names: set[str] = set()
         for e, key in zip(expenses, keys, strict=True):
-            if _has_number(key):
-                series.setdefault(e.village, set()).add(key[0])
+            if e.village != village:
+                village = e.village
+                names = series.setdefault(e.village, set())
+            names.add(key[0])
+        for names in series.values():
+            names.discard("?")
         parsed_journal: dict[str, list] = {}
         for village, entries in journal.items():
             found = []
@@ -150,34 +159,49 @@ class _Index:
 
         gid: list[int] = []
         first: list[int] = []
-        group_keys: list[tuple] = []
         totals: list[Decimal] = []
-        sheets: dict[tuple, dict[tuple, int]] = {}
-        where: tuple = ()
+        group_sheet: list[int] = []
+        group_key: list[tuple] = []
+        #: (village, file, sheet) of each sheet, and its voucher key → group
+        self.sheets: list[tuple[str, str, str | None]] = []
+        self.sheet_groups: list[dict[tuple, int]] = []
+        sheet_ids: dict[tuple, int] = {}
+        sid = -1
         ids: dict[tuple, int] = {}
+        village = file = sheet = _UNSET
         for i, (e, key) in enumerate(zip(expenses, keys, strict=True)):
-            here = (e.village, e.file, e.sheet)
-            if here != where:  # rows of one sheet come together: one lookup per sheet, not per row
-                where = here
-                ids = sheets.setdefault(here, {})
+            if key[0] == "?" and not key[1]:
+                key = ("?", "", i)  # no voucher number at all: a voucher of its own
+            if e.sheet != sheet or e.file != file or e.village != village:
+                # rows of one sheet come together: one lookup per sheet, not per row
+                village, file, sheet = e.village, e.file, e.sheet
+                here = (village, file, sheet)
+                sid = sheet_ids.get(here, -1)
+                if sid < 0:
+                    sid = sheet_ids[here] = len(self.sheets)
+                    self.sheets.append(here)
+                    self.sheet_groups.append({})
+                ids = self.sheet_groups[sid]
             g = ids.get(key)
             if g is None:
                 g = ids[key] = len(first)
                 first.append(i)
-                group_keys.append((*here, key))
                 totals.append(e.amount)
+                group_sheet.append(sid)
+                group_key.append(key)
             else:
                 totals[g] += e.amount
                 if e.row < expenses[first[g]].row:
                     first[g] = i
             gid.append(g)
+        self.group_sheet = group_sheet
+        self.group_key = group_key
         self.gid = gid
         self.first = first
-        self.group_keys = group_keys
         self.totals = totals
 
     def members(self, wanted: set[int]) -> dict[int, list[int]]:
-        """The rows of some groups, in row order."""
+        """The rows of some groups (in the order of the expenses)."""
         out: dict[int, list[int]] = {g: [] for g in wanted}
         for i, g in enumerate(self.gid):
             if g in out:
@@ -208,16 +232,19 @@ def duplicate_invoice(expenses: Sequence[Expense], config: Config, context: Rule
     first_use: dict[str, int] = {}
     repeated: dict[str, list[int]] = {}
     for i, e in enumerate(expenses):
-        if e.invoice:
-            invoice = invoice_key(e.invoice)
-            if invoice:
-                j = first_use.setdefault(invoice, i)
-                if j != i:
-                    repeated.setdefault(invoice, [j]).append(i)
+        invoice = e.invoice
+        if invoice:
+            if not (invoice.isdigit() and invoice.isascii()):  # plain digits are their own key, cheaply
+                invoice = invoice_key(invoice)
+                if not invoice:
+                    continue
+            j = first_use.setdefault(invoice, i)
+            if j != i:
+                repeated.setdefault(invoice, [j]).append(i)
     published = context.published_invoices
-    candidates = set(repeated)
+    candidates = {invoice for invoice in repeated if invoice.strip("0")}  # 0, 000: placeholders
     if published:
-        candidates.update(inv for inv in first_use if inv in published)
+        candidates.update(inv for inv in first_use if inv in published and inv.strip("0"))
     if not candidates:
         return
     index = _index(expenses, context)
@@ -274,29 +301,45 @@ def duplicate_voucher(expenses: Sequence[Expense], config: Config, context: Rule
     Journals' vouchers count too, expense or not. One finding per row involved.
     """
     index = _index(expenses, context)
-    # (village, key) → {(file, sheet)}; a second place is a clash
-    home: dict[tuple, tuple] = {}
+    # village → key → the first sheet it was seen in (a sheet id, or (file, sheet) for a journal's voucher)
+    home: dict[str, dict[tuple, object]] = {}
     clashes: dict[tuple, set[tuple]] = {}
 
-    def place(village: str, key: tuple, where: tuple) -> None:
-        vk = (village, key)
-        known = home.setdefault(vk, where)
-        if known != where:
-            clashes.setdefault(vk, {known}).add(where)
+    def where(place: object) -> tuple:
+        return index.sheets[place][1:] if isinstance(place, int) else place  # type: ignore[index]
 
-    for village, file, sheet, key in index.group_keys:
-        if _has_number(key):
-            place(village, key, (file, sheet))
+    def clash(village: str, key: tuple, known: object, place: object) -> None:
+        a, b = where(known), where(place)
+        if a != b:
+            clashes.setdefault((village, key), {a}).add(b)
+
+    for sid, (village, _file, _sheet) in enumerate(index.sheets):
+        seen = home.setdefault(village, {})
+        for key in index.sheet_groups[sid]:
+            if _has_number(key):
+                known = seen.setdefault(key, sid)
+                if known != sid:
+                    clash(village, key, known, sid)
     for village, entries in index.journal.items():
+        seen = home.setdefault(village, {})
         for key, _voucher, file, sheet, _row in entries:
-            place(village, key, (file, sheet))
+            known = seen.setdefault(key, (file, sheet))
+            clash(village, key, known, (file, sheet))
     if not clashes:
         return
     # every row involved, expense rows first: (village, key, file, sheet) → {row: (voucher, column)}
     rows: dict[tuple, dict[int, tuple[str, str | None]]] = {}
-    for i, g in enumerate(index.gid):
-        village, file, sheet, key = index.group_keys[g]
-        if (village, key) in clashes:
+    clash_keys: dict[str, set[tuple]] = {}
+    for village, key in clashes:
+        clash_keys.setdefault(village, set()).add(key)
+    wanted: set[int] = set()
+    for sid, (village, _file, _sheet) in enumerate(index.sheets):
+        groups = index.sheet_groups[sid]
+        wanted.update(groups[key] for key in clash_keys.get(village, ()) if key in groups)
+    for g, members in sorted(index.members(wanted).items()):
+        village, file, sheet = index.sheets[index.group_sheet[g]]
+        key = index.group_key[g]
+        for i in members:
             e = expenses[i]
             rows.setdefault((village, key, file, sheet), {}).setdefault(e.row, (e.voucher, e.column_of("voucher")))
     columns = _voucher_columns(expenses)
@@ -337,48 +380,66 @@ def voucher_gap(expenses: Sequence[Expense], config: Config, context: RuleContex
     """
     index = _index(expenses, context)
     by_month = context.period == "any"
-    # (village, month, series) → number → (file, sheet or "", row, voucher text, column, sheet)
-    numbers: dict[tuple, dict[int, tuple]] = {}
+    # (village, month, series) → number → a group id, or (file, sheet, row, voucher text) of a journal's voucher
+    numbers: dict[tuple, dict[int, object]] = {}
     months_of: dict[str, set[str]] = {}
-    sheet_month: dict[tuple, str] = {}
-    for g, (village, file, sheet, key) in enumerate(index.group_keys):
-        if not _has_number(key):
-            continue
-        e = expenses[index.first[g]]
-        month = e.date.strftime("%Y-%m") if by_month else ""
-        if by_month:
-            months_of.setdefault(village, set()).add(month)
-            sheet_month.setdefault((village, file, sheet, key), month)
-        found = numbers.setdefault((village, month, key[0]), {})
-        spot = (file, sheet or "", e.row)
-        known = found.get(key[1])
-        if known is None or spot < known[:3]:
-            found[key[1]] = (*spot, e.voucher, e, sheet)
-    if index.journal:
-        columns = _voucher_columns(expenses)
-        for village, entries in index.journal.items():
-            for key, text, file, sheet, row in entries:
-                month = ""
-                if by_month:
-                    month = sheet_month.get((village, file, sheet, key))
-                    if month is None:
-                        only = months_of.get(village, set())
-                        if len(only) != 1:
-                            continue  # a non-expense voucher of an unknown month
-                        month = next(iter(only))
+    group_month: dict[tuple, str] = {}
+
+    def spot(entry: object) -> tuple:
+        if isinstance(entry, int):
+            e = expenses[index.first[entry]]
+            return (e.file, e.sheet or "", e.row)
+        return (entry[0], entry[1] or "", entry[2])  # type: ignore[index]
+
+    def note(found: dict[int, object], number: int, entry: object) -> None:
+        known = found.setdefault(number, entry)
+        if known is not entry and spot(entry) < spot(known):
+            found[number] = entry
+
+    for sid, (village, file, sheet) in enumerate(index.sheets):
+        buckets: dict[str, dict[int, object]] = {}
+        for key, g in index.sheet_groups[sid].items():
+            if not _has_number(key):
+                continue
+            month = ""
+            if by_month:
+                month = expenses[index.first[g]].date.strftime("%Y-%m")
+                months_of.setdefault(village, set()).add(month)
+                group_month.setdefault((village, file, sheet, key), month)
                 found = numbers.setdefault((village, month, key[0]), {})
-                spot = (file, sheet or "", row)
-                known = found.get(key[1])
-                if known is None or spot < known[:3]:
-                    found[key[1]] = (*spot, text, columns.get((file, sheet)), sheet)
+            else:
+                found = buckets.get(key[0])  # type: ignore[assignment]
+                if found is None:
+                    found = buckets[key[0]] = numbers.setdefault((village, month, key[0]), {})
+            note(found, key[1], g)
+    for village, entries in index.journal.items():
+        for key, text, file, sheet, row in entries:
+            month = ""
+            if by_month:
+                month = group_month.get((village, file, sheet, key))  # type: ignore[assignment]
+                if month is None:
+                    only = months_of.get(village, set())
+                    if len(only) != 1:
+                        continue  # a non-expense voucher of an unknown month
+                    month = next(iter(only))
+            note(numbers.setdefault((village, month, key[0]), {}), key[1], (file, sheet, row, text))
+    columns: dict | None = None
     for (village, _month, series), found in numbers.items():
         ordered = sorted(found)
         for before, after in zip(ordered, ordered[1:], strict=False):
             if after - before <= 1:
                 continue
-            file, _s, row, text, column, sheet = found[after]
-            if isinstance(column, Expense):
-                column = column.column_of("voucher")
+            entry = found[after]
+            if isinstance(entry, int):
+                e = expenses[index.first[entry]]
+                file, sheet, row, text, column = e.file, e.sheet, e.row, e.voucher, e.column_of("voucher")
+            else:
+                file, sheet, row, text = entry  # type: ignore[misc]
+                if columns is None:
+                    columns = _voucher_columns(expenses)
+                column = columns.get((file, sheet))
+            previous = found[before]
+            before_text = expenses[index.first[previous]].voucher if isinstance(previous, int) else previous[3]
             width = _width(text)
             count = after - before - 1
             if count <= 3:
@@ -387,7 +448,7 @@ def voucher_gap(expenses: Sequence[Expense], config: Config, context: RuleContex
                 missing = (f"{format_voucher(series, before + 1, width)} 至 "
                            f"{format_voucher(series, after - 1, width)}（共 {count} 张）")
             yield make("voucher-gap", village=village, file=file, sheet=sheet, row=row, column=column,
-                       voucher=text, before=found[before][3], after=text, missing=missing)
+                       voucher=text, before=before_text, after=text, missing=missing)
 
 
 def _width(voucher: str) -> int:
@@ -403,14 +464,18 @@ _ROW_FIELDS = attrgetter(
 
 def duplicate_row(expenses: Sequence[Expense], config: Config, context: RuleContext) -> Iterable[Finding]:
     """Two identical expense rows of one village: every field equal except where the row is."""
-    # a cheap first cut on strings (their hashes are cached), then the full comparison
+    # a cheap first cut on the village's summaries, then the full comparison of the few rows that share one
+    firsts: dict[str, dict[str, int]] = {}
     first: dict[str, int] = {}
-    alike: dict[str, list[int]] = {}
+    alike: dict[tuple[str, str], list[int]] = {}
+    village = None
     for i, e in enumerate(expenses):
-        key = f"{e.village}\x00{e.voucher}\x00{e.summary}"
-        j = first.setdefault(key, i)
+        if e.village != village:
+            village = e.village
+            first = firsts.setdefault(village, {})
+        j = first.setdefault(e.summary, i)
         if j != i:
-            alike.setdefault(key, [j]).append(i)
+            alike.setdefault((village, e.summary), [j]).append(i)
     for candidates in alike.values():
         same: dict[tuple, list[int]] = {}
         for i in candidates:

@@ -58,7 +58,7 @@ def render_village(job: VillageJob, settings, months: Sequence[str]) -> None:
     """Write noticeboard.pdf, index.html, expenses.csv/json, receipts/ and revisions/rN/ of one village."""
     from .fonts import register
     from .render.opendata import expenses_csv
-    from .render.pages import make_environment, render_village_page
+    from .render.pages import render_village_page
     from .render.pdf import ReceiptPage, render_noticeboard
 
     register(settings.font)
@@ -76,7 +76,7 @@ def render_village(job: VillageJob, settings, months: Sequence[str]) -> None:
     render_noticeboard(job.view, folder / "noticeboard.pdf", receipts=receipt_pages, **pdf_kw)
     (folder / "expenses.json").write_bytes(job.data)
     (folder / "expenses.csv").write_bytes(expenses_csv(job.view))
-    env = make_environment(settings.workspace_templates)
+    env = _environment(settings.workspace_templates)
     (folder / "index.html").write_text(render_village_page(env, job.view, months=months), encoding="utf-8")
     for view, data in job.earlier:
         sub = folder / "revisions" / f"r{view.revision}"
@@ -84,6 +84,19 @@ def render_village(job: VillageJob, settings, months: Sequence[str]) -> None:
         render_noticeboard(view, sub / "noticeboard.pdf", **pdf_kw)
         (sub / "expenses.json").write_bytes(data)
         (sub / "expenses.csv").write_bytes(expenses_csv(view))
+
+
+_ENVIRONMENTS: dict = {}
+
+
+def _environment(workspace_templates: Path | None):
+    """One Jinja environment per process and template folder (building one costs more than a page)."""
+    from .render.pages import make_environment
+
+    env = _ENVIRONMENTS.get(workspace_templates)
+    if env is None:
+        env = _ENVIRONMENTS[workspace_templates] = make_environment(workspace_templates)
+    return env
 
 
 def _captions(job: VillageJob) -> list[tuple[str, str]]:

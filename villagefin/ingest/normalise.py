@@ -458,8 +458,7 @@ def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callabl
             continue
         if debit_sum != credit_sum:
             for ln in group:
-                s.add("unbalanced-voucher", ln.r, "debit" if "debit" in cols else "amount", voucher,
-                      voucher=voucher, debit=display(debit_sum), credit=display(credit_sum))
+                s.add("unbalanced-voucher", ln.r, "debit" if "debit" in cols else "amount", voucher, debit=display(debit_sum), credit=display(credit_sum))
             continue
         method = ""
         for ln in group:

@@ -368,11 +368,13 @@ def _package(zf: zipfile.ZipFile, wb_member: str) -> _Package:
 
 
 _SST_RE = re.compile(rb"<(?:[\w.-]+:)?sst\b([^>]*)>")
-_COUNT_RE = re.compile(rb"\b(?:count|uniqueCount)\s*=\s*[\"'](\d+)[\"']")
+_COUNT_RE = re.compile(rb"\buniqueCount\s*=\s*[\"'](\d+)[\"']")
 
 
 def _shared_strings_plausible(zf: zipfile.ZipFile, members: list[str]) -> bool:
-    """False when sharedStrings.xml claims more strings than its size can hold (calamine would reserve them)."""
+    """False when sharedStrings.xml claims more unique strings than its size can hold: calamine reserves room
+    for uniqueCount strings up front, and 4294967295 aborts the process. (count, the number of uses, may
+    rightly be far larger than the part.)"""
     for member in members:
         info = zf.NameToInfo[member]
         try:
@@ -402,21 +404,25 @@ def _col_index(letters: bytes) -> int:
 
 
 def _extent_plausible(data: bytes) -> bool:
-    """False when calamine would allocate a dense block far bigger than the cells the sheet holds."""
+    """False when calamine would allocate a dense block far bigger than the cells the sheet holds.
+
+    calamine allocates (last row - first row + 1) x (last column - first column + 1) cells, and we pad from A1:
+    one value in XFD1048576 next to A1 asks for 17 billion cells and aborts the process. Excel, WPS and
+    LibreOffice write <dimension ref> as the used range; the last <row r> catches a dimension that lies.
+    """
     rows = cols = 0
-    head = data[:65536]
-    m = _DIMENSION_RE.search(head)
+    m = _DIMENSION_RE.search(data, 0, 65536)
     if m:
         for letters, digits in _REF_RE.findall(m.group(1)):
             rows = max(rows, int(digits))
             cols = max(cols, _col_index(letters) + 1)
-    last_row = data.rfind(b"<row ")
-    if last_row < 0:
-        last_row = data.rfind(b":row ")
-    if last_row >= 0:
-        r = _R_ATTR_RE.search(data, last_row, last_row + 400)
-        if r and r.group(1).isdigit():
-            rows = max(rows, int(r.group(1)))
+    last = data.rfind(b"<row ")
+    if last < 0:
+        last = data.rfind(b":row ")
+    if last >= 0:
+        r = _R_ATTR_RE.search(data, last, last + 400)
+        if r and r.group(1).isdigit() and int(r.group(1)) > rows:
+            m = None  # the dimension does not cover the rows: measure
     if m and rows * cols <= _SAFE_CELLS:
         return True
     # no <dimension>, or a big one: measure the real extent of the cells

@@ -1,1 +1,4 @@
-"""Renderers of the public view: noticeboard PDF, portal pages, open data files."""
+"""Renderers of the public view: PDF sheets (pdf.py), portal pages, open data, annotated workbooks.
+
+Each renderer takes only the dataclasses of `villagefin.public` and writes files; none reads ledgers.
+"""
