@@ -9,9 +9,10 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from . import findings as F
@@ -211,63 +212,98 @@ def _crash(src: Source) -> FileResult:
         reason="读取时读取程序异常退出，文件可能已损坏或结构异常")])
 
 
-def _run_jobs(sources: Sequence[Source], period: Period | None, config: Config,
-              progress: Callable[[int, int], None] | None) -> list[FileResult]:
-    """Each source in a worker process: both cores are used, and a reader that aborts kills only its worker."""
-    results: list[FileResult | None] = [None] * len(sources)
-    done = 0
-    workers = min(len(sources), max(1, os.cpu_count() or 1))
-    if os.environ.get("VILLAGEFIN_INLINE") == "1" or len(sources) == 0:
-        for i, src in enumerate(sources):
-            results[i] = check_source(src, period, config)
-            done += 1
-            if progress:
-                progress(done, len(sources))
-        return [r for r in results if r is not None]
-    pending = list(range(len(sources)))
+@dataclass
+class VillageResult:
+    """What one village's ledgers gave, after the rules that look at one village at a time."""
+
+    village: str
+    sheets: list[SheetRead]
+    findings: list[Finding]
+    count: int
+    total: Decimal
+    #: (invoice, voucher, amount, file, sheet, row, invoice column) of every expense with an invoice number,
+    #: for duplicate-invoice across villages (decided in the parent, over the whole township)
+    invoices: list[tuple]
+    expenses: list[Expense] | None = None  # only when the caller keeps them (publish)
+
+
+def check_village(village: str, sources: Sequence[Source], period: Period | None, config: Config,
+                  keep: bool) -> VillageResult:
+    """Read every ledger of one village and apply the one-village rules (runs in a worker process)."""
+    return finish_village(village, [check_source(s, period, config) for s in sources], period, config, keep)
+
+
+def finish_village(village: str, files: Sequence[FileResult], period: Period | None, config: Config,
+                   keep: bool) -> VillageResult:
+    from .chart import load_chart
+    from .rules import RuleContext, village_rules
+
+    expenses = [e for f in files for e in f.expenses]
+    findings = [x for f in files for x in f.findings]
+    vouchers = tuple(v for f in files for v in f.vouchers)
+    context = RuleContext(period=_label(period), chart=load_chart(config.chart, [e.account_code for e in expenses
+                                                                                 if e.account_code]),
+                          journal_vouchers={village: vouchers} if vouchers else {})
+    for rule in village_rules():
+        findings.extend(rule(expenses, config, context))
+    conf = config.village(village)
+    if conf is not None and conf.receipts:
+        from .receipts import receipt_findings
+
+        findings.extend(receipt_findings(config, expenses, [village]))
+    invoices = [(e.invoice, e.voucher, e.amount, e.file, e.sheet, e.row, e.column_of("invoice"))
+                for e in expenses if e.invoice]
+    return VillageResult(village=village, sheets=[s for f in files for s in f.sheets], findings=findings,
+                         count=len(expenses), total=sum((e.amount for e in expenses), Decimal("0.00")),
+                         invoices=invoices, expenses=expenses if keep else None)
+
+
+def _label(period: Period | None) -> str:
+    return "any" if period is None else f"{period.year:04d}-{period.month:02d}"
+
+
+def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Config, keep: bool,
+              progress: Callable[[int, int], None] | None) -> list[VillageResult]:
+    """One job per village in worker processes: both cores are used, and a reader that aborts the process
+    (SPEC 11) kills only its worker; its village is then read file by file, each in a fresh process."""
+    names = list(groups)
+    results: dict[str, VillageResult] = {}
+    total = len(names)
+
+    def tick() -> None:
+        if progress:
+            progress(len(results), total)
+
+    if os.environ.get("VILLAGEFIN_INLINE") == "1" or not names:
+        for v in names:
+            results[v] = check_village(v, groups[v], period, config, keep)
+            tick()
+        return [results[v] for v in names]
+    workers = min(len(names), max(1, os.cpu_count() or 1))
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            chunk = max(1, min(16, len(sources) // (workers * 8) or 1))
-            futures = {}
-            for start in range(0, len(pending), chunk):
-                idx = pending[start:start + chunk]
-                futures[pool.submit(_check_many, [sources[i] for i in idx], period, config)] = idx
-            for fut in _as_completed(futures):
-                idx = futures[fut]
+            futures = {pool.submit(check_village, v, groups[v], period, config, keep): v for v in names}
+            for fut in as_completed(futures):
                 try:
-                    out = fut.result()
+                    results[futures[fut]] = fut.result()
                 except BrokenProcessPool:
                     continue
-                for i, res in zip(idx, out, strict=False):
-                    results[i] = res
-                done += len(idx)
-                if progress:
-                    progress(done, len(sources))
+                tick()
     except BrokenProcessPool:
         pass
-    # what a crashed worker did not finish: one file per fresh process, so the culprit is found
-    for i, res in enumerate(results):
-        if res is not None:
+    for v in names:
+        if v in results:
             continue
-        try:
-            with ProcessPoolExecutor(max_workers=1) as pool:
-                results[i] = pool.submit(check_source, sources[i], period, config).result()
-        except BrokenProcessPool:
-            results[i] = _crash(sources[i])
-        done += 1
-        if progress:
-            progress(done, len(sources))
-    return [r for r in results if r is not None]
-
-
-def _as_completed(futures):
-    from concurrent.futures import as_completed
-
-    return as_completed(futures)
-
-
-def _check_many(sources: Sequence[Source], period: Period | None, config: Config) -> list[FileResult]:
-    return [check_source(src, period, config) for src in sources]
+        files = []
+        for src in groups[v]:
+            try:
+                with ProcessPoolExecutor(max_workers=1) as pool:
+                    files.append(pool.submit(check_source, src, period, config).result())
+            except BrokenProcessPool:
+                files.append(_crash(src))
+        results[v] = finish_village(v, files, period, config, keep)
+        tick()
+    return [results[v] for v in names]
 
 
 def run_check(
@@ -279,21 +315,18 @@ def run_check(
     published_invoices: Mapping[str, tuple] | None = None,
     progress: Callable[[int, int], None] | None = None,
     today: dt.date | None = None,
+    keep_expenses: bool = True,
 ) -> CheckReport:
-    """Check the given FILEs (or every configured ledger) for `month` ("YYYY-MM", "any", None = previous)."""
+    """Check the given FILEs (or every configured ledger) for `month` ("YYYY-MM", "any", None = previous).
+
+    `keep_expenses=False` leaves the expense records in the workers (the report then carries only counts and
+    totals): what `check` needs, and much faster on a county."""
     period = parse_month(month, today)
     sources = resolve_sources(config, paths, villages)
-    results = _run_jobs(sources, period, config, progress)
-    files: list[SheetRead] = []
-    expenses: list[Expense] = []
-    found: list[Finding] = []
-    journal_vouchers: dict[str, list] = {}
-    for src, res in zip(sources, results, strict=False):
-        files.extend(res.sheets)
-        expenses.extend(res.expenses)
-        found.extend(res.findings)
-        if res.vouchers:
-            journal_vouchers.setdefault(src.village, []).extend(res.vouchers)
+    groups: dict[str, list[Source]] = {}
+    for src in sources:
+        groups.setdefault(src.village, []).append(src)
+    results = _run_jobs(groups, period, config, keep_expenses, progress)
     names: dict[str, str] = {}
     if paths:
         for src in sources:
@@ -303,25 +336,47 @@ def run_check(
         for v in config.villages:
             if not villages or v.id in villages:
                 names[v.id] = v.name
-    found.extend(_apply_rules(expenses, config, period, journal_vouchers, published_invoices or {}))
+    files = [s for r in results for s in r.sheets]
+    found = [f for r in results for f in r.findings]
+    found.extend(_duplicate_invoices(results, config, period, published_invoices or {}))
+    expenses: list[Expense] = [e for r in results for e in (r.expenses or ())]
     return CheckReport(
-        period="any" if period is None else f"{period.year:04d}-{period.month:02d}",
+        period=_label(period),
         files=tuple(files),
         expenses=tuple(expenses),
         findings=F.sorted_findings(found),
         village_names=names,
+        village_counts={r.village: (r.count, r.total) for r in results},
     )
 
 
-def _apply_rules(expenses, config, period, journal_vouchers, published_invoices) -> list[Finding]:
+_NO_DATE = dt.date(1, 1, 1)
+
+
+def _duplicate_invoices(results: Sequence[VillageResult], config: Config, period: Period | None,
+                        published: Mapping[str, tuple]) -> list[Finding]:
+    """duplicate-invoice over the whole township, on the few expenses whose invoice number repeats."""
     from .chart import load_chart
-    from .rules import RuleContext, apply_rules
+    from .rules import RuleContext, duplicate_invoice, invoice_key
 
-    codes = [e.account_code for e in expenses if e.account_code]
-    context = RuleContext(
-        period="any" if period is None else f"{period.year:04d}-{period.month:02d}",
-        chart=load_chart(config.chart, codes),
-        published_invoices=published_invoices,
-        journal_vouchers={k: tuple(v) for k, v in journal_vouchers.items()},
-    )
-    return list(apply_rules(expenses, config, context))
+    def key(invoice: str) -> str:
+        return invoice if invoice.isdigit() and invoice.isascii() else invoice_key(invoice)
+
+    seen: dict[str, int] = {}
+    for r in results:
+        for inv in r.invoices:
+            k = key(inv[0])
+            if k:
+                seen[k] = seen.get(k, 0) + 1
+    wanted = {k for k, n in seen.items() if n > 1 or k in published}
+    if not wanted:
+        return []
+    subset = []
+    for r in results:
+        for invoice, voucher, amount, file, sheet, row, column in r.invoices:
+            if key(invoice) in wanted:
+                subset.append(Expense(village=r.village, file=file, sheet=sheet, row=row, date=_NO_DATE,
+                                      voucher=voucher, summary="", amount=amount, invoice=invoice,
+                                      columns=(("invoice", column),) if column else ()))
+    context = RuleContext(period=_label(period), chart=load_chart(config.chart), published_invoices=published)
+    return list(duplicate_invoice(subset, config, context))

@@ -102,7 +102,7 @@ def check(files, villages, month, config_path, fmt, annotate) -> None:
     config = _load(config_path, required=not files)
     history = _published_invoices(config, month)
     report = run_check(list(files) or None, config, month=month, villages=villages,
-                       published_invoices=history, progress=_progress("读取账表"))
+                       published_invoices=history, progress=_progress("读取账表"), keep_expenses=annotate is not None)
     if annotate is not None:
         from .annotate_run import annotate_report
 

@@ -27,7 +27,12 @@ def report_dict(report: CheckReport) -> dict:
 
 
 def report_json(report: CheckReport) -> str:
-    return json.dumps(report_dict(report), ensure_ascii=False, indent=2)
+    # one finding per line: readable, and far faster than indent= (which leaves json's C encoder)
+    doc = report_dict(report)
+    findings = doc.pop("findings")
+    head = json.dumps(doc, ensure_ascii=False)[:-1]
+    body = ",\n  ".join(json.dumps(f, ensure_ascii=False) for f in findings)
+    return head + (', "findings": [\n  ' + body + "\n]}" if findings else ', "findings": []}')
 
 
 def where(f) -> str:

@@ -711,3 +711,10 @@ def apply_rules(expenses: Sequence[Expense], config: Config, context: RuleContex
     finally:
         context._memo.clear()
     return list(sorted_findings(findings))
+
+
+def village_rules() -> tuple[Rule, ...]:
+    """The rules that look at one village at a time: all but duplicate-invoice, which needs the township.
+
+    `check` runs these in the worker that read the village, and duplicate-invoice once over everything."""
+    return tuple(r for r in RULES if r is not duplicate_invoice)

@@ -94,9 +94,12 @@ def _row_label(row: list, cols: tuple[int, ...]) -> str:
     return ""
 
 
+_LABEL_STARTS = frozenset("承过上本期转结小合总月")
+
+
 def _classify(label: str) -> str | None:
     """'carried', 'subtotal', 'total' or None for an ordinary row."""
-    if not label:
+    if not label or (label[0] not in _LABEL_STARTS and not label.endswith("小计")):
         return None
     for word in _CARRIED:
         if label.startswith(word):
@@ -253,72 +256,115 @@ def _label_cols(header: Header) -> tuple[int, ...]:
 def _expense_list(s: _Sheet, columns: tuple[tuple[str, str], ...], vouchers: list) -> tuple[list[Expense], int]:
     rows = s.raw.rows
     header = s.header
+    cols = s.cols
     label_cols = _label_cols(header)
     out: list[Expense] = []
-    amount_col = header.cols["amount"]
     total: Decimal = _ZERO
     counted = 0
+    cell = s.cell
+    # the hot loop of a county check: column indexes resolved once, cells read directly where no merged
+    # cell or formula needs a second look
+    plain = not s.fill and not s.no_value
+    c_amount = cols["amount"]
+    c_summary = cols["summary"]
+    c_voucher = cols.get("voucher")
+    c_date = cols.get("date")
+    date_parts = [cols[f] for f in ("date", "month", "day") if f in cols]
+    word = "voucher_word" in cols and cols["voucher_word"] != c_voucher
+    texts = [(n, cols[n]) for n in _TEXT_FIELDS if n in cols and n != "summary"]
+    c_att = cols.get("attachments")
+    has_no_value = bool(s.no_value)
+    watched = [(n, c) for n, c in cols.items() if n in _WATCHED]
     for r in range(header.row + 1, len(rows)):
         row = rows[r]
         if not _has_data(row):
             continue
+        n = len(row)
         kind = _classify(_row_label(row, label_cols))
-        if kind in ("carried", "subtotal"):
-            continue
-        if kind == "total":
-            s.check_total(r, "amount", total)
-            break  # footer rows after the total are not expenses
+        if kind is not None:
+            if kind == "total":
+                s.check_total(r, "amount", total)
+                break  # footer rows after the total are not expenses
+            continue  # carried totals and subtotals are not expenses
         counted += 1
-        voucher = _voucher(s, r)
+        if plain:
+            number = row[c_voucher] if c_voucher is not None and c_voucher < n else ""
+            number = number.strip() if isinstance(number, str) else cell_text(number)
+            voucher = f"{cell_text(cell(r, 'voucher_word'))}-{number}" if word and number and cell(
+                r, "voucher_word") != "" else number
+            raw_amount = row[c_amount] if c_amount < n else ""
+            summary = row[c_summary] if c_summary < n else ""
+            summary = summary.strip() if isinstance(summary, str) else cell_text(summary)
+            date_blank = all((row[c] if c < n else "") in ("", None) for c in date_parts)
+        else:
+            voucher = _voucher(s, r)
+            raw_amount = cell(r, "amount")
+            summary = cell_text(cell(r, "summary"))
+            date_blank = all(cell(r, f) == "" for f in ("date", "month", "day") if f in cols)
         if voucher:
             vouchers.append((voucher, s.file, s.sheet, r + 1))
-        raw_amount = s.cell(r, "amount")
-        amount_blank = raw_amount == "" or (isinstance(raw_amount, str) and not raw_amount.strip())
+        amount_blank = raw_amount == "" or raw_amount is None or (isinstance(raw_amount, str)
+                                                                 and not raw_amount.strip())
         if header.cash_journal and amount_blank and not s.blocked(r, "amount"):
             continue  # income, 上月结余: not an expense
-        summary = cell_text(s.cell(r, "summary"))
-        date_blank = all(s.cell(r, f) == "" for f in ("date", "month", "day") if f in s.cols)
         if amount_blank and not voucher and date_blank:
             if not summary or _FOOTER.search(summary) or _FOOTER.search(_row_label(row, (0,))):
                 continue  # a footer or note line, not an expense
         if not summary and not voucher and date_blank and not amount_blank and _FOOTER.search(_row_label(row, (0,))):
             continue
-        # formula cells without a cached value
-        for name, c in header.cols.items():
-            if (r, c) in s.no_value and name in ("amount", "date", "voucher", "summary", "category", "payee",
-                                                  "handler", "reviewer", "approver", "invoice", "attachments",
-                                                  "method", "remarks", "month", "day", "year"):
-                s.add("formula-no-value", r, name, voucher)
+        if has_no_value:
+            for name, c in watched:
+                if (r, c) in s.no_value:
+                    s.add("formula-no-value", r, name, voucher)
         ok = True
-        for name in ("date", "voucher", "summary"):
-            key = name if name in s.cols or name != "date" else "month"
-            if name == "date" and date_blank and not any(s.blocked(r, f) for f in ("date", "month", "day")):
-                s.add("missing-field", r, key, voucher, field=FIELD_NAMES[name])
-                ok = False
-            elif name == "voucher" and not voucher and not s.blocked(r, "voucher"):
-                s.add("missing-field", r, "voucher", voucher, field=FIELD_NAMES[name])
-                ok = False
-            elif name == "summary" and not summary and not s.blocked(r, "summary"):
-                s.add("missing-field", r, "summary", voucher, field=FIELD_NAMES[name])
-                ok = False
+        if date_blank and not (has_no_value and any(s.blocked(r, f) for f in ("date", "month", "day"))):
+            s.add("missing-field", r, "date" if "date" in cols else "month", voucher, field=FIELD_NAMES["date"])
+            ok = False
+        if not voucher and not (has_no_value and s.blocked(r, "voucher")):
+            s.add("missing-field", r, "voucher", voucher, field=FIELD_NAMES["voucher"])
+            ok = False
+        if not summary and not (has_no_value and s.blocked(r, "summary")):
+            s.add("missing-field", r, "summary", voucher, field=FIELD_NAMES["summary"])
+            ok = False
+        amount = None
         if amount_blank:
-            if not s.blocked(r, "amount"):
+            if not (has_no_value and s.blocked(r, "amount")):
                 s.add("missing-field", r, "amount", voucher, field=FIELD_NAMES["amount"])
             ok = False
-            amount = None
         else:
             amount = s.amount(r, "amount", voucher)
             if amount is not None:
                 total += amount
+        if date_blank:
+            continue
+        if plain and c_date is not None:
+            value = row[c_date] if c_date < n else ""
+            if type(value) is dt.date and s.period is not None and s.period.contains(value):
+                d: dt.date | None = value  # the common case, without a detour
             else:
-                ok = False
-        d = None if date_blank else s.date(r, voucher)
-        if d is None:
-            ok = False
+                d = s.date(r, voucher)
+        else:
+            d = s.date(r, voucher)
         if not ok or amount is None or d is None:
             continue
-        out.append(_expense(s, r, d, voucher, summary, amount, columns, amount_col))
+        if plain:
+            values = {name: (v.strip() if isinstance(v := row[c] if c < n else "", str) else cell_text(v))
+                      for name, c in texts}
+            att = _attachments(row[c_att] if c_att < n else "") if c_att is not None else None
+        else:
+            values = {name: cell_text(cell(r, name)) for name, _ in texts}
+            att = _attachments(cell(r, "attachments")) if c_att is not None else None
+        out.append(Expense(
+            s.village, s.file, s.sheet, r + 1, d, voucher, summary, amount,
+            values.get("category", ""), values.get("payee", ""), values.get("handler", ""),
+            values.get("reviewer", ""), values.get("approver", ""), values.get("invoice", ""), att,
+            values.get("method", ""), values.get("remarks", ""), "", EXPENSE_LIST, columns,
+        ))
     return out, counted
+
+
+_WATCHED = frozenset(("amount", "date", "voucher", "summary", "category", "payee", "handler", "reviewer", "approver",
+                      "invoice", "attachments", "method", "remarks", "month", "day", "year"))
 
 
 def _attachments(value: object) -> int | None:

@@ -10,9 +10,12 @@
 
 A file that cannot be read raises `ReadError` whose reason is a short Chinese phrase that says how to fix it
 and fits "无法读取此文件：{reason}。". Hostile files never take the process down: before calamine runs, the
-counts that make it abort (a shared-strings count of 4294967295, cells spread over billions of positions)
-are checked against the sizes of the zip members, and such files are read with openpyxl instead; calamine's
-Rust panics (`pyo3_runtime.PanicException`, a BaseException) are caught and become a ReadError.
+counts that make it abort are checked against the sizes of the zip members. A shared-strings uniqueCount the
+part cannot hold (4294967295) is a corrupt file: ReadError. Cells spread over billions of positions (one stray
+value in XFD1048576 next to A1, which a real ledger can have) make calamine allocate them all densely: such a
+file is read with openpyxl, which keeps cells sparse. calamine's Rust panics (`pyo3_runtime.PanicException`,
+a BaseException) are caught and become a ReadError. An .xls whose DIMENSIONS record claims millions of cells
+more than it holds is refused too.
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ _R_NO_WORKBOOK = "文件已损坏：缺少工作簿内容（xl/workbook.xml）�
 _R_HTML = "这是网页（HTML）格式的文件，只是扩展名像 Excel，请用 Excel/WPS 打开后另存为 .xlsx"
 _R_XML2003 = "这是 Excel 2003 XML 格式，请用 Excel/WPS 打开后另存为 .xlsx"
 _R_XLSB = "不支持 .xlsb 二进制工作簿，请用 Excel/WPS 另存为 .xlsx"
+_R_SST = "文件已损坏：共享字符串表（sharedStrings.xml）的计数异常，请用 Excel/WPS 打开后另存"
 _R_BOMB = "文件解压后过大，可能已损坏，请用 Excel/WPS 打开后另存"
 _R_MEMORY = "文件内容过大，内存不足，请删去无关的内容后另存"
 _R_ENCODING = "无法识别 CSV 文件的编码，请另存为“CSV UTF-8（逗号分隔）”"
@@ -252,6 +256,21 @@ def _pick_sheet(names: list[str], only_sheet: str | None) -> list[int]:
 
 
 _T = TypeVar("_T")
+_CALAMINE_SUFFIXES = {"xlsx": (".xlsx", ".xlsm", ".xltx", ".xltm"), "ods": (".ods",)}
+
+
+def _calamine_open(p: Path, kind: str) -> Any:
+    """calamine picks its reader by extension in from_path; a renamed file goes through from_filelike, which
+    looks at the content."""
+    from python_calamine import CalamineWorkbook
+
+    if p.suffix.lower() in _CALAMINE_SUFFIXES[kind]:
+        return _calamine(CalamineWorkbook.from_path, str(p))
+    try:
+        with open(p, "rb") as f:
+            return _calamine(CalamineWorkbook.from_filelike, f)
+    except OSError:
+        raise ReadError(_R_PERMISSION) from None
 
 
 def _calamine(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
@@ -291,9 +310,10 @@ class _Package:
     shared_strings: list[str]
 
 
-def _zip_read(zf: zipfile.ZipFile, member: str) -> bytes:
-    """A member's bytes. Deflated members are inflated straight from the file (a quarter faster than
-    ZipFile.read, which also runs a CRC): the length is checked instead, and never inflated past it."""
+def _zip_read(zf: zipfile.ZipFile, member: str, head: int = 0) -> bytes:
+    """A member's bytes (only the first `head` of them if given). Deflated members are inflated straight from
+    the file, a quarter faster than ZipFile.read with its CRC: the length is checked instead, and nothing is
+    inflated past it."""
     try:
         info = zf.getinfo(member)
         fp = zf.fp
@@ -303,9 +323,14 @@ def _zip_read(zf: zipfile.ZipFile, member: str) -> bytes:
             if len(header) == 30 and header[:4] == b"PK\x03\x04":
                 fp.seek(int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little"), 1)
                 inflater = zlib.decompressobj(-15)
+                if head:
+                    return inflater.decompress(fp.read(min(info.compress_size, head)), head)
                 data = inflater.decompress(fp.read(info.compress_size), info.file_size + 1)
                 if len(data) == info.file_size:
                     return data
+        if head:
+            with zf.open(info) as f:
+                return f.read(head)
         return zf.read(member)  # stored, encrypted, odd: the library's way, which also raises on damage
     except MemoryError:
         raise ReadError(_R_MEMORY) from None
@@ -377,12 +402,7 @@ def _shared_strings_plausible(zf: zipfile.ZipFile, members: list[str]) -> bool:
     rightly be far larger than the part.)"""
     for member in members:
         info = zf.NameToInfo[member]
-        try:
-            with zf.open(info) as f:
-                head = f.read(4096)
-        except Exception:
-            raise ReadError(_R_CORRUPT) from None
-        m = _SST_RE.search(head)
+        m = _SST_RE.search(_zip_read(zf, member, head=4096))
         if m is None:
             continue
         for count in _COUNT_RE.findall(m.group(1)):
@@ -441,7 +461,9 @@ def _read_xlsx(p: Path, zf: zipfile.ZipFile, wb_member: str, only_sheet: str | N
     package = _package(zf, wb_member)
     entries = [e for e in package.entries if e.worksheet]
     chosen = [entries[i] for i in _pick_sheet([e.name for e in entries], only_sheet)]
-    safe = _shared_strings_plausible(zf, package.shared_strings)
+    if not _shared_strings_plausible(zf, package.shared_strings):
+        raise ReadError(_R_SST)
+    safe = True
     facts: list[_Facts] = []
     for e in chosen:
         if e.member is None:
@@ -452,20 +474,22 @@ def _read_xlsx(p: Path, zf: zipfile.ZipFile, wb_member: str, only_sheet: str | N
             safe = False
         del data
     if safe:
-        sheets = _xlsx_calamine(p, chosen, facts)
+        sheets = _xlsx_calamine(p, package.entries, chosen, facts)
     else:
         sheets = _xlsx_openpyxl(p, chosen, facts)
     return RawWorkbook(path=str(p), kind="xlsx", sheets=sheets)
 
 
-def _xlsx_calamine(p: Path, chosen: list[_Entry], facts: list[_Facts]) -> list[RawSheet]:
-    from python_calamine import CalamineWorkbook
-
-    wb = _calamine(CalamineWorkbook.from_path, str(p))
+def _xlsx_calamine(p: Path, all_entries: list[_Entry], chosen: list[_Entry], facts: list[_Facts]) -> list[RawSheet]:
+    wb = _calamine_open(p, "xlsx")
     try:
         sheets = []
         for e, f in zip(chosen, facts, strict=True):
-            sh = _calamine(wb.get_sheet_by_name, e.name)
+            try:
+                sh = _calamine(wb.get_sheet_by_name, e.name)
+            except ReadError:
+                # a name calamine decodes differently: both list the sheets in workbook.xml order
+                sh = _calamine(wb.get_sheet_by_index, all_entries.index(e))
             rows = _calamine(sh.to_python, skip_empty_area=False)
             ranges = _calamine(lambda s=sh: s.merged_cell_ranges) or []
             merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
@@ -529,10 +553,20 @@ def _finish(e: _Entry, rows: list[list[object]], merged: list[tuple[int, int, in
         hidden=e.hidden,
         rows=rows,
         merged=merged,
-        hidden_rows=frozenset(f.hidden_rows),
-        hidden_cols=frozenset(f.hidden_cols),
+        hidden_rows=_within(f.hidden_rows, len(rows)),
+        hidden_cols=_within(f.hidden_cols, _width(rows)) if f.hidden_cols else frozenset(),
         formula_no_value=frozenset(f.formula_no_value),
     )
+
+
+def _width(rows: list[list[object]]) -> int:
+    return max(map(len, rows), default=0)
+
+
+def _within(indexes: set[int], limit: int) -> frozenset[int]:
+    """Hidden rows/columns inside the cell area only: "hide everything right of the table" hides 16,000
+    columns that can hold nothing."""
+    return frozenset(i for i in indexes if i < limit)
 
 
 # ------------------------------------------------------------------------------------- sheet XML byte scanning
@@ -604,15 +638,16 @@ def _scan_sheet_xml(data: bytes) -> _Facts:
 
 
 def _formula_starts(data: bytes) -> Iterator[int]:
-    """Positions of <f> elements. Lower-case "f" is rare in sheet XML (tags and attributes are camelCase,
-    cell references upper case), so memchr-speed find() beats a regex; text full of "f" falls back to one."""
+    """Positions of <f> elements. Lower-case "f" is rare in the sheet XML Excel and openpyxl write (tags and
+    attributes are camelCase, cell references upper case), so memchr-speed find() beats a regex; XML full of
+    "f" (LibreOffice writes ="false" on every row, inline English text) soon switches to the regex."""
     pos = data.find(b"f")
     hops = 0
     while pos > 0:
         if data[pos - 1] == 60 and data[pos + 1:pos + 2] in (b">", b" ", b"/", b"\t", b"\n", b"\r"):  # "<f"
             yield pos - 1
         hops += 1
-        if hops > 2000:
+        if hops > 64:
             for m in _F_RE.finditer(data, pos + 1):
                 yield m.start()
             return
@@ -749,9 +784,9 @@ def _end_cell(facts: _Facts, cell: tuple[int, int], t: bytes, has_f: bool, value
 
 
 def _ods_sheet_names(p: Path) -> list[tuple[str, bool]]:
-    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
-    wb = _calamine(CalamineWorkbook.from_path, str(p))
+    wb = _calamine_open(p, "ods")
     try:
         meta = _calamine(lambda: wb.sheets_metadata)
         return [(m.name, m.visible != SheetVisibleEnum.Visible) for m in meta if m.typ == SheetTypeEnum.WorkSheet]
@@ -760,10 +795,10 @@ def _ods_sheet_names(p: Path) -> list[tuple[str, bool]]:
 
 
 def _read_ods(p: Path, zf: zipfile.ZipFile, only_sheet: str | None) -> RawWorkbook:
-    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
     structure = _ods_structure(zf)
-    wb = _calamine(CalamineWorkbook.from_path, str(p))
+    wb = _calamine_open(p, "ods")
     try:
         meta = [m for m in _calamine(lambda: wb.sheets_metadata) if m.typ == SheetTypeEnum.WorkSheet]
         sheets = []
@@ -777,8 +812,8 @@ def _read_ods(p: Path, zf: zipfile.ZipFile, only_sheet: str | None) -> RawWorkbo
                 hidden=m.visible != SheetVisibleEnum.Visible,
                 rows=rows,
                 merged=merged,
-                hidden_rows=frozenset(hidden_rows),
-                hidden_cols=frozenset(hidden_cols),
+                hidden_rows=_within(hidden_rows, len(rows)),
+                hidden_cols=_within(hidden_cols, _width(rows)),
                 formula_no_value=frozenset(),
             ))
         return RawWorkbook(path=str(p), kind="ods", sheets=sheets)
@@ -809,7 +844,7 @@ def _ods_structure(zf: zipfile.ZipFile) -> dict[str, tuple[list[tuple[int, int, 
     merged: list[tuple[int, int, int, int]] = []
     hidden_rows: set[int] = set()
     hidden_cols: set[int] = set()
-    row = col = colpos = 0
+    row = row_start = col = colpos = 0
     try:
         for event, el in SafeET.iterparse(io.BytesIO(data), events=("start", "end")):
             tag = el.tag
@@ -830,16 +865,15 @@ def _ods_structure(zf: zipfile.ZipFile) -> dict[str, tuple[list[tuple[int, int, 
                 rep = _ods_int(el, "number-rows-repeated")
                 if el.get(_ODS_TABLE + "visibility", "visible") != "visible":
                     hidden_rows.update(range(row, row + min(rep, _ODS_MAX_REPEAT)))
-                # cells of this element are placed on its first row; the next row starts after the repeat
-                col = 0
+                # the cells of a repeated row element stand in its first row; the next one starts after it
+                row_start, col = row, 0
                 row += rep
             elif tag in (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell"):
                 rep = _ods_int(el, "number-columns-repeated")
                 span_c = _ods_int(el, "number-columns-spanned")
                 span_r = _ods_int(el, "number-rows-spanned")
                 if span_c > 1 or span_r > 1:
-                    r0 = row - 1  # `row` was advanced at the row's start
-                    merged.append((r0, col, r0 + span_r - 1, col + span_c - 1))
+                    merged.append((row_start, col, row_start + span_r - 1, col + span_c - 1))
                 col += rep
     except ReadError:
         raise
@@ -894,7 +928,7 @@ def _read_xls(p: Path, only_sheet: str | None) -> RawWorkbook:
             try:
                 sh = book.sheet_by_index(i)
                 sheets.append(_xls_sheet(book, sh, bool(book._sheet_visibility[i])))
-            except (KeyboardInterrupt, SystemExit):
+            except (KeyboardInterrupt, SystemExit, ReadError):
                 raise
             except MemoryError:
                 raise ReadError(_R_MEMORY) from None
@@ -907,6 +941,10 @@ def _read_xls(p: Path, only_sheet: str | None) -> RawWorkbook:
 
 def _xls_sheet(book: Any, sh: Any, hidden: bool) -> RawSheet:
     import xlrd
+
+    declared = getattr(sh, "_dimnrows", 0) * getattr(sh, "_dimncols", 0)  # the DIMENSIONS record
+    if declared > _SAFE_CELLS and declared > 16 * max(sh.nrows * sh.ncols, 1):
+        raise ReadError(f"文件已损坏：工作表“{sh.name}”的尺寸记录异常，请用 Excel/WPS 打开后另存为 .xlsx")
 
     from_code = xlrd.biffh.error_text_from_code
     rows: list[list[object]] = []
@@ -927,10 +965,11 @@ def _xls_sheet(book: Any, sh: Any, hidden: bool) -> RawSheet:
                 row.append("")
         rows.append(row)
     merged = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sh.merged_cells]
-    hidden_rows = frozenset(r for r, info in sh.rowinfo_map.items() if info.hidden)
-    hidden_cols = frozenset(c for c, info in sh.colinfo_map.items() if info.hidden)
-    return RawSheet(name=sh.name, hidden=hidden, rows=rows, merged=merged, hidden_rows=hidden_rows,
-                    hidden_cols=hidden_cols, formula_no_value=frozenset())
+    hidden_rows = {r for r, info in sh.rowinfo_map.items() if info.hidden}
+    hidden_cols = {c for c, info in sh.colinfo_map.items() if info.hidden}
+    return RawSheet(name=sh.name, hidden=hidden, rows=rows, merged=merged,
+                    hidden_rows=_within(hidden_rows, len(rows)), hidden_cols=_within(hidden_cols, _width(rows)),
+                    formula_no_value=frozenset())
 
 
 def _xls_date(value: float, datemode: int) -> object:

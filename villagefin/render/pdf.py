@@ -14,14 +14,16 @@ next, marked （续）); 本页小计 under every page's table; on the last page
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
+import io
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from reportlab.pdfgen.canvas import Canvas
 
@@ -37,13 +39,19 @@ from villagefin.render.pdf_grid import (
     banner,
     capitals_line,
     cn_date,
+    draw_heading,
+    heading,
     period_text,
     style,
     watermark,
 )
+from villagefin.render.pdf_summary import draw_summary
 from villagefin.render.pdf_text import BLACK, GREY, RED, Color, Pen, metrics
 
-__all__ = ["ReceiptPage", "render_noticeboard", "render_noticeboards", "render_summary"]
+if TYPE_CHECKING:
+    from PIL import Image
+
+__all__ = ["ReceiptPage", "render_noticeboard", "render_noticeboards", "render_summary", "sheet_texts"]
 
 NO_EXPENSES = "本月无支出"
 CONTINUED = "（续）"
@@ -155,8 +163,12 @@ class _Sheet:
         self.header_h = self.header_lines * lead + 2 * pad
         self.line_row_h = lead + 2 * pad
         self.banner_h = st.body * 2.5 if view.preview else 0.0
-        self.title_h = st.title * 1.35 + st.body * 1.9
-        self.running_h = st.head * 1.7
+        info = (f"{view.township.county}{view.township.name}　　公开期间：{period_text(view)}"
+                f"　　公开日期：{cn_date(view.publication_date)}")
+        if view.revision > 1:
+            info += f"　　第 {view.revision} 次公开（更正）"
+        self.first_heading = heading(self.m, st, view.title, info)
+        self.running_heading = heading(self.m, st, view.title, first=False)
         self.limit = st.bottom + st.small * 2.2  # nothing of the table below this
         self.signoff_h = 5 * lead + 2 * pad
         self.caps_lines = self.m.wrap(capitals_line(view.total_capitals), st.inner - 2 * pad, st.body)
@@ -175,6 +187,7 @@ class _Sheet:
         self.amounts = [display(e.amount) for e in exps]
         big = sum((abs(e.amount) for e in exps), Decimal(0))
         amounts = self.amounts + [display(big), display(-big), display(v.ytd_total), display(v.total)]
+
         def label(text: str) -> float:  # a header that must not break inside this text
             return m.width(text, s)
 
@@ -182,15 +195,24 @@ class _Sheet:
             SEQ: widest([str(len(exps))], label("序号"), 4 * s),
             DATE: widest(["12月30日"], label("日期"), 6 * s),
             VOUCHER: widest([e.voucher for e in exps], label("凭证号"), 9 * s),
-            AMOUNT: widest(amounts, label("金额（元）"), 9 * s),
+            AMOUNT: widest(amounts, label("金额（元）"), 11 * s),
             HANDLER: widest([e.handler for e in exps], label("经手人"), 4 * s),
             APPROVER: widest([e.approver for e in exps], label("审批人"), 4 * s),
             ATTACH: widest([], label("附件（张）"), 6 * s),
         }
+        # the free-text columns keep at least 8 + 4 + 4 characters: squeeze vouchers and names (they wrap,
+        # down to their header labels) when long ones on narrow paper would leave less; numbers never wrap
+        floors = {c: w - p2 for c, w in fixed.items()}
+        floors.update({VOUCHER: label("凭证号"), HANDLER: label("经手人"), APPROVER: label("审批人")})
+        short = 16 * s + 3 * p2 - (st.inner - sum(fixed.values()))
+        excess = sum(fixed[c] - floors[c] - p2 for c in fixed)
+        if short > 0 and excess > 0:
+            keep = max(0.0, 1 - short / excess)
+            fixed = {c: floors[c] + p2 + (w - floors[c] - p2) * keep for c, w in fixed.items()}
         rest = st.inner - sum(fixed.values())
         if exps:
-            cat = min(widest([e.category for e in exps], 3 * s, 40 * s), 0.2 * rest)
-            payee = min(widest([e.payee for e in exps], 3 * s, 60 * s), 0.28 * rest)
+            cat = max(min(widest([e.category for e in exps], 3 * s, 40 * s), 0.2 * rest), 4 * s + p2)
+            payee = max(min(widest([e.payee for e in exps], 3 * s, 60 * s), 0.28 * rest), 4 * s + p2)
         else:
             cat, payee = 0.2 * rest, 0.28 * rest
         widths = [fixed.get(i, 0.0) for i in range(10)]
@@ -225,7 +247,8 @@ class _Sheet:
 
     def _table_top(self, index: int) -> float:
         st = self.st
-        return st.height - st.top - self.banner_h - (self.title_h if index == 0 else self.running_h)
+        head = self.first_heading if index == 0 else self.running_heading
+        return st.height - st.top - self.banner_h - head.height
 
     def _seg_cells(self, seg: tuple[int, int, int]) -> tuple[list[list[str]], int]:
         idx, lo, hi = seg
@@ -353,15 +376,7 @@ class _Sheet:
         if v.preview:
             y = banner(pen, canvas, st, y)
             y = st.height - st.top - self.banner_h
-        if index == 0:
-            pen.centre(st.width / 2, y - st.title * 0.95, v.title, st.title, bold=True)
-            info = (f"{v.township.county}{v.township.name}　　公开期间：{period_text(v)}"
-                    f"　　公开日期：{cn_date(v.publication_date)}")
-            if v.revision > 1:
-                info += f"　　第 {v.revision} 次公开（更正）"
-            pen.centre(st.width / 2, y - st.title * 1.35 - st.body * 1.05, info, st.body)
-        else:
-            pen.centre(st.width / 2, y - st.head * 1.1, v.title, st.head, bold=True)
+        draw_heading(pen, st, y, self.first_heading if index == 0 else self.running_heading)
         y = self._table_top(index)
         grid = Grid(canvas, pen, st, self.xs, ALIGNS)
         drawn_table = bool(page.segs or page.totals)
@@ -433,18 +448,22 @@ class _Sheet:
     def _footer(self, pen: Pen, index: int, total: int) -> None:
         v, st = self.view, self.st
         y = st.bottom + st.small * 0.3
-        pen.page_label(st.right, y, f"第 {index + 1} 页 共 {total} 页", st.small)
-        left = f"{v.village_name}　监督电话：{v.township.supervision_phone}"
-        if v.fingerprint:
-            left += f"　数据指纹：{v.fingerprint}"
-        pen.text(st.left, y, left, st.small, GREY)
+        label = f"第 {index + 1} 页 共 {total} 页"
+        pen.page_label(st.right, y, label, st.small)
+        room = st.inner - self.m.width(label, st.small) - 3 * st.small
+        phone = f"监督电话：{v.township.supervision_phone}"
+        for left in (f"{v.village_name}　{phone}　数据指纹：{v.fingerprint}" if v.fingerprint else "",
+                     f"{v.village_name}　{phone}", phone):
+            if left and self.m.width(left, st.small) <= room:
+                pen.text(st.left, y, left, st.small, GREY)
+                break
 
 
 # --------------------------------------------------------------------------------------------------------
 # receipts appendix
 
 
-def _receipt_images(path: Path):
+def _receipt_images(path: Path) -> Iterator[Image.Image]:
     """PIL images of one scan: the image itself (EXIF orientation applied), or each page of a PDF."""
     from PIL import Image, ImageOps
 
@@ -460,46 +479,65 @@ def _receipt_images(path: Path):
         return
     with Image.open(path) as img:
         img = ImageOps.exif_transpose(img)
-        if img.mode not in ("RGB", "L"):
-            img = img.convert("RGB")
-        img.thumbnail((2400, 2400))
-        yield img.copy()
+        yield img.convert("L" if img.mode in ("1", "L", "LA", "I", "I;16") else "RGB")
+
+
+def _jpeg(image: Image.Image) -> io.BytesIO:
+    """The scan as a JPEG of at most 2000 px a side: embedded as is (DCT), not re-encoded as raw pixels."""
+    image.thumbnail((2000, 2000))
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=85)
+    buf.seek(0)
+    return buf
 
 
 def _draw_receipts(canvas: Canvas, font_name: str, st: Style, receipts: Sequence[ReceiptPage], preview: bool) -> int:
+    """One page per scan (per page of a PDF scan), turned to suit the scan, captioned; returns the page count."""
     from reportlab.lib.utils import ImageReader
 
     m = metrics(font_name)
     pages = 0
     for receipt in receipts:
+        path = Path(receipt.image_path)
+        problem = ""
         try:
-            images = list(_receipt_images(Path(receipt.image_path)))
-        except Exception:  # a broken scan must not stop the publication: say so on its page
-            images = []
+            images: list[Image.Image | None] = list(_receipt_images(path))
+        except ImportError:
+            images, problem = [None], "PDF 票据需要安装 pypdfium2（pip install pypdfium2）才能附在公开表后"
+        except Exception:  # a broken scan must not stop the publication: its page says so
+            images, problem = [None], "文件无法读取，请检查是否损坏，或重新扫描"
         for image in images or [None]:
+            tall = image is not None and image.height > image.width
+            page_st = dataclasses.replace(st, width=min(st.width, st.height), height=max(st.width, st.height)) \
+                if tall else dataclasses.replace(st, width=max(st.width, st.height), height=min(st.width, st.height))
+            canvas.setPageSize((page_st.width, page_st.height))
             pen = Pen(canvas, font_name)
-            y = st.height - st.top
+            y = page_st.height - page_st.top
             if preview:
-                y = banner(pen, canvas, st, y)
-            for line in m.wrap("附：原始票据　" + receipt.caption, st.inner, st.body):
-                pen.text(st.left, st.baseline(y), line, st.body, bold=True)
-                y -= st.leading
-            y -= st.body * 0.5
-            bottom = st.bottom + st.small * 2
+                y = banner(pen, canvas, page_st, y)
+            for line in m.wrap("附：原始票据　" + receipt.caption, page_st.inner, page_st.body):
+                pen.text(page_st.left, page_st.baseline(y), line, page_st.body, bold=True)
+                y -= page_st.leading
+            y -= page_st.body * 0.5
+            bottom = page_st.bottom + page_st.small * 2
             if image is None:
-                pen.text(st.left, st.baseline(y), f"票据文件无法显示：{Path(receipt.image_path).name}"
-                         "（请检查文件是否损坏，或到村委会查阅原件）", st.body, RED)
+                note = f"票据 {path.name} 无法显示：{problem or '文件中没有页面'}。原件可到村委会查阅。"
+                for line in m.wrap(note, page_st.inner, page_st.body):
+                    pen.text(page_st.left, page_st.baseline(y), line, page_st.body, RED)
+                    y -= page_st.leading
             else:
                 w, h = image.size
-                scale = min(st.inner / w, (y - bottom) / h)
+                scale = min(page_st.inner / w, (y - bottom) / h)
                 dw, dh = w * scale, h * scale
-                canvas.drawImage(ImageReader(image), st.left + (st.inner - dw) / 2, y - dh, dw, dh)
+                canvas.drawImage(ImageReader(_jpeg(image)), page_st.left + (page_st.inner - dw) / 2, y - dh, dw, dh)
             pages += 1
-            pen.page_label(st.right, st.bottom + st.small * 0.3, f"原始票据 第 {pages} 页", st.small)
+            pen.page_label(page_st.right, page_st.bottom + page_st.small * 0.3, f"原始票据 第 {pages} 页",
+                           page_st.small)
             pen.flush()
             if preview:
-                watermark(canvas, font_name, st)
+                watermark(canvas, font_name, page_st)
             canvas.showPage()
+    canvas.setPageSize((st.width, st.height))
     return pages
 
 
@@ -543,14 +581,9 @@ def render_noticeboards(views: Sequence[VillageView], out: Path | BinaryIO, *, f
     return pages
 
 
-SUMMARY_COLUMNS = ("序号", "村名", "笔数", "金额（元）", "状态", "公开日期")
-
-
 def render_summary(view: TownshipView, out: Path | BinaryIO, *, font: FontChoice, paper: str = "A4",
                    orientation: str = "landscape") -> int:
     """Write summary.pdf: one line per village and the township total with 大写; returns the page count."""
-    from villagefin.render.pdf_summary import draw_summary
-
     font_name = register(font)
     st = style(paper, orientation)
     title = f"{view.township.name}{view.year}年{view.month}月村级财务支出公开汇总表"
@@ -558,3 +591,15 @@ def render_summary(view: TownshipView, out: Path | BinaryIO, *, font: FontChoice
     pages = draw_summary(view, canvas, font_name, st, title)
     _save(canvas)
     return pages
+
+
+def sheet_texts(view: VillageView) -> list[str]:
+    """Every text of the view that a sheet draws (for `fonts.missing_glyphs`: glyph-missing warnings)."""
+    t = view.township
+    texts = [view.village_name, t.name, t.county, t.supervision_phone, view.total_capitals]
+    for e in view.expenses:
+        texts += [e.voucher, e.summary, e.category, e.payee, e.handler, e.approver]
+    texts += [c.name for c in view.categories]
+    for c in view.corrections:
+        texts += [c.reason, *c.added, *c.removed, *c.changed]
+    return texts

@@ -13,7 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from villagefin.errors import ConfigError
-from villagefin.render.pdf_text import BLACK, RED, Color, Pen, lines_literal, rect_literal
+from villagefin.render.pdf_text import BLACK, RED, Color, Metrics, Pen, lines_literal, rect_literal
 
 PAPERS = {"A4": (210 * mm, 297 * mm), "A3": (297 * mm, 420 * mm)}
 PREVIEW_BANNER = "预览稿，未正式公开"
@@ -205,3 +205,32 @@ def banner(pen: Pen, canvas: Canvas, st: Style, top: float) -> float:
     canvas.restoreState()
     pen.centre(st.width / 2, st.baseline(top - (h - st.leading) / 2), PREVIEW_BANNER, st.body, RED, bold=True)
     return top - h - st.body * 0.6
+
+
+@dataclass(frozen=True)
+class Heading:
+    """The lines above the table: (text, size, bold, advance) each, and their total height."""
+
+    lines: tuple[tuple[str, float, bool, float], ...]
+    height: float
+
+
+def heading(m: Metrics, st: Style, title: str, info: str = "", first: bool = True) -> Heading:
+    """The first page's title (shrunk to fit, never below 18 pt, then wrapped) and info line, or the smaller
+    running title of later pages."""
+    size = st.title if first else st.head
+    wide = m.width(title, size)
+    if wide > st.inner:
+        size = max(18.0 if first else st.body, size * st.inner / wide)
+    lines = [(line, size, True, size * 1.35) for line in m.wrap(title, st.inner, size)]
+    if info:
+        lines += [(line, st.body, False, st.body * 1.45) for line in m.wrap(info, st.inner, st.body)]
+    height = sum(line[3] for line in lines) + (st.body * 0.5 if first else st.head * 0.3)
+    return Heading(tuple(lines), height)
+
+
+def draw_heading(pen: Pen, st: Style, top: float, h: Heading) -> None:
+    y = top
+    for text, size, bold, advance in h.lines:
+        pen.centre(st.width / 2, y - size * 0.95, text, size, bold=bold)
+        y -= advance

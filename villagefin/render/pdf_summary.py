@@ -20,6 +20,8 @@ from villagefin.render.pdf_grid import (
     banner,
     capitals_line,
     cn_date,
+    draw_heading,
+    heading,
     period_text,
     watermark,
 )
@@ -61,9 +63,12 @@ def draw_summary(view: TownshipView, canvas: Canvas, font_name: str, st: Style, 
     caps = m.wrap(capitals_line(view.total_capitals), st.inner - 2 * pad, s)
     closing_h = (lead + 2 * pad) + (len(caps) * lead + 2 * pad) + s * 0.6 + 3 * lead
 
+    info = (f"{view.township.county}{view.township.name}　　公开期间：{period_text(view)}"
+            f"　　公开日期：{_cn_date(view.publication_date)}")
+    headings = (heading(m, st, title, info), heading(m, st, title, first=False))
+
     def table_top(index: int) -> float:
-        head = st.title * 1.35 + s * 1.9 if index == 0 else st.head * 1.7
-        return st.height - st.top - banner_h - head
+        return st.height - st.top - banner_h - headings[min(index, 1)].height
 
     pages: list[list[int]] = [[]]
     used = 0.0
@@ -86,13 +91,7 @@ def draw_summary(view: TownshipView, canvas: Canvas, font_name: str, st: Style, 
         if view.preview:
             banner(pen, canvas, st, y)
             y -= banner_h
-        if index == 0:
-            pen.centre(st.width / 2, y - st.title * 0.95, title, st.title, bold=True)
-            info = (f"{view.township.county}{view.township.name}　　公开期间：{period_text(view)}"
-                    f"　　公开日期：{_cn_date(view.publication_date)}")
-            pen.centre(st.width / 2, y - st.title * 1.35 - s * 1.05, info, s)
-        else:
-            pen.centre(st.width / 2, y - st.head * 1.1, title, st.head, bold=True)
+        draw_heading(pen, st, y, headings[min(index, 1)])
         y = table_top(index)
         grid = Grid(canvas, pen, st, xs, ALIGNS)
         grid.start(y)

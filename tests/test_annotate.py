@@ -1,0 +1,208 @@
+"""Annotated copies of the ledgers (`check --annotate DIR`, SPEC 4.1): cells filled and commented, a 检查结果
+sheet with links, the original untouched; the copies open in LibreOffice."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+
+from villagefin.findings import make
+from villagefin.render.annotate import RESULT_HEADERS, RESULTS_SHEET, annotate
+
+HEADER = ["日期", "凭证号", "摘要", "科目", "收款方", "金额（元）", "经手人", "审核人", "审批人"]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_ledger(path: Path, rows: list[list], *, title: str = "新街村2026年10月支出明细") -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "明细"
+    ws.append([title])
+    ws.merge_cells("A1:I1")
+    ws["A1"].font = Font(bold=True, size=16)
+    ws.append(HEADER)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(row)
+    ws["C3"].comment = Comment("会计原有的批注", "会计")
+    hidden = wb.create_sheet("旧数据")
+    hidden.append(["不该藏的数据"])
+    hidden.sheet_state = "hidden"
+    wb.save(path)
+    return path
+
+
+ROWS = [
+    ["2026-10-08", "记-001", "购买村部办公用打印纸", "办公费", "新华书店", 120, "张三", "李四", "王五"],
+    ["2026-10-09", "记-002", "其他", "水泥款", "", 1200, "张三", "李四", ""],
+    ["2026-10-09", "记-002", "其他", "水泥款", "", 1200, "张三", "李四", ""],
+]
+
+
+def findings_for(file: str = "新街村.xlsx", village: str = "xinjie"):
+    kw = dict(village=village, file=file)
+    return [
+        make("bad-amount", sheet="明细", row=4, column="F", voucher="记-002", value="1200.001", reason="超过两位小数", **kw),
+        make("vague-summary", sheet="明细", row=4, column="C", voucher="记-002", value="其他", **kw),
+        make("unknown-category", sheet="明细", row=4, column="D", voucher="记-002", value="水泥款", **kw),
+        make("missing-payee", sheet="明细", row=4, column="E", voucher="记-002", **kw),
+        make("missing-approval", sheet="明细", row=4, column="I", voucher="记-002", fields="审批人", **kw),
+        make("duplicate-row", sheet="明细", row=5, column=None, voucher="记-002", other="4", **kw),
+        make("vague-summary", sheet="明细", row=3, column="C", voucher="记-001", value="x", **kw),
+        make("total-mismatch", sheet="明细", row=1, column="B", stated="1", computed="2", diff="1", **kw),
+        make("hidden-content", sheet="旧数据", what="工作表「旧数据」", **kw),
+        make("duplicate-voucher", sheet="明细", row=4, column="B", voucher="记-002", other="别的文件.xlsx", **kw),
+    ]
+
+
+def fill_of(cell) -> str:
+    return (cell.fill.fgColor.rgb or "")[-6:] if cell.fill and cell.fill.fill_type == "solid" else ""
+
+
+@pytest.fixture
+def annotated(tmp_path):
+    source = write_ledger(tmp_path / "新街村.xlsx", ROWS)
+    before = sha256(source)
+    out = tmp_path / "批注"
+    written = annotate(findings_for(), {"新街村.xlsx": source}, out, {"新街村.xlsx": "xinjie"})
+    return source, before, out, written
+
+
+def test_original_is_untouched_and_copy_is_named_by_village(annotated):
+    source, before, out, written = annotated
+    assert sha256(source) == before
+    assert written == [out / "xinjie" / "新街村.xlsx"]
+    assert [p.name for p in (out / "xinjie").iterdir()] == ["新街村.xlsx"]  # no temp file left behind
+
+
+def test_cells_filled_and_commented(annotated):
+    _, _, _, written = annotated
+    wb = openpyxl.load_workbook(written[0])
+    ws = wb["明细"]
+    assert fill_of(ws["F4"]) == "FFC7CE"  # error: red
+    assert fill_of(ws["C4"]) == "FFEB9C" and fill_of(ws["D4"]) == "FFEB9C"  # warnings: amber
+    assert fill_of(ws["B4"]) == "FFC7CE"
+    assert "超过两位小数" in ws["F4"].comment.text and "bad-amount" in ws["F4"].comment.text
+    assert "摘要「其他」过于笼统" in ws["C4"].comment.text
+    # a row-level finding fills the row and comments its A cell
+    assert all(fill_of(ws.cell(row=5, column=c)) == "FFEB9C" for c in range(1, 10))
+    assert "与第 4 行完全相同" in ws["A5"].comment.text
+    # the accountant's own comment is kept, ours added
+    assert "会计原有的批注" in ws["C3"].comment.text and "vague-summary" in ws["C3"].comment.text
+    # a finding inside the merged title points at its top-left cell
+    assert "total-mismatch" in ws["A1"].comment.text
+    # formatting kept
+    assert ws["A2"].font.bold and ws["A1"].font.size == 16
+    assert "A1:I1" in {str(r) for r in ws.merged_cells.ranges}
+    # the hidden sheet stays hidden, with its finding on A1
+    assert wb["旧数据"].sheet_state == "hidden" and "hidden-content" in wb["旧数据"]["A1"].comment.text
+
+
+def test_several_findings_on_one_cell_make_one_comment(tmp_path):
+    source = write_ledger(tmp_path / "a.xlsx", ROWS)
+    both = [make("vague-summary", village="v", file="a.xlsx", sheet="明细", row=4, column="C", value="其他"),
+            make("missing-field", village="v", file="a.xlsx", sheet="明细", row=4, column="C", field="摘要")]
+    [path] = annotate(both, {"a.xlsx": source}, tmp_path / "out", {"a.xlsx": "v"})
+    comment = openpyxl.load_workbook(path)["明细"]["C4"].comment.text
+    assert "vague-summary" in comment and "missing-field" in comment
+    assert fill_of(openpyxl.load_workbook(path)["明细"]["C4"]) == "FFC7CE"  # the error wins
+
+
+def test_results_sheet_lists_every_finding_with_links(annotated):
+    _, _, _, written = annotated
+    wb = openpyxl.load_workbook(written[0])
+    assert wb.sheetnames[0] == RESULTS_SHEET and wb.active.title == RESULTS_SHEET
+    ws = wb[RESULTS_SHEET]
+    assert tuple(c.value for c in ws[1]) == RESULT_HEADERS
+    data = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(data) == len(findings_for())
+    assert ("错误", "bad-amount", "明细", 4, "F", "记-002") == data[[r[1] for r in data].index("bad-amount")][:6]
+    links = {ws.cell(row=r, column=2).value: ws.cell(row=r, column=3).hyperlink for r in range(2, ws.max_row + 1)}
+    assert links["bad-amount"].location == "'明细'!F4"
+    assert links["duplicate-row"].location == "'明细'!A5"
+    assert links["hidden-content"].location == "'旧数据'!A1"
+    # in file, sheet, row order
+    assert [r[1] for r in data] == [f.code for f in sorted(findings_for(), key=lambda f: f.sort_key())]
+
+
+def test_workbook_of_two_villages_gets_a_copy_each(tmp_path):
+    source = write_ledger(tmp_path / "all.xlsx", ROWS)
+    found = [make("vague-summary", village="xinjie", file="all.xlsx", sheet="明细", row=4, column="C", value="其他"),
+             make("hidden-content", village="hexi", file="all.xlsx", sheet="旧数据", what="工作表「旧数据」")]
+    written = annotate(found, {"all.xlsx": source}, tmp_path / "out", {"all.xlsx": "xinjie"})
+    assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in written) == ["hexi/all.xlsx", "xinjie/all.xlsx"]
+    hexi = openpyxl.load_workbook(tmp_path / "out" / "hexi" / "all.xlsx")
+    assert [r[1] for r in hexi[RESULTS_SHEET].iter_rows(min_row=2, values_only=True)] == ["hidden-content"]
+    assert hexi["明细"]["C4"].comment is None
+
+
+def test_workbook_without_findings_still_gets_a_copy(tmp_path):
+    source = write_ledger(tmp_path / "b.xlsx", ROWS[:1])
+    [path] = annotate([], {"b.xlsx": source}, tmp_path / "out", {"b.xlsx": "xinjie"})
+    ws = openpyxl.load_workbook(path)[RESULTS_SHEET]
+    assert ws["G2"].value == "检查没有发现问题。"
+
+
+def test_csv_is_rebuilt_as_xlsx(tmp_path):
+    source = tmp_path / "河西村.csv"
+    source.write_text("日期,凭证号,摘要,金额\n2026-10-08,记-001,\"购买\n打印纸\",120.00\n2026-10-09,记-002,=1+1,abc\n",
+                      encoding="utf-8-sig")
+    before = sha256(source)
+    found = [make("bad-amount", village="河西村", file="河西村.csv", sheet=None, row=4, column="D", value="abc",
+                  reason="无法识别"),
+             make("missing-approval", village="河西村", file="河西村.csv", sheet=None, row=2, column=None,
+                  fields="经手人")]
+    [path] = annotate(found, {"河西村.csv": source}, tmp_path / "out", {"河西村.csv": "河西村"})
+    assert path == tmp_path / "out" / "河西村" / "河西村.xlsx" and sha256(source) == before
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[1]
+    assert ws.title == "河西村"
+    assert ws["C2"].value == "购买\n打印纸"  # a quoted line break stays in one row
+    assert ws["C3"].value == "=1+1" and ws["C3"].data_type == "s"  # text, not a formula
+    assert fill_of(ws["D4"]) == "FFC7CE" and "无法识别" in ws["D4"].comment.text
+    assert "经手人" in ws["A2"].comment.text
+    link = wb[RESULTS_SHEET]["C2"].hyperlink
+    assert link is not None and link.location.endswith("!A2")
+
+
+def test_unreadable_file_gets_only_the_results_sheet(tmp_path):
+    source = tmp_path / "坏文件.xlsx"
+    source.write_bytes(b"this is not a workbook")
+    found = [make("unreadable-file", village="xinjie", file="坏文件.xlsx", reason="文件已损坏")]
+    [path] = annotate(found, {"坏文件.xlsx": source}, tmp_path / "out", {"坏文件.xlsx": "xinjie"})
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == [RESULTS_SHEET]
+    assert wb[RESULTS_SHEET]["B2"].value == "unreadable-file"
+    assert source.read_bytes() == b"this is not a workbook"
+
+
+def test_findings_of_unknown_files_are_ignored(tmp_path):
+    found = [make("unreadable-file", village="xinjie", file="不存在.xlsx", reason="文件不存在")]
+    assert annotate(found, {}, tmp_path / "out", {}) == []
+
+
+def test_annotated_copy_converts_with_libreoffice(annotated, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice (soffice) is needed for this test: apt-get install libreoffice-calc"
+    _, _, _, written = annotated
+    profile = (tmp_path / "lo-profile").as_uri()
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir",
+         str(tmp_path / "pdf"), str(written[0])],
+        capture_output=True, timeout=240, env={**os.environ, "HOME": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    pdf = tmp_path / "pdf" / "新街村.pdf"
+    assert pdf.exists() and pdf.read_bytes()[:5] == b"%PDF-"
