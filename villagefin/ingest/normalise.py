@@ -504,7 +504,8 @@ def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callabl
             continue
         if debit_sum != credit_sum:
             for ln in group:
-                s.add("unbalanced-voucher", ln.r, "debit" if "debit" in cols else "amount", voucher, debit=display(debit_sum), credit=display(credit_sum))
+                side = "amount" if "debit" not in cols else ("credit" if ln.credit and not ln.debit else "debit")
+                s.add("unbalanced-voucher", ln.r, side, voucher, debit=display(debit_sum), credit=display(credit_sum))
             continue
         method = ""
         for ln in group:

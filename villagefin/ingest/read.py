@@ -413,7 +413,8 @@ def _shared_strings_plausible(zf: zipfile.ZipFile, members: list[str]) -> bool:
 
 _DIMENSION_RE = re.compile(rb"<(?:[\w.-]+:)?dimension\s+ref\s*=\s*[\"']([^\"']*)[\"']")
 _REF_RE = re.compile(rb"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
-_CELL_REF_RE = re.compile(rb"<(?:[\w.-]+:)?c\s[^>]*?\br\s*=\s*[\"']([A-Za-z]{1,3})(\d{1,7})")
+_THREE_LETTERS_RE = re.compile(rb"\sr=\"([A-Z]{3})\d")
+_TWO_LETTERS_RE = re.compile(rb"\sr=\"([A-Z]{2})\d")
 
 
 def _col_index(letters: bytes) -> int:
@@ -436,24 +437,21 @@ def _extent_plausible(data: bytes) -> bool:
         for letters, digits in _REF_RE.findall(m.group(1)):
             rows = max(rows, int(digits))
             cols = max(cols, _col_index(letters) + 1)
-    last = data.rfind(b"<row ")
-    if last < 0:
-        last = data.rfind(b":row ")
+    last = max(data.rfind(b"<row "), data.rfind(b":row "))
+    last_row = 0
     if last >= 0:
         r = _R_ATTR_RE.search(data, last, last + 400)
-        if r and r.group(1).isdigit() and int(r.group(1)) > rows:
-            m = None  # the dimension does not cover the rows: measure
-    if m and rows * cols <= _SAFE_CELLS:
+        if r and r.group(1).isdigit():
+            last_row = int(r.group(1))
+    if m and last_row <= rows and rows * cols <= _SAFE_CELLS:
         return True
-    # no <dimension>, or a big one: measure the real extent of the cells
-    rows = cols = 0
-    widest = b""
-    for letters, digits in _CELL_REF_RE.findall(data):
-        rows = max(rows, int(digits))
-        if (len(letters), letters.upper()) > (len(widest), widest):
-            widest = letters.upper()
-    cols = _col_index(widest) + 1 if widest else 0
-    area = rows * cols
+    # no <dimension>, a big one, or one that does not cover the rows: measure without building lists
+    cols = 26  # single letters: Z is close enough
+    for pattern in (_THREE_LETTERS_RE, _TWO_LETTERS_RE):
+        if pattern.search(data):
+            cols = max(_col_index(x.group(1)) for x in pattern.finditer(data)) + 1
+            break
+    area = last_row * cols
     return area <= _SAFE_CELLS or (area <= _MAX_DENSE_CELLS and area * 4 <= len(data))
 
 
@@ -501,10 +499,15 @@ def _xlsx_calamine(p: Path, all_entries: list[_Entry], chosen: list[_Entry], fac
 
 def _xlsx_openpyxl(p: Path, chosen: list[_Entry], facts: list[_Facts]) -> list[RawSheet]:
     """The slow, safe path for files whose counts would make calamine abort: openpyxl keeps cells sparse."""
+    import warnings
+
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(p, data_only=True, keep_links=False)
+        # a file object: openpyxl refuses paths whose extension is not .xlsx/.xlsm (a renamed file)
+        with open(p, "rb") as fh, warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "unknown extension", "no default style"...: not for accountants
+            wb = openpyxl.load_workbook(fh, data_only=True, keep_links=False)
     except (KeyboardInterrupt, SystemExit):
         raise
     except MemoryError:
@@ -539,8 +542,14 @@ def _xlsx_openpyxl(p: Path, chosen: list[_Entry], facts: list[_Facts]) -> list[R
 
 
 def _finish(e: _Entry, rows: list[list[object]], merged: list[tuple[int, int, int, int]], f: _Facts) -> RawSheet:
-    """Error texts go into their cells; rows grow to cover every cell the XML scan names."""
+    """Error texts go into their cells; rows grow to cover the cells the XML scan names (within a budget:
+    a hostile sheet could name millions of far-flung empty formulas)."""
+    budget = 1_000_000
     for r, c, text in [*f.errors, *((r, c, "") for r, c in f.formula_no_value)]:
+        grow = max(r + 1 - len(rows), 0) + max(c + 1 - (len(rows[r]) if r < len(rows) else 0), 0)
+        budget -= grow
+        if budget < 0:
+            break
         if len(rows) <= r:
             rows.extend([] for _ in range(r + 1 - len(rows)))
         row = rows[r]

@@ -1,0 +1,265 @@
+"""`villagefin publish` on a copy of the sample township (SPEC 5.1, 5.2, 5.6, 7): real PDFs read back with
+poppler, the archive, revisions, atomic replacement. The clock is passed in (`today=`), never read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+import subprocess
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES
+
+from villagefin.archive import Archive
+from villagefin.config import load_config
+from villagefin.errors import FontError, PublishRefused
+from villagefin.publish import run_publish
+
+EXPECTED = json.loads((SAMPLES / "EXPECTED.json").read_text(encoding="utf-8"))
+TODAY = dt.date(2026, 11, 5)
+
+
+def pdftext(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    target = tmp_path / "新街镇"
+    shutil.copytree(SAMPLES, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """One official publication of the samples, shared by the read-only tests below."""
+    ws = tmp_path_factory.mktemp("pub") / "ws"
+    shutil.copytree(SAMPLES, ws)
+    result = run_publish(load_config(ws), month="2026-10", today=TODAY)
+    return ws, result
+
+
+def test_official_publication_layout_and_exit(published):
+    ws, result = published
+    site = ws / "site"
+    month = site / "2026-10"
+    assert result.exit_code == 1  # shiqiao has errors and is skipped
+    outcome = {o.village_id: o.outcome for o in result.outcomes}
+    assert outcome.pop("shiqiao") == "errors"
+    assert set(outcome.values()) == {"new"}
+    assert result.publication_date == TODAY and result.on_time
+    for name in ("index.html", "assets/site.css", "villagefin-2026-10.zip", "2026-10/index.html",
+                 "2026-10/summary.pdf", "2026-10/manifest.json", "2026-10/print-all.pdf"):
+        assert (site / name).is_file(), name
+    for vid in outcome:
+        for name in ("noticeboard.pdf", "index.html", "expenses.csv", "expenses.json"):
+            assert (month / vid / name).is_file(), (vid, name)
+    assert not (month / "shiqiao").exists()
+    assert not [p for p in site.rglob(".vf-*")]  # no temp files left
+
+
+def test_manifest_lists_every_file_with_hash_and_size(published):
+    ws, _ = published
+    month = ws / "site" / "2026-10"
+    manifest = json.loads((month / "manifest.json").read_text(encoding="utf-8"))
+    listed = {f["path"]: f for f in manifest["files"]}
+    on_disk = {p.relative_to(month).as_posix() for p in month.rglob("*") if p.is_file()} - {"manifest.json"}
+    assert set(listed) == on_disk
+    for path, entry in listed.items():
+        data = (month / path).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest() and entry["bytes"] == len(data)
+    for vid, v in manifest["villages"].items():
+        if vid == "shiqiao":
+            continue
+        assert (v["expenses"], v["total"]) == (EXPECTED["villages"][vid]["expenses"], EXPECTED["villages"][vid]["total"])
+
+
+def test_noticeboard_shows_every_voucher_and_amount_and_totals(published):
+    ws, _ = published
+    data = json.loads((ws / "site/2026-10/hexi/expenses.json").read_text(encoding="utf-8"))
+    text = pdftext(ws / "site/2026-10/hexi/noticeboard.pdf")
+    flat = text.replace(" ", "")
+    for e in data["expenses"]:
+        assert e["voucher"] in text
+        assert f"{Decimal(e['amount']):,.2f}" in flat
+    assert "河西村2026年10月财务支出明细公开表" in flat
+    assert "本月合计" in flat and "97,045.01" in flat
+    from villagefin.money import capitals
+
+    assert capitals(Decimal("97045.01")) in flat
+    assert "0550-7000000" in flat and "第1页共" in flat
+    assert data["count"] == EXPECTED["villages"]["hexi"]["expenses"]
+
+
+def test_font_is_embedded(published):
+    ws, _ = published
+    out = subprocess.run(["pdffonts", str(ws / "site/2026-10/xinjie/noticeboard.pdf")], capture_output=True,
+                         text=True, check=True).stdout
+    rows = [line for line in out.splitlines()[2:] if line.strip()]
+    assert rows and all(" yes " in line for line in rows), out
+
+
+def test_nothing_private_in_any_public_file(published):
+    ws, _ = published
+    privacy = EXPECTED["privacy"]
+    originals = [privacy["citizen_id"], privacy["mobile"], privacy["card"]]
+    masked_seen = False
+    site = ws / "site"
+    for path in site.rglob("*"):
+        if not path.is_file() or path.suffix in (".jpg", ".png", ".zip"):
+            continue
+        body = pdftext(path) if path.suffix == ".pdf" else path.read_text(encoding="utf-8-sig")
+        body = body.replace(" ", "")
+        for secret in originals:
+            assert secret not in body, (path, secret)
+        masked_seen = masked_seen or privacy["citizen_id_masked"] in body
+    assert masked_seen  # the masked form is published, so the test looks at the right text
+
+
+def test_archive_records_every_publication(published):
+    ws, _ = published
+    with Archive(ws) as arc:
+        latest = arc.latest_of_period("2026-10")
+    assert set(latest) == set(EXPECTED["villages"]) - {"shiqiao"}
+    assert all(p.revision == 1 and p.on_time for p in latest.values())
+    assert latest["hexi"].total == Decimal(EXPECTED["villages"]["hexi"]["total"])
+
+
+def test_zip_holds_month_root_index_and_assets(published):
+    ws, _ = published
+    with zipfile.ZipFile(ws / "site" / "villagefin-2026-10.zip") as zf:
+        names = set(zf.namelist())
+    assert {"index.html", "assets/site.css", "2026-10/index.html", "2026-10/hexi/noticeboard.pdf"} <= names
+
+
+def test_unfinished_month_needs_preview(workspace):
+    config = load_config(workspace)
+    with pytest.raises(PublishRefused):
+        run_publish(config, month="2026-10", today=dt.date(2026, 10, 20))
+    result = run_publish(config, month="2026-10", today=dt.date(2026, 10, 20), preview=True)
+    assert result.exit_code == 0  # preview allows errors
+    assert (workspace / "preview" / "2026-10" / "shiqiao" / "noticeboard.pdf").is_file()
+    assert "预览稿" in pdftext(workspace / "preview" / "2026-10" / "hexi" / "noticeboard.pdf")
+    assert not (workspace / ".villagefin" / "archive.sqlite").exists()  # nothing archived
+
+
+def test_preview_never_writes_over_an_official_month(workspace):
+    config = load_config(workspace)
+    run_publish(config, month="2026-10", today=TODAY)
+    with pytest.raises(PublishRefused):
+        run_publish(config, month="2026-10", today=TODAY, preview=True, out=workspace / "site")
+
+
+def test_publication_date_rules(workspace):
+    config = load_config(workspace)
+    early = run_publish(config, month="2026-10", today=dt.date(2026, 11, 2), villages=["hexi"])
+    assert early.publication_date == dt.date(2026, 11, 5) and early.on_time
+    late = run_publish(config, month="2026-09", today=dt.date(2026, 11, 9), villages=["hexi"], preview=True)
+    assert late.publication_date == dt.date(2026, 11, 9) and not late.on_time
+
+
+def test_republish_unchanged_rewrites_nothing_and_changed_needs_correct(workspace):
+    config = load_config(workspace)
+    run_publish(config, month="2026-10", today=TODAY)
+    before = snapshot(workspace / "site")
+    again = run_publish(config, month="2026-10", today=dt.date(2026, 11, 20))
+    assert not again.rewritten and {o.outcome for o in again.outcomes} == {"unchanged", "errors"}
+    assert snapshot(workspace / "site") == before
+    # a changed ledger: refused without --correct, the earlier output untouched
+    csv = workspace / "ledgers" / "hexi" / "2026年10月.csv"
+    text = csv.read_bytes().decode("gb18030")
+    assert "记-001" in text or "记-1" in text
+    lines = text.splitlines(keepends=True)
+    data_lines = [i for i, line in enumerate(lines) if line.strip(",\r\n")]
+    del lines[data_lines[-1]]  # drop the last expense
+    csv.write_bytes("".join(lines).encode("gb18030"))
+    refused = run_publish(config, month="2026-10", today=dt.date(2026, 11, 20))
+    assert {o.village_id: o.outcome for o in refused.outcomes}["hexi"] == "refused"
+    assert refused.exit_code == 1
+    assert snapshot(workspace / "site") == before  # refused: nothing rewritten
+    corrected = run_publish(config, month="2026-10", today=dt.date(2026, 11, 20), correct="删除重复录入的一笔")
+    assert {o.village_id: (o.outcome, o.revision) for o in corrected.outcomes}["hexi"] == ("correction", 2)
+    hexi = workspace / "site/2026-10/hexi"
+    assert (hexi / "revisions/r1/noticeboard.pdf").is_file() and (hexi / "revisions/r1/expenses.json").is_file()
+    text = pdftext(hexi / "noticeboard.pdf").replace(" ", "")
+    assert "更正" in text and "删除重复录入的一笔" in text
+    assert "已更正" in (workspace / "site/2026-10/index.html").read_text(encoding="utf-8")
+    with Archive(workspace) as arc:
+        assert [p.revision for p in arc.revisions("hexi", "2026-10")] == [1, 2]
+        assert arc.latest("hexi", "2026-10").changed == ("记-026",)  # one of its two rows was removed
+
+
+def test_a_failed_publish_leaves_the_earlier_output_whole(workspace, monkeypatch):
+    config = load_config(workspace)
+    run_publish(config, month="2026-10", today=TODAY, villages=["hexi"])
+    before = snapshot(workspace / "site")
+    import villagefin.site as site
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(site, "render_village", boom)
+    monkeypatch.setenv("VILLAGEFIN_INLINE", "1")
+    with pytest.raises(RuntimeError):
+        run_publish(config, month="2026-10", today=TODAY, villages=["xinjie"])
+    assert snapshot(workspace / "site") == before
+    assert not [p for p in (workspace / "site").iterdir() if p.name.startswith(".vf-")]
+
+
+def test_output_killed_after_archiving_is_rebuilt_from_the_archive(workspace, monkeypatch):
+    config = load_config(workspace)
+    import villagefin.site as site
+
+    def killed(build, target):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(site, "swap_in", killed)
+    with pytest.raises(KeyboardInterrupt):
+        run_publish(config, month="2026-10", today=TODAY, villages=["hexi"])
+    monkeypatch.undo()
+    assert not (workspace / "site" / "2026-10").exists()
+    again = run_publish(config, month="2026-10", today=TODAY, villages=["hexi"])
+    assert {o.village_id: o.outcome for o in again.outcomes}["hexi"] == "rewritten"
+    assert (workspace / "site/2026-10/hexi/noticeboard.pdf").is_file()
+    with Archive(workspace) as arc:
+        assert [p.revision for p in arc.revisions("hexi", "2026-10")] == [1]
+
+
+def test_village_option_keeps_the_other_villages_as_they_were(workspace):
+    config = load_config(workspace)
+    run_publish(config, month="2026-10", today=TODAY, villages=["hexi"])
+    hexi_before = snapshot(workspace / "site/2026-10/hexi")
+    run_publish(config, month="2026-10", today=TODAY, villages=["xinjie"])
+    assert snapshot(workspace / "site/2026-10/hexi") == hexi_before
+    assert (workspace / "site/2026-10/xinjie/noticeboard.pdf").is_file()
+
+
+def test_year_to_date_says_where_it_starts(workspace):
+    config = load_config(workspace)
+    run_publish(config, month="2026-10", today=TODAY, villages=["hexi"])
+    text = pdftext(workspace / "site/2026-10/hexi/noticeboard.pdf").replace(" ", "")
+    assert "本年累计（自10月起）" in text
+
+
+def test_official_publication_without_font_stops(workspace, monkeypatch):
+    import villagefin.fonts as fonts
+
+    monkeypatch.setattr(fonts, "candidate_paths", lambda: [])
+    (workspace / "villagefin.toml").write_text(
+        (workspace / "villagefin.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(FontError) as exc:
+        run_publish(load_config(workspace), month="2026-10", today=TODAY)
+    assert "fonts-wqy-microhei" in str(exc.value)
+    result = run_publish(load_config(workspace), month="2026-10", today=TODAY, preview=True)
+    assert result.font_note and "fonts-wqy-microhei" in result.font_note
