@@ -27,7 +27,7 @@ _CODES = (
     Code("no-header", ERROR, "找不到表头", "找不到表头：没有一行同时包含日期、凭证号、摘要和金额列{detail}。",
          "请在明细上方加一行表头，至少写明「日期」「凭证号」「摘要」「金额」，或使用 villagefin template 生成的模板。"),
     Code("missing-field", ERROR, "必填项为空", "{field}为空。",
-         "请补填{field}；日期、凭证号、摘要、金额每笔支出都必须填写。"),
+         "请补填这一项；日期、凭证号、摘要、金额每笔支出都必须填写。"),
     Code("bad-date", ERROR, "日期错误", "日期「{value}」无法识别或不存在{detail}。",
          "请填写真实存在的日期，例如 2026-10-08 或 2026年10月8日。"),
     Code("date-outside-period", ERROR, "日期不在本期", "日期 {value} 不在本期（{period}）内。",

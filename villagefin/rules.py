@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from operator import attrgetter
+from itertools import groupby
+from operator import attrgetter, itemgetter
 
 from .chart import Chart
 from .config import Config
@@ -109,6 +110,7 @@ def _voucher_key(text: str) -> tuple[str, int] | tuple[str, str]:
 
 
 _UNSET: object = object()
+_SHEET_OF = itemgetter(1, 2)  # (file, sheet) of a journal line
 
 
 def _has_number(key: tuple) -> bool:
@@ -134,28 +136,41 @@ class _Index:
             names.add(key[0])
         for names in series.values():
             names.discard("?")
-        parsed_journal: dict[str, list] = {}
+        # a journal's vouchers (every line, expense or not): per village and key, the first row in each sheet
+        first_lines: dict[str, dict[tuple, dict[tuple, tuple[int, str]]]] = {}
         for village, entries in journal.items():
-            found = []
-            for voucher, file, sheet, row in entries:
-                key = parse_voucher(voucher)
-                if key is not None:
-                    series.setdefault(village, set()).add(key[0])
-                    found.append([key, voucher, file, sheet, row])
-            parsed_journal[village] = found
-        fold = {v: next(iter(s - {""})) for v, s in series.items() if "" in s and len(s) == 2}
+            per_key = first_lines.setdefault(village, {})
+            names = series.setdefault(village, set())
+            for where, block in groupby(entries, _SHEET_OF):
+                lines = list(block)
+                # each voucher's first row in this sheet (a comprehension: this runs for every journal line)
+                first_row = {voucher: row for voucher, _f, _s, row in reversed(lines)}
+                for voucher, row in first_row.items():
+                    key = _voucher_key(voucher)
+                    if key[0] == "?":
+                        continue
+                    names.add(key[0])
+                    places = per_key.setdefault(key, {})
+                    known = places.get(where)
+                    if known is None or row < known[0]:
+                        places[where] = (row, voucher)
+        self._fold = fold = {v: next(iter(s - {""})) for v, s in series.items() if "" in s and len(s) == 2}
         if fold:
             keys = [
                 (fold[e.village], key[1]) if key[0] == "" and e.village in fold else key
                 for e, key in zip(expenses, keys, strict=True)
             ]
-            for village, found in parsed_journal.items():
+            for village, per_key in first_lines.items():
                 if village in fold:
-                    for entry in found:
-                        if entry[0][0] == "":
-                            entry[0] = (fold[village], entry[0][1])
+                    for key in [k for k in per_key if k[0] == ""]:
+                        places = per_key.pop(key)
+                        merged = per_key.setdefault((fold[village], key[1]), {})
+                        for where, found in places.items():
+                            if where not in merged or found[0] < merged[where][0]:
+                                merged[where] = found
         self.keys = keys
-        self.journal: dict[str, list[tuple]] = {v: [tuple(x) for x in f] for v, f in parsed_journal.items()}
+        #: village → voucher key → (file, sheet) → (first row, voucher as written), from the journals
+        self.journal = first_lines
 
         gid: list[int] = []
         first: list[int] = []
@@ -194,11 +209,21 @@ class _Index:
                 if e.row < expenses[first[g]].row:
                     first[g] = i
             gid.append(g)
+        self.sheets_of: dict[str, list[int]] = {}
+        for sid, (village, _file, _sheet) in enumerate(self.sheets):
+            self.sheets_of.setdefault(village, []).append(sid)
         self.group_sheet = group_sheet
         self.group_key = group_key
         self.gid = gid
         self.first = first
         self.totals = totals
+
+    def key_of(self, village: str, voucher: str) -> tuple:
+        """The voucher key of a voucher number as written, folded like the expenses' keys."""
+        key = _voucher_key(voucher)
+        if key[0] == "" and village in self._fold:
+            return (self._fold[village], key[1])
+        return key
 
     def members(self, wanted: set[int]) -> dict[int, list[int]]:
         """The rows of some groups (in the order of the expenses)."""
@@ -320,11 +345,13 @@ def duplicate_voucher(expenses: Sequence[Expense], config: Config, context: Rule
                 known = seen.setdefault(key, sid)
                 if known != sid:
                     clash(village, key, known, sid)
-    for village, entries in index.journal.items():
+    for village, per_key in index.journal.items():
         seen = home.setdefault(village, {})
-        for key, _voucher, file, sheet, _row in entries:
-            known = seen.setdefault(key, (file, sheet))
-            clash(village, key, known, (file, sheet))
+        for key, places in per_key.items():
+            for place in places:
+                known = seen.setdefault(key, place)
+                if known is not place:
+                    clash(village, key, known, place)
     if not clashes:
         return
     # every row involved, expense rows first: (village, key, file, sheet) → {row: (voucher, column)}
@@ -342,11 +369,16 @@ def duplicate_voucher(expenses: Sequence[Expense], config: Config, context: Rule
         for i in members:
             e = expenses[i]
             rows.setdefault((village, key, file, sheet), {}).setdefault(e.row, (e.voucher, e.column_of("voucher")))
-    columns = _voucher_columns(expenses)
-    for village, entries in index.journal.items():
-        for key, voucher, file, sheet, row in entries:
-            if (village, key) in clashes:
-                rows.setdefault((village, key, file, sheet), {}).setdefault(row, (voucher, columns.get((file, sheet))))
+    if index.journal:
+        columns = _voucher_columns(expenses)
+        for village, entries in context.journal_vouchers.items():
+            if village not in clash_keys:
+                continue
+            for voucher, file, sheet, row in entries:
+                key = index.key_of(village, voucher)
+                if (village, key) in clashes:
+                    rows.setdefault((village, key, file, sheet), {}).setdefault(
+                        row, (voucher, columns.get((file, sheet))))
     for (village, key, file, sheet), found in rows.items():
         others = _others([_where(f, s) for f, s in sorted(clashes[(village, key)], key=_place_key)
                           if (f, s) != (file, sheet)])
@@ -380,66 +412,72 @@ def voucher_gap(expenses: Sequence[Expense], config: Config, context: RuleContex
     """
     index = _index(expenses, context)
     by_month = context.period == "any"
-    # (village, month, series) → number → a group id, or (file, sheet, row, voucher text) of a journal's voucher
-    numbers: dict[tuple, dict[int, object]] = {}
+    # (village, month, series) → the numbers used; where a number is, is looked up only for the gaps found
+    numbers: dict[tuple, set[int]] = {}
     months_of: dict[str, set[str]] = {}
     group_month: dict[tuple, str] = {}
-
-    def spot(entry: object) -> tuple:
-        if isinstance(entry, int):
-            e = expenses[index.first[entry]]
-            return (e.file, e.sheet or "", e.row)
-        return (entry[0], entry[1] or "", entry[2])  # type: ignore[index]
-
-    def note(found: dict[int, object], number: int, entry: object) -> None:
-        known = found.setdefault(number, entry)
-        if known is not entry and spot(entry) < spot(known):
-            found[number] = entry
-
     for sid, (village, file, sheet) in enumerate(index.sheets):
-        buckets: dict[str, dict[int, object]] = {}
+        buckets: dict[str, set[int]] = {}
         for key, g in index.sheet_groups[sid].items():
             if not _has_number(key):
                 continue
-            month = ""
             if by_month:
                 month = expenses[index.first[g]].date.strftime("%Y-%m")
                 months_of.setdefault(village, set()).add(month)
-                group_month.setdefault((village, file, sheet, key), month)
-                found = numbers.setdefault((village, month, key[0]), {})
+                group_month[(village, file, sheet, key)] = month
+                numbers.setdefault((village, month, key[0]), set()).add(key[1])
             else:
-                found = buckets.get(key[0])  # type: ignore[assignment]
+                found = buckets.get(key[0])
                 if found is None:
-                    found = buckets[key[0]] = numbers.setdefault((village, month, key[0]), {})
-            note(found, key[1], g)
-    for village, entries in index.journal.items():
-        for key, text, file, sheet, row in entries:
-            month = ""
-            if by_month:
-                month = group_month.get((village, file, sheet, key))  # type: ignore[assignment]
+                    found = buckets[key[0]] = numbers.setdefault((village, "", key[0]), set())
+                found.add(key[1])
+    for village, per_key in index.journal.items():
+        for key, places in per_key.items():
+            if not by_month:
+                numbers.setdefault((village, "", key[0]), set()).add(key[1])
+                continue
+            for file, sheet in places:
+                month = group_month.get((village, file, sheet, key))
                 if month is None:
                     only = months_of.get(village, set())
                     if len(only) != 1:
                         continue  # a non-expense voucher of an unknown month
                     month = next(iter(only))
-            note(numbers.setdefault((village, month, key[0]), {}), key[1], (file, sheet, row, text))
+                numbers.setdefault((village, month, key[0]), set()).add(key[1])
     columns: dict | None = None
-    for (village, _month, series), found in numbers.items():
+
+    def where(village: str, month: str, key: tuple) -> tuple:
+        """(file, sheet, row, voucher as written, column) of the first row of a voucher."""
+        nonlocal columns
+        best: tuple | None = None
+        for sid in index.sheets_of.get(village, ()):
+            v, file, sheet = index.sheets[sid]
+            g = index.sheet_groups[sid].get(key)
+            if g is None:
+                continue
+            e = expenses[index.first[g]]
+            if by_month and group_month.get((v, file, sheet, key)) != month:
+                continue
+            spot = (file, sheet or "", e.row, e.voucher, e.column_of("voucher"), sheet)
+            if best is None or spot[:3] < best[:3]:
+                best = spot
+        for (file, sheet), (row, text) in index.journal.get(village, {}).get(key, {}).items():
+            if by_month and group_month.get((village, file, sheet, key), month) != month:
+                continue
+            spot = (file, sheet or "", row, text, None, sheet)
+            if best is None or spot[:3] < best[:3]:
+                if columns is None:
+                    columns = _voucher_columns(expenses)
+                best = (*spot[:4], columns.get((file, sheet)), sheet)
+        return best or ("", "", 0, format_voucher(*key), None, None)
+
+    for (village, month, series), found in numbers.items():
         ordered = sorted(found)
         for before, after in zip(ordered, ordered[1:], strict=False):
             if after - before <= 1:
                 continue
-            entry = found[after]
-            if isinstance(entry, int):
-                e = expenses[index.first[entry]]
-                file, sheet, row, text, column = e.file, e.sheet, e.row, e.voucher, e.column_of("voucher")
-            else:
-                file, sheet, row, text = entry  # type: ignore[misc]
-                if columns is None:
-                    columns = _voucher_columns(expenses)
-                column = columns.get((file, sheet))
-            previous = found[before]
-            before_text = expenses[index.first[previous]].voucher if isinstance(previous, int) else previous[3]
+            file, _s, row, text, column, sheet = where(village, month, (series, after))
+            before_text = where(village, month, (series, before))[3]
             width = _width(text)
             count = after - before - 1
             if count <= 3:
