@@ -140,3 +140,9 @@ def test_chart_is_a_chart():
     assert isinstance(C2023, Chart) and C2023.system == "2023"
     names = [a.name for a in C2023.expense_accounts()]
     assert names[0] == "经营支出" and "办公费" in names and "银行存款" not in names
+
+
+def test_codes_as_software_and_numeric_cells_write_them():
+    assert C2023.lookup("513.01").code == "51301" and C2023.lookup("513-01").code == "51301"
+    assert C2023.lookup("51301.0").code == "51301"  # read from a numeric cell
+    assert C2023.is_expense("513.01") and C2023.cash_or_bank("102.01") == "银行"

@@ -176,6 +176,12 @@ def test_republish_unchanged_rewrites_nothing_and_changed_needs_correct(workspac
     again = run_publish(config, month="2026-10", today=dt.date(2026, 11, 20))
     assert not again.rewritten and {o.outcome for o in again.outcomes} == {"unchanged", "errors"}
     assert snapshot(workspace / "site") == before
+    # a change of settings alone is not a change of data: the ledgers are read again, nothing is rewritten
+    toml = workspace / "villagefin.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("0550-7000000", "0550-7000001"), encoding="utf-8")
+    config = load_config(workspace)
+    settings_only = run_publish(config, month="2026-10", today=dt.date(2026, 11, 20))
+    assert not settings_only.rewritten and snapshot(workspace / "site") == before
     # a changed ledger: refused without --correct, the earlier output untouched
     csv = workspace / "ledgers" / "hexi" / "2026年10月.csv"
     text = csv.read_bytes().decode("gb18030")

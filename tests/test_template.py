@@ -115,3 +115,10 @@ def test_filled_template_checks_clean(tmp_path, village):
     assert [f"{f.code} {f.sheet} {f.row} {f.message}" for f in report.findings] == []
     assert len(report.expenses) == 3
     assert sum(e.amount for e in report.expenses) == sum(Decimal(str(r[5])) for r in rows)
+
+
+def test_date_rule_spans_2000_to_2099(tmp_path):
+    dv = validations(openpyxl.load_workbook(write_template(tmp_path / "t.xlsx", Config()))[LEDGER_SHEET])["A"]
+    origin = dt.date(1899, 12, 30)  # Excel's day 0
+    assert origin + dt.timedelta(days=int(dv.formula1)) == dt.date(2000, 1, 1)
+    assert origin + dt.timedelta(days=int(dv.formula2)) == dt.date(2099, 12, 31)

@@ -38,6 +38,7 @@ _PATH_SPLIT = re.compile(r"[_/\\\-—–|>:、\s]+")
 _CODE_NAME = re.compile(r"^(\d{3,})(\D.*)$")
 _DIGITS = re.compile(r"^\d+$")
 _FLOAT_CODE = re.compile(r"^(\d+)\.0+$")
+_DOTTED_CODE = re.compile(r"^\d{3}(?:[.\-]\d+)+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +60,11 @@ def _norm(text: str) -> str:
 def _clean_code(code: str) -> str:
     text = _norm(str(code))
     match = _FLOAT_CODE.match(text)  # a code read from a numeric cell: 51301.0
-    return match.group(1) if match else text
+    if match:
+        return match.group(1)
+    if _DOTTED_CODE.match(text):  # 513.01 or 513-01, as some bookkeeping software writes codes
+        return text.replace(".", "").replace("-", "")
+    return text
 
 
 @lru_cache(maxsize=1)

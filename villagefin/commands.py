@@ -123,7 +123,7 @@ def _published_invoices(config, month):
         from .archive import published_invoices
     except ImportError:
         return {}
-    from .check import parse_month
+    from .ledgers import parse_month
 
     period = parse_month(month)
     label = None if period is None else f"{period.year:04d}-{period.month:02d}"

@@ -36,6 +36,24 @@ JOURNAL = "journal"
 
 
 @dataclass(frozen=True, slots=True)
+class Period:
+    """A calendar month being checked or published."""
+
+    year: int
+    month: int
+
+    def contains(self, d: dt.date) -> bool:
+        return d.year == self.year and d.month == self.month
+
+    def label(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+    @property
+    def key(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass(frozen=True, slots=True)
 class Expense:
     """One expense item as read from a ledger row (or a journal's debit line on an expense account)."""
 

@@ -14,28 +14,17 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .archive import Archive, ExpenseHash, Publication
-from .check import parse_month, run_check, shanghai_today
+from . import state
 from .config import Config
 from .errors import ConfigError, PublishRefused, UsageError
-from .findings import make
-from .ingest.normalise import Period
-from .model import ERROR, CheckReport, Finding
-from .public import (
-    BLOCKED,
-    CORRECTED,
-    MISSING,
-    PUBLISHED,
-    Correction,
-    PublicExpense,
-    VillageView,
-    build_village_view,
-    expenses_from_json,
-    public_expenses,
-    township_of,
-)
-from .render.opendata import expenses_json, fingerprint
+from .ledgers import parse_month, shanghai_today
+from .model import ERROR, CheckReport, Finding, Period
+
+if TYPE_CHECKING:  # the heavy modules are imported only when there is work to do (see `state`)
+    from .archive import Archive, Publication
+    from .public import Correction, PublicExpense
 
 # what happened to a village in a run
 NEW, CORRECTION, UNCHANGED, REWRITTEN, SKIPPED_ERRORS, SKIPPED_MISSING, REFUSED, PREVIEWED = (
@@ -148,9 +137,6 @@ def run_publish(
     now: dt.datetime | None = None,
 ) -> PublishResult:
     """Publish (or preview) one month for the configured villages. Bad data never raises: it is reported."""
-    from .fonts import find_font
-    from .site import MonthBuild
-
     if config.root is None:
         raise ConfigError("publish 需要镇工作目录（含 villagefin.toml）；请先运行 villagefin init。")
     root = config.root
@@ -173,7 +159,23 @@ def run_publish(
     month_dir = out_dir / label
     if preview and _is_official(month_dir):
         raise PublishRefused(f"{month_dir} 是正式公开的输出，预览不能覆盖它；请用 --out 指定另一个文件夹。")
-    font = find_font(config.publication.font, allow_fallback=preview)
+    if not preview and not correct:
+        remembered = state.load(root, label)
+        if (remembered and remembered.get("inputs") == state.inputs_fingerprint(config, label, villages, out_dir)
+                and state.output_intact(out_dir, label, remembered)):
+            return _replay(remembered, label, out_dir)
+
+    from .archive import Archive, ExpenseHash, Publication
+    from .check import run_check
+    from .fonts import find_font
+    from .public import build_village_view, expenses_from_json, public_expenses, township_of
+    from .render.opendata import expenses_json, fingerprint
+    from .site import MonthBuild
+
+    configured_font = config.publication.font
+    if configured_font and not Path(configured_font).is_absolute():
+        configured_font = str(root / configured_font)
+    font = find_font(configured_font, allow_fallback=preview)
     font_note = None
     if not font.embedded:
         font_note = ("没有找到可嵌入的中文字体，本次预览使用 PDF 阅读器自带的宋体（未嵌入）。正式公开前请安装字体"
@@ -188,7 +190,7 @@ def run_publish(
 
         chart = load_chart(config.chart, [e.account_code for e in report.expenses if e.account_code])
         outcomes: list[VillageOutcome] = []
-        fresh: dict[str, VillageView] = {}  # views built from this run's data
+        fresh: dict = {}  # village id → VillageView built from this run's data
         run_at = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone(dt.timedelta(hours=8)))
         for v in selected:
             found = any(s.village == v.id for s in report.files) or any(
@@ -251,10 +253,51 @@ def run_publish(
             if o.outcome == UNCHANGED and o.village_id in build.rewritten_villages:
                 o.outcome = REWRITTEN
     warnings = _glyph_warnings(font, fresh.values())
-    return PublishResult(
+    result = PublishResult(
         period=label, preview=preview, out_dir=out_dir, month_dir=month_dir, publication_date=pub_date,
         on_time=on_time, outcomes=outcomes, report=report, warnings=warnings, font_note=font_note,
         rewritten=rewritten, zip_path=build.zip_path,
+    )
+    if not preview:
+        _remember(config, label, villages, result)
+    return result
+
+
+def _remember(config: Config, label: str, villages: Sequence[str], result: PublishResult) -> None:
+    """Save what this run was made from and what it said (see `state`)."""
+    assert config.root is not None
+    doc = {
+        "inputs": state.inputs_fingerprint(config, label, villages, result.out_dir),
+        "manifest": state.manifest_hash(result.month_dir),
+        "publication_date": result.publication_date.isoformat(),
+        "on_time": result.on_time,
+        "outcomes": [{"village_id": o.village_id, "village_name": o.village_name, "outcome": o.outcome,
+                      "revision": o.revision, "count": o.count, "total": None if o.total is None else str(o.total),
+                      "errors": [f.as_dict() for f in o.errors]} for o in result.outcomes],
+        "warnings": [f.as_dict() for f in result.warnings],
+    }
+    state.save(config.root, label, doc)
+
+
+def _replay(doc: dict, label: str, out_dir: Path) -> PublishResult:
+    """The result of the remembered run, as an unchanged re-publish reports it: nothing is rewritten."""
+    from decimal import Decimal
+
+    def finding(d: dict) -> Finding:
+        return Finding(**{k: d[k] for k in ("file", "sheet", "row", "column", "code", "severity", "village",
+                                             "voucher", "message")})
+
+    outcomes = []
+    for o in doc["outcomes"]:
+        kind = UNCHANGED if o["outcome"] in (NEW, CORRECTION, REWRITTEN, UNCHANGED) else o["outcome"]
+        outcomes.append(VillageOutcome(o["village_id"], o["village_name"], kind, o["revision"], o["count"],
+                                       None if o["total"] is None else Decimal(o["total"]),
+                                       tuple(finding(f) for f in o["errors"])))
+    return PublishResult(
+        period=label, preview=False, out_dir=out_dir, month_dir=out_dir / label,
+        publication_date=dt.date.fromisoformat(doc["publication_date"]), on_time=doc["on_time"],
+        outcomes=outcomes, report=CheckReport(period=label, files=(), expenses=(), findings=()),
+        warnings=[finding(f) for f in doc["warnings"]], rewritten=False, zip_path=out_dir / f"villagefin-{label}.zip",
     )
 
 
@@ -278,14 +321,13 @@ def _glyph_warnings(font, views) -> list[Finding]:
     """glyph-missing: characters of the published text that the PDF font cannot draw."""
     if not getattr(font, "embedded", False):
         return []
+    from .findings import make
     from .fonts import missing_glyphs
+    from .render.pdf import sheet_texts
 
     out = []
     for view in views:
-        texts = [view.village_name, view.township.name]
-        for e in view.expenses:
-            texts.extend((e.summary, e.category, e.payee, e.handler, e.approver, e.voucher))
-        chars = missing_glyphs(font, texts)
+        chars = missing_glyphs(font, sheet_texts(view))
         if chars:
             out.append(make("glyph-missing", village=view.village_id, chars=" ".join(chars)))
     return out
@@ -293,6 +335,8 @@ def _glyph_warnings(font, views) -> list[Finding]:
 
 def statuses(outcomes: Sequence[VillageOutcome], latest: dict[str, Publication], preview: bool) -> dict[str, str]:
     """The township page's status of each village."""
+    from .public import BLOCKED, CORRECTED, MISSING, PUBLISHED
+
     out = {}
     for o in outcomes:
         pub = latest.get(o.village_id)
@@ -308,6 +352,8 @@ def statuses(outcomes: Sequence[VillageOutcome], latest: dict[str, Publication],
 
 
 def corrections_of(revisions: Sequence[Publication]) -> tuple[Correction, ...]:
+    from .public import Correction
+
     return tuple(
         Correction(revision=p.revision, reason=p.correction_reason or "", added=p.added, removed=p.removed,
                    changed=p.changed, date=p.publication_date)

@@ -118,10 +118,12 @@ def _has_number(key: tuple) -> bool:
 
 
 class _Index:
-    """Vouchers of the expenses, computed once per `apply_rules`: one group per voucher of one sheet.
+    """Vouchers of the expenses, computed once per context: one group per voucher number of one sheet.
 
-    `gid[i]` is the group of expense i; per group: its first row (`first`), key (village, file, sheet,
-    voucher key) and total. A bare number (12) is folded into the village's only series (SPEC 10).
+    `keys[i]` is the voucher key of expense i and `gid[i]` its group; per group: the expense on its first row
+    (`first`), its sheet (`group_sheet`, an index into `sheets`), key (`group_key`) and `totals`. `journal`
+    holds the journals' vouchers that no expense group already places. A bare number (12) is folded into the
+    village's only series (SPEC 10).
     """
 
     def __init__(self, expenses: Sequence[Expense], journal: Mapping[str, tuple]):
@@ -136,42 +138,28 @@ class _Index:
             names.add(key[0])
         for names in series.values():
             names.discard("?")
-        # a journal's vouchers (every line, expense or not): per village and key, the first row in each sheet
-        first_lines: dict[str, dict[tuple, dict[tuple, tuple[int, str]]]] = {}
+        # a journal's vouchers (every line, expense or not): each voucher's first row in each sheet
+        blocks: list[tuple[str, tuple, dict[str, int]]] = []
         for village, entries in journal.items():
-            per_key = first_lines.setdefault(village, {})
             names = series.setdefault(village, set())
-            for where, block in groupby(entries, _SHEET_OF):
-                lines = list(block)
-                # each voucher's first row in this sheet (a comprehension: this runs for every journal line)
-                first_row = {voucher: row for voucher, _f, _s, row in reversed(lines)}
-                for voucher, row in first_row.items():
-                    key = _voucher_key(voucher)
-                    if key[0] == "?":
-                        continue
-                    names.add(key[0])
-                    places = per_key.setdefault(key, {})
-                    known = places.get(where)
-                    if known is None or row < known[0]:
-                        places[where] = (row, voucher)
+            for where, lines in groupby(entries, _SHEET_OF):
+                # a comprehension, as this runs for every journal line
+                first_row = {voucher: row for voucher, _f, _s, row in reversed(list(lines))}
+                names.update(_voucher_key(voucher)[0] for voucher in first_row)
+                blocks.append((village, where, first_row))
+        for names in series.values():
+            names.discard("?")
         self._fold = fold = {v: next(iter(s - {""})) for v, s in series.items() if "" in s and len(s) == 2}
         if fold:
             keys = [
                 (fold[e.village], key[1]) if key[0] == "" and e.village in fold else key
                 for e, key in zip(expenses, keys, strict=True)
             ]
-            for village, per_key in first_lines.items():
-                if village in fold:
-                    for key in [k for k in per_key if k[0] == ""]:
-                        places = per_key.pop(key)
-                        merged = per_key.setdefault((fold[village], key[1]), {})
-                        for where, found in places.items():
-                            if where not in merged or found[0] < merged[where][0]:
-                                merged[where] = found
         self.keys = keys
-        #: village → voucher key → (file, sheet) → (first row, voucher as written), from the journals
-        self.journal = first_lines
+        self._groups(expenses, keys)
+        self.journal = self._journal_places(expenses, blocks)
 
+    def _groups(self, expenses: Sequence[Expense], keys: list[tuple]) -> None:
         gid: list[int] = []
         first: list[int] = []
         totals: list[Decimal] = []
@@ -209,6 +197,7 @@ class _Index:
                 if e.row < expenses[first[g]].row:
                     first[g] = i
             gid.append(g)
+        self.sheet_ids = sheet_ids
         self.sheets_of: dict[str, list[int]] = {}
         for sid, (village, _file, _sheet) in enumerate(self.sheets):
             self.sheets_of.setdefault(village, []).append(sid)
@@ -217,6 +206,26 @@ class _Index:
         self.gid = gid
         self.first = first
         self.totals = totals
+
+    def _journal_places(self, expenses: Sequence[Expense], blocks: list) -> dict[str, dict[tuple, dict]]:
+        """village → voucher key → (file, sheet) → (first row, voucher as written), for the journals'
+        vouchers not already known, at that row or earlier, as an expense group of the same sheet."""
+        out: dict[str, dict[tuple, dict[tuple, tuple[int, str]]]] = {}
+        for village, where, first_row in blocks:
+            sid = self.sheet_ids.get((village, *where), -1)
+            groups = self.sheet_groups[sid] if sid >= 0 else {}
+            for voucher, row in first_row.items():
+                key = self.key_of(village, voucher)
+                if key[0] == "?":
+                    continue
+                g = groups.get(key)
+                if g is not None and expenses[self.first[g]].row <= row:
+                    continue  # the expense rows say it already
+                places = out.setdefault(village, {}).setdefault(key, {})
+                known = places.get(where)
+                if known is None or row < known[0]:
+                    places[where] = (row, voucher)
+        return out
 
     def key_of(self, village: str, voucher: str) -> tuple:
         """The voucher key of a voucher number as written, folded like the expenses' keys."""
@@ -369,7 +378,7 @@ def duplicate_voucher(expenses: Sequence[Expense], config: Config, context: Rule
         for i in members:
             e = expenses[i]
             rows.setdefault((village, key, file, sheet), {}).setdefault(e.row, (e.voucher, e.column_of("voucher")))
-    if index.journal:
+    if context.journal_vouchers:  # every line of a clashing voucher in a journal is a row involved
         columns = _voucher_columns(expenses)
         for village, entries in context.journal_vouchers.items():
             if village not in clash_keys:

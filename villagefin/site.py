@@ -11,15 +11,14 @@ import datetime as dt
 import json
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
 from .archive import Archive, Publication
 from .config import Config
-from .ingest.normalise import Period
-from .model import CheckReport
+from .model import CheckReport, Period
 from .money import ZERO, capitals
 from .output import (
     atomic_write,
@@ -237,8 +236,9 @@ class MonthBuild:
             for vid in keep:
                 views[vid] = self._view_of(latest[vid])
             jobs = [self._job(vid, views[vid], data[vid], build / vid) for vid in render]
-            self._render_jobs(jobs, months)
-            self._township(build, views, status, months)
+            # the township files (print-all.pdf is the longest single task) are drawn here while the
+            # workers draw the village folders
+            self._render_jobs(jobs, months, lambda: self._township(build, views, status, months))
             self._write_manifest(build, views, status)
             swap_in(build, month_dir)
         except BaseException:
@@ -264,21 +264,24 @@ class MonthBuild:
             files = receipt_sources(self.config, v, view)
         return VillageJob(view=view, data=data, earlier=tuple(earlier), folder=folder, receipt_files=files)
 
-    def _render_jobs(self, jobs: list[VillageJob], months: list[str]) -> None:
+    def _render_jobs(self, jobs: list[VillageJob], months: list[str], meanwhile: Callable[[], None]) -> None:
+        from .fonts import register
+
+        register(self.settings.font)  # once, before the workers fork, so that they inherit the parsed font
         workers = min(len(jobs), os.cpu_count() or 1)
         if workers <= 1 or os.environ.get("VILLAGEFIN_INLINE") == "1":
             for i, job in enumerate(jobs, 1):
                 render_village(job, self.settings, months)
                 if self.progress:
                     self.progress(i, len(jobs))
+            meanwhile()
             return
-        chunks = [jobs[i::workers * 4] for i in range(workers * 4)]
+        chunks = [c for c in (jobs[i::workers * 4] for i in range(workers * 4)) if c]
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_render_many, chunk, self.settings, months) for chunk in chunks if chunk]
-            done = 0
-            for fut in futures:
+            futures = [pool.submit(_render_many, chunk, self.settings, months) for chunk in chunks]
+            meanwhile()
+            for done, fut in enumerate(as_completed(futures), 1):
                 fut.result()
-                done += 1
                 if self.progress:
                     self.progress(done, len(futures))
 

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .archive import Archive, Publication, archive_path
-from .check import parse_month, resolve_sources, run_check, shanghai_today
+from .check import run_check
 from .config import Config
 from .errors import UsageError
+from .ledgers import parse_month, resolve_sources, shanghai_today
 from .money import display
 
 

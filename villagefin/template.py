@@ -124,7 +124,7 @@ def _write_ledger(ws, config: Config, village_name: str | None) -> None:
         ws.add_data_validation(dv)
 
     # 2000-01-01 .. 2099-12-31 as Excel serial numbers (what Excel itself stores for a date rule)
-    add(DataValidation(type="date", operator="between", formula1="36526", formula2="73415", allow_blank=True,
+    add(DataValidation(type="date", operator="between", formula1="36526", formula2="73050", allow_blank=True,
                        errorTitle="日期不对", error="请填写真实存在的日期，例如 2026-10-08。"),
         "A", "日期", "支付或报销的日期，例如 2026-10-08。")
     add(DataValidation(type="textLength", operator="lessThanOrEqual", formula1="30", allow_blank=True,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .. import findings as F
-from ..model import EXPENSE_LIST, JOURNAL, Expense, Finding, SheetRead, column_letter
+from ..model import EXPENSE_LIST, JOURNAL, Expense, Finding, Period, SheetRead, column_letter
 from ..money import AmountError, display, parse_amount
 from .dates import DateProblem, parse_date, parse_part
 from .headers import Header, find_header
@@ -35,18 +35,6 @@ _TOTALS = ("本月合计", "合计", "总计", "本期合计", "本月发生额�
 _FOOTER = re.compile(r"(制表|审核|复核|记账|出纳|会计|负责人|主管|填表|经办|报账员|监督)人?\s*[:：]")
 _LABEL_SPACE = re.compile(r"[\s\u3000:：]+")
 _ZERO = Decimal("0.00")
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    year: int
-    month: int
-
-    def contains(self, d: dt.date) -> bool:
-        return d.year == self.year and d.month == self.month
-
-    def label(self) -> str:
-        return f"{self.year}年{self.month}月"
 
 
 @dataclass

@@ -347,7 +347,17 @@ def _results_sheet(workbook, located: list[tuple[Finding, object | None, str | N
         results.cell(row=2, column=7, value="检查没有发现问题。")
     for letter, width in zip("ABCDEFG", (7, 20, 16, 7, 6, 12, 80), strict=True):
         results.column_dimensions[letter].width = width
+    centred = Alignment(horizontal="center", vertical="top")
+    for r in range(2, len(located) + 2):
+        results.cell(row=r, column=4).alignment = centred
+        results.cell(row=r, column=5).alignment = centred
     results.freeze_panes = "A2"
+    results.print_title_rows = "1:1"
+    results.page_setup.orientation = "landscape"
+    results.page_setup.paperSize = results.PAPERSIZE_A4
+    results.page_setup.fitToWidth = 1
+    results.page_setup.fitToHeight = 0
+    results.sheet_properties.pageSetUpPr.fitToPage = True
     if located:
         results.auto_filter.ref = f"A1:G{len(located) + 1}"
     workbook.active = 0

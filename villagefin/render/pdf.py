@@ -109,7 +109,10 @@ def _qr_runs(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
 
     qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     qr.addData(url)
-    qr.make()
+    # a fixed mask pattern instead of make()'s trial of all eight: every mask gives a valid code (phones read
+    # any), and the trials cost 8x the encoding, once per village per PDF
+    qr.version = qr.calculate_version()
+    qr.makeImpl(False, 2)
     runs = []
     for r, row in enumerate(qr.modules):
         c = 0
