@@ -14,15 +14,59 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from read_speed import ensure_files  # noqa: E402
+SUMMARIES = ["购买村部办公用打印纸和墨盒", "支付村部10月电费", "村道坑洼修补材料款", "支付保洁员10月工资",
+             "村民代表会议误工补贴", "购买防汛沙袋和雨衣", "支付村部网络宽带费", "更换太阳能路灯电池",
+             "环境整治垃圾清运费", "订阅2027年度党报党刊", "河道巡查误工补贴", "绿化带补植苗木款"]
+CATEGORIES = ["管理费用/办公费", "管理费用/水电费", "公益支出/道路维修", "公益支出/保洁费", "管理费用/误工补贴",
+              "公益支出/防汛", "其他支出"]
+PAYEES = ["天长市供电公司", "天长市文具店", "张明华", "李秀英", "王五建材商店", "中国电信天长分公司", "天长市绿源苗木场"]
+HEADER = ["日期", "凭证号", "摘要", "科目", "收款方", "金额（元）", "支付方式", "经手人", "审核人", "审批人",
+          "发票号码", "附件张数", "备注"]
+
+
+def write_ledger(path: Path, index: int, rows: int) -> None:
+    """A clean village month as a village would fill it: title, header, expenses, total, footer. Invoice
+    numbers are unique across the county and cash is used for small sums, so the county publishes whole."""
+    import datetime as dt
+    import random
+
+    import openpyxl
+
+    rnd = random.Random(index)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "10月支出"
+    ws.append([f"第{index}村2026年10月支出明细"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
+    ws.append(HEADER)
+    total = 0
+    for i in range(rows):
+        cash = rnd.random() < 0.2
+        cents = rnd.randint(500, 90000) if cash else rnd.randint(5000, 3000000)
+        total += cents
+        ws.append([dt.date(2026, 10, 1 + i * 30 // rows), f"记-{i + 1:03d}", rnd.choice(SUMMARIES),
+                   rnd.choice(CATEGORIES), rnd.choice(PAYEES), cents / 100, "现金" if cash else "转账", "张会计",
+                   "李理财", "王书记", f"3411{index:04d}{i:06d}", rnd.randint(1, 5), ""])
+    ws.append(["本月合计", "", "", "", "", total / 100])
+    ws.append(["制表人：张会计", "", "审核：李理财"])
+    wb.save(path)
+
+
+def ensure_files(folder: Path, files: int, rows: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"村{i:03d}.xlsx" for i in range(files)]
+    for i, p in enumerate(paths):
+        if not p.exists():
+            write_ledger(p, i, rows)
+    return paths
 
 VILLAGEFIN = [sys.executable, str(Path(__file__).resolve().parent.parent / "cli.py")]
 
 
 def make_workspace(villages: int, rows: int) -> Path:
     """A workspace of `villages` ledgers × `rows` expenses for 2026-10 (cached in the temp folder)."""
-    root = Path(tempfile.gettempdir()) / "villagefin-bench" / f"ws-{villages}x{rows}"
-    ledgers = ensure_files(Path(tempfile.gettempdir()) / "villagefin-bench" / f"ledgers-{villages}x{rows}",
+    root = Path(tempfile.gettempdir()) / "villagefin-bench" / f"clean-ws-{villages}x{rows}"
+    ledgers = ensure_files(Path(tempfile.gettempdir()) / "villagefin-bench" / f"clean-{villages}x{rows}",
                            villages, rows)
     (root / "ledgers").mkdir(parents=True, exist_ok=True)
     lines = ['[township]\nname = "测试镇"\ncounty = "测试县"\nsupervision_phone = "0550-7000000"\n',
@@ -42,7 +86,7 @@ def reset_outputs(root: Path) -> None:
 
 
 def _tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of a process and all its descendants, from /proc (Linux)."""
+    """Memory (bytes, PSS) of a process and all its descendants, from /proc (Linux)."""
     total = 0
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
@@ -58,9 +102,12 @@ def _tree_rss(pid: int) -> int:
     while stack:
         p = stack.pop()
         stack.extend(children.get(p, []))
-        try:
-            with open(f"/proc/{p}/statm") as f:
-                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        try:  # proportional set size: pages shared after fork() are counted once, not once per worker
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
         except OSError:
             pass
     return total

@@ -176,3 +176,21 @@ def test_check_works_from_a_folder_with_chinese_name(tmp_path):
     proc = cli("check", "--month", "2026-10", "--village", "xinjie", cwd=target)
     assert proc.returncode == 0, proc.stderr
     assert "新街村" in proc.stdout
+
+
+def test_annotate_writes_marked_copies_and_leaves_originals(tmp_path):
+    ws = tmp_path / "ws"
+    shutil.copytree(SAMPLES, ws)
+    original = (ws / "ledgers/shiqiao/2026-10.xlsx").read_bytes()
+    proc = cli("check", "--month", "2026-10", "--annotate", str(tmp_path / "反馈"), cwd=ws)
+    assert proc.returncode == 1, proc.stderr
+    copy = tmp_path / "反馈" / "shiqiao" / "2026-10.xlsx"
+    assert copy.is_file()
+    assert (ws / "ledgers/shiqiao/2026-10.xlsx").read_bytes() == original
+    from openpyxl import load_workbook
+
+    wb = load_workbook(copy)
+    assert wb.sheetnames[0] == "检查结果"
+    assert wb["10月"]["F6"].comment is not None  # the missing amount
+    assert (tmp_path / "反馈" / "dongfeng").is_dir()  # the .xls comes back as .xlsx too
+    assert list((tmp_path / "反馈" / "dongfeng").glob("*.xlsx"))

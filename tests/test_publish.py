@@ -269,3 +269,26 @@ def test_official_publication_without_font_stops(workspace, monkeypatch):
     assert "fonts-wqy-microhei" in str(exc.value)
     result = run_publish(load_config(workspace), month="2026-10", today=TODAY, preview=True)
     assert result.font_note and "fonts-wqy-microhei" in result.font_note
+
+
+def test_an_invoice_published_last_month_is_a_duplicate_this_month(workspace):
+    """SPEC 4: duplicate-invoice also against any month already published."""
+    from villagefin.check import run_check
+
+    config = load_config(workspace)
+    run_publish(config, month="2026-10", today=TODAY, villages=["hexi"])
+    published = json.loads((workspace / "site/2026-10/hexi/expenses.json").read_text(encoding="utf-8"))
+    reused = next(e for e in published["expenses"] if e["invoice"])
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["日期", "凭证号", "摘要", "金额", "发票号码", "收款方"])
+    ws.append([dt.date(2026, 11, 3), "记-001", "购买办公用打印纸10包", 120, reused["invoice"], "天长市文具店"])
+    nov = workspace / "ledgers" / "hexi" / "2026-11.xlsx"
+    wb.save(nov)
+    from villagefin.archive import published_invoices
+
+    report = run_check([str(nov)], config, month="2026-11", published_invoices=published_invoices(workspace, "2026-11"))
+    dup = [f for f in report.findings if f.code == "duplicate-invoice"]
+    assert len(dup) == 1 and "2026-10" in dup[0].message and dup[0].row == 2

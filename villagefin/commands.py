@@ -104,7 +104,7 @@ def check(files, villages, month, config_path, fmt, annotate) -> None:
     report = run_check(list(files) or None, config, month=month, villages=villages,
                        published_invoices=history, progress=_progress("读取账表"), keep_expenses=annotate is not None)
     if annotate is not None:
-        from .annotate_run import annotate_report
+        from .feedback import annotate_report
 
         written = annotate_report(report, config, list(files) or None, villages, annotate)
         click.echo(f"已写出 {len(written)} 个标注后的账表到 {annotate}", err=True)

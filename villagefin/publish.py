@@ -91,9 +91,9 @@ def period_label(period: Period) -> str:
 
 
 def _content_hash(e: PublicExpense) -> str:
-    record = [e.date.isoformat(), e.voucher, e.summary, e.category, e.payee, str(e.amount), e.method, e.handler,
-              e.reviewer, e.approver, e.attachments, e.invoice, e.remarks]
-    return hashlib.sha256(json.dumps(record, ensure_ascii=False).encode("utf-8")).hexdigest()
+    record = (e.date.isoformat(), e.voucher, e.summary, e.category, e.payee, str(e.amount), e.method, e.handler,
+              e.reviewer, e.approver, str(e.attachments), e.invoice, e.remarks)
+    return hashlib.sha256("\x1f".join(record).encode("utf-8")).hexdigest()
 
 
 def diff_vouchers(old: Sequence[PublicExpense], new: Sequence[PublicExpense]) -> tuple[tuple[str, ...], ...]:
@@ -192,10 +192,19 @@ def run_publish(
         outcomes: list[VillageOutcome] = []
         fresh: dict = {}  # village id → VillageView built from this run's data
         run_at = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone(dt.timedelta(hours=8)))
+        # each village's share of the report, found in one pass (a county has 90,000 expenses)
+        found_in: set[str] = {s.village for s in report.files}
+        found_in.update(f.village for f in report.findings if f.file and f.village)
+        errors_of: dict[str, list[Finding]] = {}
+        for f in report.findings:
+            if f.severity == ERROR and f.village:
+                errors_of.setdefault(f.village, []).append(f)
+        expenses_of: dict[str, list] = {}
+        for e in report.expenses:
+            expenses_of.setdefault(e.village, []).append(e)
         for v in selected:
-            found = any(s.village == v.id for s in report.files) or any(
-                f.village == v.id and f.file for f in report.findings)
-            errors = tuple(f for f in report.findings if f.village == v.id and f.severity == ERROR)
+            found = v.id in found_in
+            errors = tuple(errors_of.get(v.id, ()))
             if not found:
                 outcomes.append(VillageOutcome(v.id, v.name, SKIPPED_MISSING))
                 continue
@@ -207,7 +216,7 @@ def run_publish(
                 from .receipts import receipts_for
 
                 receipts = receipts_for(config, v, report)
-            items = public_expenses(report.expenses_of(v.id), chart, receipts)
+            items = public_expenses(expenses_of.get(v.id, ()), chart, receipts)
             ytd_before, ytd_from = arc.year_to_date(v.id, period.year, period.month)
             latest = arc.latest(v.id, label)
             view = build_village_view(
@@ -302,9 +311,9 @@ def _replay(doc: dict, label: str, out_dir: Path) -> PublishResult:
 
 
 def _invoices(arc: Archive, label: str):
-    from .rules import PublishedInvoice
+    from .archive import keyed_invoices
 
-    return {inv: tuple(PublishedInvoice(*u) for u in uses) for inv, uses in arc.invoices(label).items()}
+    return keyed_invoices(arc.invoices(label))
 
 
 def _is_official(month_dir: Path) -> bool:

@@ -238,7 +238,8 @@ class MonthBuild:
             jobs = [self._job(vid, views[vid], data[vid], build / vid) for vid in render]
             # the township files (print-all.pdf is the longest single task) are drawn here while the
             # workers draw the village folders
-            self._render_jobs(jobs, months, lambda: self._township(build, views, status, months))
+            order = [v.id for v in self.config.villages if v.id in views]
+            self._render_jobs(jobs, months, order, build, lambda: self._township(build, views, status, months))
             self._write_manifest(build, views, status)
             swap_in(build, month_dir)
         except BaseException:
@@ -264,7 +265,10 @@ class MonthBuild:
             files = receipt_sources(self.config, v, view)
         return VillageJob(view=view, data=data, earlier=tuple(earlier), folder=folder, receipt_files=files)
 
-    def _render_jobs(self, jobs: list[VillageJob], months: list[str], meanwhile: Callable[[], None]) -> None:
+    def _render_jobs(self, jobs: list[VillageJob], months: list[str], order: Sequence[str], build: Path,
+                     meanwhile: Callable[[], None]) -> None:
+        """Village folders in worker processes; meanwhile the township files here, then print-all.pdf joined
+        village by village as soon as each village's sheet is written."""
         from .fonts import register
 
         register(self.settings.font)  # once, before the workers fork, so that they inherit the parsed font
@@ -275,11 +279,16 @@ class MonthBuild:
                 if self.progress:
                     self.progress(i, len(jobs))
             meanwhile()
+            self._print_all(build, order, {})
             return
-        chunks = [c for c in (jobs[i::workers * 4] for i in range(workers * 4)) if c]
+        # contiguous chunks in village order, so that print-all can be joined while later chunks are drawn
+        size = max(1, -(-len(jobs) // (workers * 4)))
+        chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(_render_many, chunk, self.settings, months) for chunk in chunks]
             meanwhile()
+            ready = {job.folder.name: fut for fut, chunk in zip(futures, chunks, strict=True) for job in chunk}
+            self._print_all(build, order, ready)
             for done, fut in enumerate(as_completed(futures), 1):
                 fut.result()
                 if self.progress:
@@ -296,16 +305,14 @@ class MonthBuild:
                   months: list[str]) -> None:
         from .fonts import register
         from .render.pages import make_environment, render_township_page
-        from .render.pdf import render_noticeboards, render_summary
+        from .render.pdf import render_summary
 
         rows = []
         total = ZERO
-        ordered = []
         for v in self.config.villages:
             view = views.get(v.id)
             if view is not None:
                 total += view.total
-                ordered.append(view)
             rows.append(VillageRow(
                 village_id=v.id, village_name=v.name, status=status.get(v.id, MISSING),
                 count=view.count if view else None, total=view.total if view else None,
@@ -318,9 +325,23 @@ class MonthBuild:
         register(s.font)
         kw = dict(font=s.font, paper=s.paper, orientation=s.orientation)
         render_summary(tview, build / "summary.pdf", **kw)
-        render_noticeboards(ordered, build / "print-all.pdf", **kw)
         env = make_environment(s.workspace_templates)
         (build / "index.html").write_text(render_township_page(env, tview, months=months), encoding="utf-8")
+
+    def _print_all(self, build: Path, village_ids: Sequence[str], ready: dict) -> None:
+        """print-all.pdf: every village's sheets, in config order, joined page for page (pypdf) from the
+        noticeboards just written, rather than drawn a second time. `ready` holds the future of each village
+        still being drawn."""
+        from pypdf import PdfWriter
+
+        writer = PdfWriter()
+        for vid in village_ids:
+            if vid in ready:
+                ready[vid].result()
+            writer.append(str(build / vid / "noticeboard.pdf"))
+        writer.add_metadata({"/Title": f"{self.config.township.name}{self.period.year}年{self.period.month}月各村财务支出公开表"})
+        with open(build / "print-all.pdf", "wb") as f:
+            writer.write(f)
 
     def _write_manifest(self, build: Path, views: dict[str, VillageView], status: dict[str, str]) -> None:
         from .money import plain

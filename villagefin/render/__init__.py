@@ -1,4 +1,4 @@
-"""Renderers of the public view: PDF sheets (pdf.py), portal pages, open data, annotated workbooks.
-
-Each renderer takes only the dataclasses of `villagefin.public` and writes files; none reads ledgers.
+"""Renderers: PDF sheets (pdf*.py), portal pages (pages.py) and open data (opendata.py) take only the
+dataclasses of `villagefin.public`; annotate.py is the one internal renderer, marking findings on a copy of a
+ledger for the accountant (it shows the originals, so it never feeds anything public).
 """

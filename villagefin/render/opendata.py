@@ -85,7 +85,11 @@ def expenses_json(view: VillageView) -> bytes:
         "categories": [{"name": c.name, "count": c.count, "total": plain(c.total)} for c in view.categories],
         "expenses": [_expense_record(e) for e in view.expenses],
     }
-    text = json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True)
+    # one expense per line, keys sorted: readable, stable, and written by json's C encoder (indent= is not)
+    records = doc["expenses"]
+    doc["expenses"] = "\x00"  # a placeholder no ledger text can hold (json escapes a real NUL as \u0000)
+    body = ",\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in records)
+    text = json.dumps(doc, ensure_ascii=False, sort_keys=True).replace('"\\u0000"', f"[\n{body}\n]" if records else "[]")
     return (text + "\n").encode("utf-8")
 
 

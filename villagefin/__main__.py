@@ -1,0 +1,5 @@
+"""`python -m villagefin …`: the same as the `villagefin` command."""
+
+from .commands import main
+
+main()
