@@ -264,3 +264,25 @@ def keyed_invoices(raw: Mapping[str, tuple]) -> dict:
         if key:
             out[key] = out.get(key, ()) + tuple(PublishedInvoice(v, p, vch, amt) for v, p, vch, amt in uses)
     return out
+
+
+@contextmanager
+def publish_lock(root: Path, wait: float = 600.0) -> Iterator[None]:
+    """One publish at a time per workspace (SPEC 7): a second one waits, then is refused with a clear line.
+
+    The lock is an open write transaction on a small SQLite file, so the operating system releases it if
+    the process dies: no stale lock file to clean up, on any platform."""
+    path = Path(root) / ARCHIVE_DIR / "publish.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=wait, isolation_level=None)
+    try:
+        try:
+            conn.execute("BEGIN EXCLUSIVE")
+        except sqlite3.OperationalError:
+            raise ArchiveBusy("另一个 villagefin publish 正在这个工作目录中运行，等了很久仍未结束；请等它结束后再运行。") from None
+        try:
+            yield
+        finally:
+            conn.execute("ROLLBACK")
+    finally:
+        conn.close()

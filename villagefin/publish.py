@@ -165,6 +165,17 @@ def run_publish(
                 and state.output_intact(out_dir, label, remembered)):
             return _replay(remembered, label, out_dir)
 
+    from .archive import publish_lock
+
+    with publish_lock(root):
+        return _publish(config, root, period, label, villages, out_dir, month_dir, preview, pub_date, on_time,
+                        correct, with_receipts, progress, now)
+
+
+def _publish(config: Config, root: Path, period: Period, label: str, villages: Sequence[str], out_dir: Path,
+             month_dir: Path, preview: bool, pub_date: dt.date, on_time: bool, correct: str | None,
+             with_receipts: bool, progress: Callable[[int, int], None] | None,
+             now: dt.datetime | None) -> PublishResult:
     from .archive import Archive, ExpenseHash, Publication
     from .check import run_check
     from .fonts import find_font

@@ -222,7 +222,7 @@ class MonthBuild:
                         self.rewritten_villages.add(v.id)
                 else:
                     keep.append(v.id)
-        statuses_same = {k: e.get("status") for k, e in shown.items()} == status
+        statuses_same = manifest.get("statuses") == status
         root_ok = (self.out_dir / "index.html").is_file() and (self.out_dir / f"villagefin-{self.label}.zip").is_file()
         if not render and statuses_same and month_dir.is_dir() and root_ok and not self.preview:
             self.zip_path = self.out_dir / f"villagefin-{self.label}.zip"
@@ -348,15 +348,13 @@ class MonthBuild:
 
         files = [{"path": p.relative_to(build).as_posix(), "sha256": sha256_file(p), "bytes": p.stat().st_size}
                  for p in files_under(build)]
-        villages = {}
-        for v in self.config.villages:
-            view = views.get(v.id)
-            entry: dict = {"status": status.get(v.id, MISSING)}
-            if view is not None:
-                entry.update(expenses=view.count, total=plain(view.total), revision=view.revision,
-                             fingerprint=view.fingerprint)
-            villages[v.id] = entry
-        doc = {"period": self.label, "preview": self.preview, "files": files, "villages": villages}
+        # "villages": the villages this month folder publishes (SPEC 5.2); "statuses": every configured village
+        villages = {v.id: {"expenses": views[v.id].count, "total": plain(views[v.id].total),
+                           "revision": views[v.id].revision, "fingerprint": views[v.id].fingerprint}
+                    for v in self.config.villages if v.id in views}
+        statuses = {v.id: status.get(v.id, MISSING) for v in self.config.villages}
+        doc = {"period": self.label, "files": files, "villages": villages, "statuses": statuses,
+               "preview": self.preview}
         (build / "manifest.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
 
     def _root(self, months: list[str]) -> None:
