@@ -77,6 +77,10 @@ def report_text(report: CheckReport) -> str:
         for f in by_village.get(vid, []):
             lines.append(f"  [{_SEVERITY.get(f.severity, f.severity)}] {where(f)}：{f.message}（{f.code}）")
     lines.append("")
+    read = {s.village for s in report.files} | {f.village for f in report.findings if f.file}
+    missing = [report.village_names.get(v, v) for v in report.village_names if v not in read]
+    if missing:
+        lines.append(f"未找到账表的村（未报送）：{'、'.join(missing)}。请把账表放到 villagefin.toml 中该村 ledgers 指定的位置。")
     status = "有错误，须改正后才能正式公开" if report.errors else "没有错误，可以公开"
     lines.append(f"共读取 {len(report.files)} 个工作表，支出 {len(report.expenses)} 笔；"
                  f"错误 {report.errors} 个，警告 {report.warnings} 个。{status}。")

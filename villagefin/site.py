@@ -332,6 +332,12 @@ class MonthBuild:
         """print-all.pdf: every village's sheets, in config order, joined page for page (pypdf) from the
         noticeboards just written, rather than drawn a second time. `ready` holds the future of each village
         still being drawn."""
+        if not village_ids:  # nothing published yet: one page that says so, never an empty PDF
+            from .render.pdf import render_noticeboards
+
+            s = self.settings
+            render_noticeboards([], build / "print-all.pdf", font=s.font, paper=s.paper, orientation=s.orientation)
+            return
         from pypdf import PdfWriter
 
         writer = PdfWriter()
