@@ -19,7 +19,9 @@ SUMMARIES = ["购买村部办公用打印纸和墨盒", "支付村部10月电费
              "环境整治垃圾清运费", "订阅2027年度党报党刊", "河道巡查误工补贴", "绿化带补植苗木款"]
 CATEGORIES = ["管理费用/办公费", "管理费用/水电费", "公益支出/道路维修", "公益支出/保洁费", "管理费用/误工补贴",
               "公益支出/防汛", "其他支出"]
-PAYEES = ["天长市供电公司", "天长市文具店", "张明华", "李秀英", "王五建材商店", "中国电信天长分公司", "天长市绿源苗木场"]
+PAYEES = ["天长市供电公司", "天长市文具店", "中国电信天长分公司", "天长市绿源苗木场", "王五建材商店", "新街镇自来水厂",
+          "天长市福满楼餐饮店", "天长市路桥工程有限公司", "天长市华联超市", "天长市光明电器维修部"] + [
+          f"{s}{g}" for s in "张王李赵刘陈杨黄周吴" for g in ("明华", "秀英", "建国", "桂兰", "志强")]
 HEADER = ["日期", "凭证号", "摘要", "科目", "收款方", "金额（元）", "支付方式", "经手人", "审核人", "审批人",
           "发票号码", "附件张数", "备注"]
 
@@ -41,8 +43,9 @@ def write_ledger(path: Path, index: int, rows: int) -> None:
     ws.append(HEADER)
     total = 0
     for i in range(rows):
+        # amounts as villages spend: mostly tens to a few thousand yuan, now and then a project payment
         cash = rnd.random() < 0.2
-        cents = rnd.randint(500, 90000) if cash else rnd.randint(5000, 3000000)
+        cents = int(10 ** rnd.uniform(3.3, 5.0)) if cash else int(10 ** rnd.uniform(4.0, 6.6))
         total += cents
         ws.append([dt.date(2026, 10, 1 + i * 30 // rows), f"记-{i + 1:03d}", rnd.choice(SUMMARIES),
                    rnd.choice(CATEGORIES), rnd.choice(PAYEES), cents / 100, "现金" if cash else "转账", "张会计",
@@ -65,8 +68,8 @@ VILLAGEFIN = [sys.executable, str(Path(__file__).resolve().parent.parent / "cli.
 
 def make_workspace(villages: int, rows: int) -> Path:
     """A workspace of `villages` ledgers × `rows` expenses for 2026-10 (cached in the temp folder)."""
-    root = Path(tempfile.gettempdir()) / "villagefin-bench" / f"clean-ws-{villages}x{rows}"
-    ledgers = ensure_files(Path(tempfile.gettempdir()) / "villagefin-bench" / f"clean-{villages}x{rows}",
+    root = Path(tempfile.gettempdir()) / "villagefin-bench" / f"county-ws-{villages}x{rows}"
+    ledgers = ensure_files(Path(tempfile.gettempdir()) / "villagefin-bench" / f"county-{villages}x{rows}",
                            villages, rows)
     (root / "ledgers").mkdir(parents=True, exist_ok=True)
     lines = ['[township]\nname = "测试镇"\ncounty = "测试县"\nsupervision_phone = "0550-7000000"\n',

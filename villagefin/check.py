@@ -111,6 +111,19 @@ def check_village(village: str, sources: Sequence[Source], period: Period | None
     return finish_village(village, [check_source(s, period, config) for s in sources], period, config, keep)
 
 
+_WORKER: tuple = ()
+
+
+def _set_worker_context(period: Period | None, config: Config, keep: bool) -> None:
+    global _WORKER
+    _WORKER = (period, config, keep)
+
+
+def _check_village_in_worker(village: str, sources: Sequence[Source]) -> VillageResult:
+    period, config, keep = _WORKER
+    return check_village(village, sources, period, config, keep)
+
+
 def finish_village(village: str, files: Sequence[FileResult], period: Period | None, config: Config,
                    keep: bool) -> VillageResult:
     from .chart import load_chart
@@ -159,8 +172,10 @@ def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Co
         return [results[v] for v in names]
     workers = min(len(names), max(1, os.cpu_count() or 1))
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(check_village, v, groups[v], period, config, keep): v for v in names}
+        # the config goes to each worker once, not with each of a county's 300 jobs
+        with ProcessPoolExecutor(max_workers=workers, initializer=_set_worker_context,
+                                 initargs=(period, config, keep)) as pool:
+            futures = {pool.submit(_check_village_in_worker, v, groups[v]): v for v in names}
             for fut in as_completed(futures):
                 try:
                     results[futures[fut]] = fut.result()

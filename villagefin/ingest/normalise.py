@@ -259,7 +259,8 @@ def _expense_list(s: _Sheet, columns: tuple[tuple[str, str], ...], vouchers: lis
     c_date = cols.get("date")
     date_parts = [cols[f] for f in ("date", "month", "day") if f in cols]
     word = "voucher_word" in cols and cols["voucher_word"] != c_voucher
-    texts = [(n, cols[n]) for n in _TEXT_FIELDS if n in cols and n != "summary"]
+    # the text fields of Expense in its field order; None where the sheet has no such column
+    text_cols = [cols.get(n) for n in _EXPENSE_TEXTS]
     c_att = cols.get("attachments")
     has_no_value = bool(s.no_value)
     watched = [(n, c) for n, c in cols.items() if n in _WATCHED]
@@ -320,7 +321,15 @@ def _expense_list(s: _Sheet, columns: tuple[tuple[str, str], ...], vouchers: lis
                 s.add("missing-field", r, "amount", voucher, field=FIELD_NAMES["amount"])
             ok = False
         else:
-            amount = s.amount(r, "amount", voucher)
+            if plain and type(raw_amount) is float:  # the common case: a number cell
+                try:
+                    amount = parse_amount(raw_amount)
+                    if amount == 0:
+                        amount = s.amount(r, "amount", voucher)  # reports the zero
+                except AmountError:
+                    amount = s.amount(r, "amount", voucher)  # reports it
+            else:
+                amount = s.amount(r, "amount", voucher)
             if amount is not None:
                 total += amount
         if date_blank:
@@ -336,20 +345,22 @@ def _expense_list(s: _Sheet, columns: tuple[tuple[str, str], ...], vouchers: lis
         if not ok or amount is None or d is None:
             continue
         if plain:
-            values = {name: (v.strip() if isinstance(v := row[c] if c < n else "", str) else cell_text(v))
-                      for name, c in texts}
+            t = ["" if c is None or c >= n else (v.strip() if isinstance(v := row[c], str) else cell_text(v))
+                 for c in text_cols]
             att = _attachments(row[c_att] if c_att < n else "") if c_att is not None else None
         else:
-            values = {name: cell_text(cell(r, name)) for name, _ in texts}
+            t = ["" if c is None else cell_text(cell(r, name)) for name, c in zip(_EXPENSE_TEXTS, text_cols,
+                                                                                strict=True)]
             att = _attachments(cell(r, "attachments")) if c_att is not None else None
         out.append(Expense(
             s.village, s.file, s.sheet, r + 1, d, voucher, summary, amount,
-            values.get("category", ""), values.get("payee", ""), values.get("handler", ""),
-            values.get("reviewer", ""), values.get("approver", ""), values.get("invoice", ""), att,
-            values.get("method", ""), values.get("remarks", ""), "", EXPENSE_LIST, columns,
+            t[0], t[1], t[2], t[3], t[4], t[5], att, t[6], t[7], "", EXPENSE_LIST, columns,
         ))
     return out, counted
 
+
+#: Expense's text fields after summary, in its field order (attachments sits between invoice and method)
+_EXPENSE_TEXTS = ("category", "payee", "handler", "reviewer", "approver", "invoice", "method", "remarks")
 
 _WATCHED = frozenset(("amount", "date", "voucher", "summary", "category", "payee", "handler", "reviewer", "approver",
                       "invoice", "attachments", "method", "remarks", "month", "day", "year"))

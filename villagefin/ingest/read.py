@@ -2,7 +2,8 @@
 
 * .xlsx / .xlsm / .ods: cell values from python-calamine (the fast path). What calamine cannot see is read
   from the sheet XML by a cheap byte scan: hidden rows and columns, formulas without a cached value, and the
-  text of error values (#DIV/0!, which calamine turns into "").
+  text of error values (#DIV/0!, which calamine turns into ""). That container work lives in `sheetxml.py`;
+  this module picks the reader and puts the two together.
 * .xls (BIFF): xlrd with formatting info (merged cells, hidden rows/columns). Never calamine: it can abort the
   whole process on a hostile .xls.
 * .csv: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030; comma, tab or semicolon; the csv module
@@ -24,15 +25,26 @@ import codecs
 import csv
 import datetime as dt
 import io
-import posixpath
 import re
 import stat
 import zipfile
-import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+
+from .sheetxml import (
+    SAFE_CELLS,
+    PartError,
+    SheetEntry,
+    SheetFacts,
+    extent_plausible,
+    ods_structure,
+    read_package,
+    scan_sheet_xml,
+    shared_strings_plausible,
+    zip_read,
+)
 
 __all__ = ["MAX_BYTES", "RawSheet", "RawWorkbook", "ReadError", "read_workbook", "sheet_names"]
 
@@ -40,13 +52,6 @@ MAX_BYTES = 50 * 1024 * 1024
 
 #: a zip member that claims to inflate beyond this is a zip bomb or corrupt
 _MAX_MEMBER_BYTES = 1 << 30
-#: cells calamine may allocate densely (rows x columns, counted from A1) without a second look
-_SAFE_CELLS = 5_000_000
-#: above _SAFE_CELLS calamine is still used when the sheet XML is big enough to be that dense, up to this
-_MAX_DENSE_CELLS = 50_000_000
-#: the smallest shared string, <si><t/></si>
-_MIN_SHARED_STRING_BYTES = 7
-_MAX_COLS = 16384
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
@@ -122,7 +127,10 @@ def sheet_names(path: str | Path) -> list[tuple[str, bool]]:
         sub, member = _zip_kind(zf)
         if sub == "ods":
             return _ods_sheet_names(p)
-        return [(e.name, e.hidden) for e in _package(zf, member).entries if e.worksheet]
+        try:
+            return [(e.name, e.hidden) for e in read_package(zf, member).entries if e.worksheet]
+        except PartError as exc:
+            raise _part_error(exc) from None
 
 
 def read_workbook(path: str | Path, only_sheet: str | None = None) -> RawWorkbook:
@@ -140,9 +148,12 @@ def read_workbook(path: str | Path, only_sheet: str | None = None) -> RawWorkboo
         return _read_xls(p, only_sheet)
     with _open_zip(p) as zf:
         sub, member = _zip_kind(zf)
-        if sub == "ods":
-            return _read_ods(p, zf, only_sheet)
-        return _read_xlsx(p, zf, member, only_sheet)
+        try:
+            if sub == "ods":
+                return _read_ods(p, zf, only_sheet)
+            return _read_xlsx(p, zf, member, only_sheet)
+        except PartError as exc:
+            raise _part_error(exc) from None
 
 
 # ------------------------------------------------------------------------------------------ file checks, sniffing
@@ -241,6 +252,11 @@ def _zip_kind(zf: zipfile.ZipFile) -> tuple[str, str]:
     raise ReadError(_R_NOT_SPREADSHEET)
 
 
+def _part_error(exc: PartError) -> ReadError:
+    """The ReadError for a zip member or XML part that `sheetxml` could not read."""
+    return ReadError(_R_MEMORY if exc.out_of_memory else _R_CORRUPT)
+
+
 def _pick_sheet(names: list[str], only_sheet: str | None) -> list[int]:
     """Indexes of the sheets to read: all, or the one named (exactly, else ignoring case and outer spaces)."""
     if only_sheet is None:
@@ -294,181 +310,20 @@ def _calamine(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
 # ------------------------------------------------------------------------------------------------------------ xlsx
 
 
-@dataclass(slots=True)
-class _Entry:
-    name: str
-    hidden: bool
-    member: str | None
-    worksheet: bool
-
-
-@dataclass(slots=True)
-class _Package:
-    """What xl/workbook.xml and its relationships say: the sheets and the shared-strings part."""
-
-    entries: list[_Entry]
-    shared_strings: list[str]
-
-
-def _zip_read(zf: zipfile.ZipFile, member: str, head: int = 0) -> bytes:
-    """A member's bytes (only the first `head` of them if given). Deflated members are inflated straight from
-    the file, a quarter faster than ZipFile.read with its CRC: the length is checked instead, and nothing is
-    inflated past it."""
-    try:
-        info = zf.getinfo(member)
-        fp = zf.fp
-        if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 1 and fp is not None:
-            fp.seek(info.header_offset)
-            header = fp.read(30)
-            if len(header) == 30 and header[:4] == b"PK\x03\x04":
-                fp.seek(int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little"), 1)
-                inflater = zlib.decompressobj(-15)
-                if head:
-                    return inflater.decompress(fp.read(min(info.compress_size, head)), head)
-                data = inflater.decompress(fp.read(info.compress_size), info.file_size + 1)
-                if len(data) == info.file_size:
-                    return data
-        if head:
-            with zf.open(info) as f:
-                return f.read(head)
-        return zf.read(member)  # stored, encrypted, odd: the library's way, which also raises on damage
-    except MemoryError:
-        raise ReadError(_R_MEMORY) from None
-    except Exception:  # BadZipFile (CRC), zlib.error, EOFError, NotImplementedError (compression)...
-        raise ReadError(_R_CORRUPT) from None
-
-
-# workbook.xml and .rels are small and regular: a regex over the tags is several times faster than a parser,
-# and expands no entities (so no XML bombs either).
-_PART_TAG_RE = re.compile(rb"<(?:[\w.-]+:)?(sheet|Relationship)\s([^>]*)>")
-_ENTITY_RE = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|amp|lt|gt|quot|apos);")
-_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
-
-
-def _entity(m: re.Match[str]) -> str:
-    ref = m.group(1)
-    if ref[0] != "#":
-        return _ENTITIES[ref]
-    try:
-        return chr(int(ref[2:], 16) if ref[1] == "x" else int(ref[1:]))
-    except (ValueError, OverflowError):
-        return m.group(0)
-
-
-def _xml_text(raw: bytes) -> str:
-    text = raw.decode("utf-8", "replace")
-    return _ENTITY_RE.sub(_entity, text) if "&" in text else text
-
-
-def _part_tags(data: bytes, name: bytes) -> list[dict[bytes, bytes]]:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        data = data.decode("utf-16", "replace").encode("utf-8")
-    return [_attrs(rest) for tag, rest in _PART_TAG_RE.findall(data) if tag == name]
-
-
-def _package(zf: zipfile.ZipFile, wb_member: str) -> _Package:
-    names = {n.lower(): n for n in zf.namelist()}
-    folder, base = posixpath.split(wb_member)
-    rels_member = names.get(posixpath.join(folder, "_rels", base + ".rels").lower())
-    rels: dict[str, tuple[str, str]] = {}
-    if rels_member is not None:
-        for a in _part_tags(_zip_read(zf, rels_member), b"Relationship"):
-            if a.get(b"TargetMode") == b"External":
-                continue
-            target = _xml_text(a.get(b"Target", b"")).replace("\\", "/")
-            member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-            rels[_xml_text(a.get(b"Id", b""))] = (_xml_text(a.get(b"Type", b"")), names.get(member.lower(), member))
-    entries = []
-    for a in _part_tags(_zip_read(zf, wb_member), b"sheet"):
-        typ, target = rels.get(_xml_text(a.get(b"id", b"")), ("", ""))
-        entries.append(_Entry(
-            name=_xml_text(a.get(b"name", b"")),
-            hidden=a.get(b"state", b"visible") in (b"hidden", b"veryHidden"),
-            member=target if target in zf.NameToInfo else None,
-            worksheet=not typ or typ.endswith("/worksheet"),
-        ))
-    shared = [m for typ, m in rels.values() if typ.endswith("/sharedStrings")]
-    shared.append(names.get("xl/sharedstrings.xml", ""))
-    return _Package(entries, [m for m in dict.fromkeys(shared) if m in zf.NameToInfo])
-
-
-_SST_RE = re.compile(rb"<(?:[\w.-]+:)?sst\b([^>]*)>")
-_COUNT_RE = re.compile(rb"\buniqueCount\s*=\s*[\"'](\d+)[\"']")
-
-
-def _shared_strings_plausible(zf: zipfile.ZipFile, members: list[str]) -> bool:
-    """False when sharedStrings.xml claims more unique strings than its size can hold: calamine reserves room
-    for uniqueCount strings up front, and 4294967295 aborts the process. (count, the number of uses, may
-    rightly be far larger than the part.)"""
-    for member in members:
-        info = zf.NameToInfo[member]
-        m = _SST_RE.search(_zip_read(zf, member, head=4096))
-        if m is None:
-            continue
-        for count in _COUNT_RE.findall(m.group(1)):
-            if int(count) * _MIN_SHARED_STRING_BYTES > info.file_size + 64:
-                return False
-    return True
-
-
-_DIMENSION_RE = re.compile(rb"<(?:[\w.-]+:)?dimension\s+ref\s*=\s*[\"']([^\"']*)[\"']")
-_REF_RE = re.compile(rb"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
-_THREE_LETTERS_RE = re.compile(rb"\sr=\"([A-Z]{3})\d")
-_TWO_LETTERS_RE = re.compile(rb"\sr=\"([A-Z]{2})\d")
-
-
-def _col_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ch - 64
-    return n - 1
-
-
-def _extent_plausible(data: bytes) -> bool:
-    """False when calamine would allocate a dense block far bigger than the cells the sheet holds.
-
-    calamine allocates (last row - first row + 1) x (last column - first column + 1) cells, and we pad from A1:
-    one value in XFD1048576 next to A1 asks for 17 billion cells and aborts the process. Excel, WPS and
-    LibreOffice write <dimension ref> as the used range; the last <row r> catches a dimension that lies.
-    """
-    rows = cols = 0
-    m = _DIMENSION_RE.search(data, 0, 65536)
-    if m:
-        for letters, digits in _REF_RE.findall(m.group(1)):
-            rows = max(rows, int(digits))
-            cols = max(cols, _col_index(letters) + 1)
-    last = max(data.rfind(b"<row "), data.rfind(b":row "))
-    last_row = 0
-    if last >= 0:
-        r = _R_ATTR_RE.search(data, last, last + 400)
-        if r and r.group(1).isdigit():
-            last_row = int(r.group(1))
-    if m and last_row <= rows and rows * cols <= _SAFE_CELLS:
-        return True
-    # no <dimension>, a big one, or one that does not cover the rows: measure without building lists
-    cols = 26  # single letters: Z is close enough
-    for pattern in (_THREE_LETTERS_RE, _TWO_LETTERS_RE):
-        if pattern.search(data):
-            cols = max(_col_index(x.group(1)) for x in pattern.finditer(data)) + 1
-            break
-    area = last_row * cols
-    return area <= _SAFE_CELLS or (area <= _MAX_DENSE_CELLS and area * 4 <= len(data))
-
-
 def _read_xlsx(p: Path, zf: zipfile.ZipFile, wb_member: str, only_sheet: str | None) -> RawWorkbook:
-    package = _package(zf, wb_member)
+    package = read_package(zf, wb_member)
     entries = [e for e in package.entries if e.worksheet]
     chosen = [entries[i] for i in _pick_sheet([e.name for e in entries], only_sheet)]
-    if not _shared_strings_plausible(zf, package.shared_strings):
+    if not shared_strings_plausible(zf, package.shared_strings):
         raise ReadError(_R_SST)
     safe = True
-    facts: list[_Facts] = []
+    facts: list[SheetFacts] = []
     for e in chosen:
         if e.member is None:
             raise ReadError(f"文件已损坏：找不到工作表“{e.name}”的内容，请用 Excel/WPS 打开后另存为 .xlsx")
-        data = _zip_read(zf, e.member)
-        facts.append(_scan_sheet_xml(data))
-        if safe and not _extent_plausible(data):
+        data = zip_read(zf, e.member)
+        facts.append(scan_sheet_xml(data))
+        if safe and not extent_plausible(data):
             safe = False
         del data
     if safe:
@@ -478,7 +333,7 @@ def _read_xlsx(p: Path, zf: zipfile.ZipFile, wb_member: str, only_sheet: str | N
     return RawWorkbook(path=str(p), kind="xlsx", sheets=sheets)
 
 
-def _xlsx_calamine(p: Path, all_entries: list[_Entry], chosen: list[_Entry], facts: list[_Facts]) -> list[RawSheet]:
+def _xlsx_calamine(p: Path, all_entries: list[SheetEntry], chosen: list[SheetEntry], facts: list[SheetFacts]) -> list[RawSheet]:
     wb = _calamine_open(p, "xlsx")
     try:
         sheets = []
@@ -497,7 +352,7 @@ def _xlsx_calamine(p: Path, all_entries: list[_Entry], chosen: list[_Entry], fac
         _calamine(wb.close)
 
 
-def _xlsx_openpyxl(p: Path, chosen: list[_Entry], facts: list[_Facts]) -> list[RawSheet]:
+def _xlsx_openpyxl(p: Path, chosen: list[SheetEntry], facts: list[SheetFacts]) -> list[RawSheet]:
     """The slow, safe path for files whose counts would make calamine abort: openpyxl keeps cells sparse."""
     import warnings
 
@@ -541,7 +396,7 @@ def _xlsx_openpyxl(p: Path, chosen: list[_Entry], facts: list[_Facts]) -> list[R
         wb.close()
 
 
-def _finish(e: _Entry, rows: list[list[object]], merged: list[tuple[int, int, int, int]], f: _Facts) -> RawSheet:
+def _finish(e: SheetEntry, rows: list[list[object]], merged: list[tuple[int, int, int, int]], f: SheetFacts) -> RawSheet:
     """Error texts go into their cells; rows grow to cover the cells the XML scan names (within a budget:
     a hostile sheet could name millions of far-flung empty formulas)."""
     budget = 1_000_000
@@ -578,217 +433,6 @@ def _within(indexes: set[int], limit: int) -> frozenset[int]:
     return frozenset(i for i in indexes if i < limit)
 
 
-# ------------------------------------------------------------------------------------- sheet XML byte scanning
-
-
-@dataclass(slots=True)
-class _Facts:
-    """What calamine does not say about a sheet, from its XML."""
-
-    hidden_rows: set[int] = field(default_factory=set)
-    hidden_cols: set[int] = field(default_factory=set)
-    formula_no_value: set[tuple[int, int]] = field(default_factory=set)
-    errors: list[tuple[int, int, str]] = field(default_factory=list)
-
-
-class _Irregular(Exception):
-    """The fast scan met XML it does not expect (no r attribute, prefixes, whitespace): use the full scan."""
-
-
-_HIDDEN_RE = re.compile(rb"hidden\s*=\s*[\"'](?:1|true)[\"']")
-_F_RE = re.compile(rb"<f[\s>/]")
-_ATTR_RE = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-_R_ATTR_RE = re.compile(rb"\sr\s*=\s*[\"']([^\"']*)[\"']")
-_TOKEN_RE = re.compile(rb"<(/?)(?:[\w.-]+:)?(row|c|f|v|is)(?=[\s/>])([^>]*)>")
-
-
-def _attrs(tag: bytes) -> dict[bytes, bytes]:
-    return {k.rsplit(b":", 1)[-1]: (a if a or not b else b) for k, a, b in _ATTR_RE.findall(tag)}
-
-
-def _cell_ref(ref: bytes | None) -> tuple[int, int]:
-    if not ref:
-        raise _Irregular
-    m = _REF_RE.fullmatch(ref)
-    if m is None:
-        raise _Irregular
-    return int(m.group(2)) - 1, _col_index(m.group(1))
-
-
-def _scan_sheet_xml(data: bytes) -> _Facts:
-    """Hidden rows/columns, formulas without cached value and error texts, from one worksheet's XML.
-
-    The common case costs two or three C-speed scans of the bytes; anything unusual goes to `_full_scan`.
-    """
-    facts = _Facts()
-    try:
-        if data.find(b"<sheetData", 0, 262144) < 0 and b"<sheetData" not in data:
-            raise _Irregular  # namespace prefixes (<x:sheetData>)
-        for m in _HIDDEN_RE.finditer(data):
-            start = data.rfind(b"<", 0, m.start())
-            tag = data[start + 1:data.find(b">", m.end())]
-            name = tag.split(None, 1)[0].rsplit(b":", 1)[-1] if tag else b""
-            if name == b"row":
-                r = _attrs(tag).get(b"r")
-                if not r or not r.isdigit():
-                    raise _Irregular
-                facts.hidden_rows.add(int(r) - 1)
-            elif name == b"col":
-                _add_hidden_cols(facts, tag)
-        any_formula = False
-        for pos in _formula_starts(data):
-            any_formula = True
-            _check_formula(data, pos, facts)
-        if any_formula and (b't="e"' in data or b"t='e'" in data):
-            _collect_errors(data, facts)
-    except _Irregular:
-        return _full_scan(data)
-    return facts
-
-
-def _formula_starts(data: bytes) -> Iterator[int]:
-    """Positions of <f> elements. Lower-case "f" is rare in the sheet XML Excel and openpyxl write (tags and
-    attributes are camelCase, cell references upper case), so memchr-speed find() beats a regex; XML full of
-    "f" (LibreOffice writes ="false" on every row, inline English text) soon switches to the regex."""
-    pos = data.find(b"f")
-    hops = 0
-    while pos > 0:
-        if data[pos - 1] == 60 and data[pos + 1:pos + 2] in (b">", b" ", b"/", b"\t", b"\n", b"\r"):  # "<f"
-            yield pos - 1
-        hops += 1
-        if hops > 64:
-            for m in _F_RE.finditer(data, pos + 1):
-                yield m.start()
-            return
-        pos = data.find(b"f", pos + 1)
-
-
-def _add_hidden_cols(facts: _Facts, tag: bytes) -> None:
-    a = _attrs(tag)
-    lo, hi = a.get(b"min", b""), a.get(b"max", b"")
-    if lo.isdigit() and hi.isdigit():
-        facts.hidden_cols.update(range(max(int(lo), 1) - 1, min(int(hi), _MAX_COLS)))
-
-
-def _cell_tag_before(data: bytes, pos: int) -> bytes:
-    """The open tag of the <c> element that contains position `pos`."""
-    start = data.rfind(b"<c", 0, pos)
-    while start >= 0 and data[start + 2:start + 3] not in (b" ", b">", b"\t", b"\n", b"\r"):
-        start = data.rfind(b"<c", 0, start)
-    if start < 0:
-        raise _Irregular
-    end = data.find(b">", start)
-    if end < 0 or end > pos:
-        raise _Irregular
-    return data[start + 2:end]
-
-
-def _check_formula(data: bytes, pos: int, facts: _Facts) -> None:
-    gt = data.find(b">", pos)
-    if gt < 0:
-        raise _Irregular
-    if data[gt - 1:gt] == b"/":
-        end = gt + 1
-    else:
-        close = data.find(b"</f>", gt)
-        if close < 0:
-            raise _Irregular
-        end = close + 4
-    if data.startswith(b"<v>", end):
-        if data[end + 3:end + 4] != b"<":
-            return  # the common case: a cached value follows
-        empty_v = data.startswith(b"</v>", end + 3)
-        if not empty_v:
-            raise _Irregular
-    elif data.startswith((b"<v/>", b"<v />"), end):
-        empty_v = True
-    elif data.startswith(b"</c>", end):
-        empty_v = False
-    else:
-        raise _Irregular  # whitespace between elements, <v attr>, <is>...
-    a = _attrs(_cell_tag_before(data, pos))
-    if empty_v and a.get(b"t") == b"str":
-        return  # Excel's cached empty string (=IF(A1="","",A1))
-    facts.formula_no_value.add(_cell_ref(a.get(b"r")))
-
-
-_E_RE = re.compile(rb"\st\s*=\s*[\"']e[\"']")
-_V_TEXT_RE = re.compile(rb"<v>([^<]*)</v>")
-
-
-def _collect_errors(data: bytes, facts: _Facts) -> None:
-    for m in _E_RE.finditer(data):
-        start = data.rfind(b"<", 0, m.start())
-        if not data.startswith((b"<c ", b"<c\t", b"<c\n", b"<c\r"), start):
-            continue
-        end = data.find(b"</c>", m.end())
-        gt = data.find(b">", m.end())
-        if end < 0 or gt < 0 or data[gt - 1:gt] == b"/":
-            continue
-        v = _V_TEXT_RE.search(data, gt, end)
-        if v and v.group(1):
-            r, c = _cell_ref(_attrs(data[start + 2:gt]).get(b"r"))
-            facts.errors.append((r, c, v.group(1).decode("utf-8", "replace")))
-
-
-def _full_scan(data: bytes) -> _Facts:
-    """Tokenise every row and cell, placing cells without an r attribute the way calamine does."""
-    facts = _Facts()
-    for m in _HIDDEN_RE.finditer(data):
-        start = data.rfind(b"<", 0, m.start())
-        tag = data[start + 1:data.find(b">", m.end())]
-        if tag and tag.split(None, 1)[0].rsplit(b":", 1)[-1] == b"col":
-            _add_hidden_cols(facts, tag)
-    row, col = -1, -1
-    in_cell = has_f = False
-    cell: tuple[int, int] = (0, 0)
-    cell_t = b""
-    value: bytes | None = None
-    for m in _TOKEN_RE.finditer(data):
-        closing, name, rest = m.group(1), m.group(2), m.group(3)
-        self_closing = rest.endswith(b"/")
-        if name == b"row":
-            if closing:
-                continue
-            a = _attrs(rest)
-            r = a.get(b"r", b"")
-            row = int(r) - 1 if r.isdigit() else row + 1
-            col = -1
-            if a.get(b"hidden") in (b"1", b"true"):
-                facts.hidden_rows.add(row)
-        elif name == b"c":
-            if closing:
-                if in_cell:
-                    _end_cell(facts, cell, cell_t, has_f, value)
-                in_cell = False
-                continue
-            a = _attrs(rest)
-            try:
-                cell = _cell_ref(a.get(b"r"))
-            except _Irregular:
-                cell = (row, col + 1)
-            col = cell[1]
-            cell_t = a.get(b"t", b"n")
-            has_f, value = False, None
-            in_cell = not self_closing
-        elif not in_cell or closing:
-            continue
-        elif name == b"f":
-            has_f = True
-        elif name == b"is":
-            value = b"is"
-        elif name == b"v":
-            value = b"" if self_closing else data[m.end():data.find(b"<", m.end())]
-    return facts
-
-
-def _end_cell(facts: _Facts, cell: tuple[int, int], t: bytes, has_f: bool, value: bytes | None) -> None:
-    if has_f and (value is None or (value == b"" and t != b"str")):
-        facts.formula_no_value.add(cell)
-    if t == b"e" and value:
-        facts.errors.append((cell[0], cell[1], value.decode("utf-8", "replace")))
-
-
 # ------------------------------------------------------------------------------------------------------------- ods
 
 
@@ -806,7 +450,7 @@ def _ods_sheet_names(p: Path) -> list[tuple[str, bool]]:
 def _read_ods(p: Path, zf: zipfile.ZipFile, only_sheet: str | None) -> RawWorkbook:
     from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
-    structure = _ods_structure(zf)
+    structure = ods_structure(zf)
     wb = _calamine_open(p, "ods")
     try:
         meta = [m for m in _calamine(lambda: wb.sheets_metadata) if m.typ == SheetTypeEnum.WorkSheet]
@@ -828,67 +472,6 @@ def _read_ods(p: Path, zf: zipfile.ZipFile, only_sheet: str | None) -> RawWorkbo
         return RawWorkbook(path=str(p), kind="ods", sheets=sheets)
     finally:
         _calamine(wb.close)
-
-
-_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-#: rows of one repeated, hidden <table:table-row> recorded at most (LibreOffice pads sheets with one such row)
-_ODS_MAX_REPEAT = 100_000
-
-
-def _ods_int(el: Any, attr: str) -> int:
-    try:
-        return max(int(el.get(_ODS_TABLE + attr, "1")), 1)
-    except ValueError:
-        return 1
-
-
-def _ods_structure(zf: zipfile.ZipFile) -> dict[str, tuple[list[tuple[int, int, int, int]], set[int], set[int]]]:
-    """Merged ranges and hidden rows/columns per table of content.xml (calamine has none of them for ODS)."""
-    data = _zip_read(zf, "content.xml")
-    if b"-spanned=" not in data and b"visibility=" not in data:
-        return {}
-    import defusedxml.ElementTree as SafeET
-
-    out: dict[str, tuple[list[tuple[int, int, int, int]], set[int], set[int]]] = {}
-    merged: list[tuple[int, int, int, int]] = []
-    hidden_rows: set[int] = set()
-    hidden_cols: set[int] = set()
-    row = row_start = col = colpos = 0
-    try:
-        for event, el in SafeET.iterparse(io.BytesIO(data), events=("start", "end")):
-            tag = el.tag
-            if event == "end":
-                if tag == _ODS_TABLE + "table-row":
-                    el.clear()
-                continue
-            if tag == _ODS_TABLE + "table":
-                merged, hidden_rows, hidden_cols = [], set(), set()
-                out[el.get(_ODS_TABLE + "name", "")] = (merged, hidden_rows, hidden_cols)
-                row = colpos = 0
-            elif tag == _ODS_TABLE + "table-column":
-                rep = _ods_int(el, "number-columns-repeated")
-                if el.get(_ODS_TABLE + "visibility", "visible") != "visible":
-                    hidden_cols.update(range(colpos, min(colpos + rep, _MAX_COLS)))
-                colpos += rep
-            elif tag == _ODS_TABLE + "table-row":
-                rep = _ods_int(el, "number-rows-repeated")
-                if el.get(_ODS_TABLE + "visibility", "visible") != "visible":
-                    hidden_rows.update(range(row, row + min(rep, _ODS_MAX_REPEAT)))
-                # the cells of a repeated row element stand in its first row; the next one starts after it
-                row_start, col = row, 0
-                row += rep
-            elif tag in (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell"):
-                rep = _ods_int(el, "number-columns-repeated")
-                span_c = _ods_int(el, "number-columns-spanned")
-                span_r = _ods_int(el, "number-rows-spanned")
-                if span_c > 1 or span_r > 1:
-                    merged.append((row_start, col, row_start + span_r - 1, col + span_c - 1))
-                col += rep
-    except ReadError:
-        raise
-    except Exception:
-        raise ReadError(_R_CORRUPT) from None
-    return out
 
 
 # ------------------------------------------------------------------------------------------------------------- xls
@@ -952,7 +535,7 @@ def _xls_sheet(book: Any, sh: Any, hidden: bool) -> RawSheet:
     import xlrd
 
     declared = getattr(sh, "_dimnrows", 0) * getattr(sh, "_dimncols", 0)  # the DIMENSIONS record
-    if declared > _SAFE_CELLS and declared > 16 * max(sh.nrows * sh.ncols, 1):
+    if declared > SAFE_CELLS and declared > 16 * max(sh.nrows * sh.ncols, 1):
         raise ReadError(f"文件已损坏：工作表“{sh.name}”的尺寸记录异常，请用 Excel/WPS 打开后另存为 .xlsx")
 
     from_code = xlrd.biffh.error_text_from_code
