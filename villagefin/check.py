@@ -102,30 +102,41 @@ class VillageResult:
     #: (invoice, voucher, amount, file, sheet, row, invoice column) of every expense with an invoice number,
     #: for duplicate-invoice across villages (decided in the parent, over the whole township)
     invoices: list[tuple]
-    expenses: list[Expense] | None = None  # only when the caller keeps them (publish)
+    expenses: list[Expense] | None = None  # only when the caller keeps them
+    public: tuple[bytes, tuple] | None = None  # expenses.json bytes and archive rows, when asked for
+
+
+@dataclass(frozen=True)
+class PublicSpec:
+    """Asks the workers to build each village's public expenses.json too (what `publish` needs)."""
+
+    township: object  # public.Township
+    year: int
+    month: int
 
 
 def check_village(village: str, sources: Sequence[Source], period: Period | None, config: Config,
-                  keep: bool) -> VillageResult:
+                  keep: bool, public: PublicSpec | None = None) -> VillageResult:
     """Read every ledger of one village and apply the one-village rules (runs in a worker process)."""
-    return finish_village(village, [check_source(s, period, config) for s in sources], period, config, keep)
+    return finish_village(village, [check_source(s, period, config) for s in sources], period, config, keep,
+                          public)
 
 
 _WORKER: tuple = ()
 
 
-def _set_worker_context(period: Period | None, config: Config, keep: bool) -> None:
+def _set_worker_context(period: Period | None, config: Config, keep: bool, public: PublicSpec | None) -> None:
     global _WORKER
-    _WORKER = (period, config, keep)
+    _WORKER = (period, config, keep, public)
 
 
 def _check_village_in_worker(village: str, sources: Sequence[Source]) -> VillageResult:
-    period, config, keep = _WORKER
-    return check_village(village, sources, period, config, keep)
+    period, config, keep, public = _WORKER
+    return check_village(village, sources, period, config, keep, public)
 
 
 def finish_village(village: str, files: Sequence[FileResult], period: Period | None, config: Config,
-                   keep: bool) -> VillageResult:
+                   keep: bool, public: PublicSpec | None = None) -> VillageResult:
     from .chart import load_chart
     from .rules import RuleContext, village_rules
 
@@ -146,7 +157,22 @@ def finish_village(village: str, files: Sequence[FileResult], period: Period | N
                 for e in expenses if e.invoice]
     return VillageResult(village=village, sheets=[s for f in files for s in f.sheets], findings=findings,
                          count=len(expenses), total=sum((e.amount for e in expenses), Decimal("0.00")),
-                         invoices=invoices, expenses=expenses if keep else None)
+                         invoices=invoices, expenses=expenses if keep else None,
+                         public=_public(village, expenses, context.chart, config, public) if public else None)
+
+
+def _public(village: str, expenses: Sequence[Expense], chart, config: Config, spec: PublicSpec) -> tuple:
+    """The village's expenses.json bytes (masked, ordered, totalled: SPEC 5.5, 5.6) and its archive rows."""
+    from .public import build_village_view, content_hash, public_expenses
+    from .render.opendata import expenses_json
+
+    conf = config.village(village)
+    items = public_expenses(expenses, chart)
+    view = build_village_view(items, township=spec.township, village_id=village,
+                              village_name=conf.name if conf else village, year=spec.year, month=spec.month,
+                              publication_date=dt.date(spec.year, spec.month, 1))
+    rows = tuple((e.seq, e.date.isoformat(), e.voucher, e.invoice, e.amount, content_hash(e)) for e in items)
+    return expenses_json(view), rows
 
 
 def _label(period: Period | None) -> str:
@@ -154,7 +180,7 @@ def _label(period: Period | None) -> str:
 
 
 def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Config, keep: bool,
-              progress: Callable[[int, int], None] | None) -> list[VillageResult]:
+              progress: Callable[[int, int], None] | None, public: PublicSpec | None = None) -> list[VillageResult]:
     """One job per village in worker processes: both cores are used, and a reader that aborts the process
     (SPEC 11) kills only its worker; its village is then read file by file, each in a fresh process."""
     names = list(groups)
@@ -167,14 +193,14 @@ def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Co
 
     if os.environ.get("VILLAGEFIN_INLINE") == "1" or not names:
         for v in names:
-            results[v] = check_village(v, groups[v], period, config, keep)
+            results[v] = check_village(v, groups[v], period, config, keep, public)
             tick()
         return [results[v] for v in names]
     workers = min(len(names), max(1, os.cpu_count() or 1))
     try:
         # the config goes to each worker once, not with each of a county's 300 jobs
         with ProcessPoolExecutor(max_workers=workers, initializer=_set_worker_context,
-                                 initargs=(period, config, keep)) as pool:
+                                 initargs=(period, config, keep, public)) as pool:
             futures = {pool.submit(_check_village_in_worker, v, groups[v]): v for v in names}
             for fut in as_completed(futures):
                 try:
@@ -194,7 +220,7 @@ def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Co
                     files.append(pool.submit(check_source, src, period, config).result())
             except BrokenProcessPool:
                 files.append(_crash(src))
-        results[v] = finish_village(v, files, period, config, keep)
+        results[v] = finish_village(v, files, period, config, keep, public)
         tick()
     return [results[v] for v in names]
 
@@ -209,6 +235,7 @@ def run_check(
     progress: Callable[[int, int], None] | None = None,
     today: dt.date | None = None,
     keep_expenses: bool = True,
+    public: PublicSpec | None = None,
 ) -> CheckReport:
     """Check the given FILEs (or every configured ledger) for `month` ("YYYY-MM", "any", None = previous).
 
@@ -219,7 +246,7 @@ def run_check(
     groups: dict[str, list[Source]] = {}
     for src in sources:
         groups.setdefault(src.village, []).append(src)
-    results = _run_jobs(groups, period, config, keep_expenses, progress)
+    results = _run_jobs(groups, period, config, keep_expenses, progress, public)
     names: dict[str, str] = {}
     if paths:
         for src in sources:
@@ -240,6 +267,7 @@ def run_check(
         findings=F.sorted_findings(found),
         village_names=names,
         village_counts={r.village: (r.count, r.total) for r in results},
+        public={r.village: r.public for r in results if r.public is not None},
     )
 
 

@@ -202,6 +202,8 @@ class CheckReport:
     village_names: dict[str, str] = field(default_factory=dict)
     #: village id → (expenses, total), also when the records themselves were not kept
     village_counts: dict[str, tuple[int, Decimal]] = field(default_factory=dict)
+    #: village id → (expenses.json bytes, archive rows), when asked for (publish builds them in the workers)
+    public: dict[str, tuple[bytes, tuple]] = field(default_factory=dict)
 
     @property
     def errors(self) -> int:

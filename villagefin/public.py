@@ -192,6 +192,15 @@ def public_expenses(expenses: Sequence, chart, receipts: Mapping[str, tuple[Rece
     return tuple(out)
 
 
+def content_hash(e: PublicExpense) -> str:
+    """sha256 of one published expense's content (not its number in the list): what the archive keeps."""
+    import hashlib
+
+    record = (e.date.isoformat(), e.voucher, e.summary, e.category, e.payee, str(e.amount), e.method, e.handler,
+              e.reviewer, e.approver, str(e.attachments), e.invoice, e.remarks)
+    return hashlib.sha256("\x1f".join(record).encode("utf-8")).hexdigest()
+
+
 def categories_of(expenses: Sequence[PublicExpense]) -> tuple[CategoryTotal, ...]:
     acc: dict[str, list] = {}
     for e in expenses:

@@ -9,10 +9,9 @@ unchanged data rewrites nothing.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -90,18 +89,14 @@ def period_label(period: Period) -> str:
     return f"{period.year:04d}-{period.month:02d}"
 
 
-def _content_hash(e: PublicExpense) -> str:
-    record = (e.date.isoformat(), e.voucher, e.summary, e.category, e.payee, str(e.amount), e.method, e.handler,
-              e.reviewer, e.approver, str(e.attachments), e.invoice, e.remarks)
-    return hashlib.sha256("\x1f".join(record).encode("utf-8")).hexdigest()
-
-
 def diff_vouchers(old: Sequence[PublicExpense], new: Sequence[PublicExpense]) -> tuple[tuple[str, ...], ...]:
     """(added, removed, changed) voucher numbers between two revisions."""
+    from .public import content_hash
+
     def by_voucher(items):
         out: dict[str, list[str]] = {}
         for e in items:
-            out.setdefault(e.voucher, []).append(_content_hash(e))
+            out.setdefault(e.voucher, []).append(content_hash(e))
         return {k: sorted(v) for k, v in out.items()}
 
     a, b = by_voucher(old), by_voucher(new)
@@ -177,10 +172,10 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
              with_receipts: bool, progress: Callable[[int, int], None] | None,
              now: dt.datetime | None) -> PublishResult:
     from .archive import Archive, ExpenseHash, Publication
-    from .check import run_check
+    from .check import PublicSpec, run_check
     from .fonts import find_font
-    from .public import build_village_view, expenses_from_json, public_expenses, township_of
-    from .render.opendata import expenses_json, fingerprint
+    from .public import expenses_from_json, township_of
+    from .render.opendata import fingerprint
     from .site import MonthBuild
 
     configured_font = config.publication.font
@@ -194,75 +189,57 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
 
     with Archive(root, create=not preview) as arc:
         invoices = _invoices(arc, label)
-        report = run_check(None, config, month=label, published_invoices=invoices, progress=progress)
+        # the workers build each village's public expenses.json as they check it: this process only
+        # compares bytes with the archive, records, and hands the bytes on to the renderers
+        report = run_check(None, config, month=label, published_invoices=invoices, progress=progress,
+                           keep_expenses=False, public=PublicSpec(township_of(config), period.year, period.month))
         selected = [v for v in config.villages if not villages or v.id in villages]
-        township = township_of(config)
-        from .chart import load_chart
-
-        chart = load_chart(config.chart, [e.account_code for e in report.expenses if e.account_code])
         outcomes: list[VillageOutcome] = []
-        fresh: dict = {}  # village id → VillageView built from this run's data
+        fresh: dict[str, bytes] = {}  # village id → expenses.json bytes of this run's data
         run_at = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone(dt.timedelta(hours=8)))
-        # each village's share of the report, found in one pass (a county has 90,000 expenses)
         found_in: set[str] = {s.village for s in report.files}
         found_in.update(f.village for f in report.findings if f.file and f.village)
         errors_of: dict[str, list[Finding]] = {}
         for f in report.findings:
             if f.severity == ERROR and f.village:
                 errors_of.setdefault(f.village, []).append(f)
-        expenses_of: dict[str, list] = {}
-        for e in report.expenses:
-            expenses_of.setdefault(e.village, []).append(e)
         for v in selected:
-            found = v.id in found_in
             errors = tuple(errors_of.get(v.id, ()))
-            if not found:
+            if v.id not in found_in:
                 outcomes.append(VillageOutcome(v.id, v.name, SKIPPED_MISSING))
                 continue
             if errors and not preview:
                 outcomes.append(VillageOutcome(v.id, v.name, SKIPPED_ERRORS, errors=errors))
                 continue
-            receipts = {}
-            if v.receipts and v.publish_receipts:
-                from .receipts import receipts_for
-
-                receipts = receipts_for(config, v, report)
-            items = public_expenses(expenses_of.get(v.id, ()), chart, receipts)
-            ytd_before, ytd_from = arc.year_to_date(v.id, period.year, period.month)
-            latest = arc.latest(v.id, label)
-            view = build_village_view(
-                items, township=township, village_id=v.id, village_name=v.name, year=period.year,
-                month=period.month, publication_date=pub_date, ytd_before=ytd_before, ytd_from_month=ytd_from,
-                preview=preview, receipts_published=bool(v.receipts) and v.publish_receipts,
-            )
-            data = expenses_json(view)
-            view = replace(view, fingerprint=fingerprint(data))
+            data, rows = report.public[v.id]
+            count, total = report.village_counts[v.id]
             if preview:
-                outcomes.append(VillageOutcome(v.id, v.name, PREVIEWED, None, view.count, view.total, errors))
-                fresh[v.id] = view
+                outcomes.append(VillageOutcome(v.id, v.name, PREVIEWED, None, count, total, errors))
+                fresh[v.id] = data
                 continue
+            latest = arc.latest(v.id, label)
             if latest is not None and latest.expenses_json == data:
-                outcomes.append(VillageOutcome(v.id, v.name, UNCHANGED, latest.revision, view.count, view.total))
+                outcomes.append(VillageOutcome(v.id, v.name, UNCHANGED, latest.revision, count, total))
                 continue
             if latest is not None and not correct:
-                outcomes.append(VillageOutcome(v.id, v.name, REFUSED, latest.revision, view.count, view.total))
+                outcomes.append(VillageOutcome(v.id, v.name, REFUSED, latest.revision, count, total))
                 continue
             revision = 1 if latest is None else latest.revision + 1
             added = removed = changed = ()
             if latest is not None:
-                added, removed, changed = diff_vouchers(expenses_from_json(latest.expenses_json), view.expenses)
+                added, removed, changed = diff_vouchers(expenses_from_json(latest.expenses_json),
+                                                        expenses_from_json(data))
             pub = Publication(
                 village=v.id, village_name=v.name, period=label, revision=revision, run_at=run_at.isoformat(),
-                publication_date=pub_date, on_time=on_time, count=view.count, total=view.total,
-                fingerprint=view.fingerprint, expenses_json=data,
+                publication_date=pub_date, on_time=on_time, count=count, total=total,
+                fingerprint=fingerprint(data), expenses_json=data,
                 correction_reason=correct if latest is not None else None,
                 added=added, removed=removed, changed=changed,
             )
-            arc.record(pub, [ExpenseHash(e.seq, e.date.isoformat(), e.voucher, e.invoice, e.amount, _content_hash(e))
-                             for e in view.expenses])
+            arc.record(pub, [ExpenseHash(*row) for row in rows])
             outcomes.append(VillageOutcome(v.id, v.name, NEW if latest is None else CORRECTION, revision,
-                                           view.count, view.total))
-            fresh[v.id] = view
+                                           count, total))
+            fresh[v.id] = data
         settings = Settings(config.publication.paper, config.publication.orientation, font,
                             root / "templates" if (root / "templates").is_dir() else None, with_receipts)
         build = MonthBuild(config=config, arc=arc, period=period, out_dir=out_dir, settings=settings,
@@ -272,7 +249,7 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
         for o in outcomes:
             if o.outcome == UNCHANGED and o.village_id in build.rewritten_villages:
                 o.outcome = REWRITTEN
-    warnings = _glyph_warnings(font, fresh.values())
+    warnings = _glyph_warnings(build.missing_glyphs)
     result = PublishResult(
         period=label, preview=preview, out_dir=out_dir, month_dir=month_dir, publication_date=pub_date,
         on_time=on_time, outcomes=outcomes, report=report, warnings=warnings, font_note=font_note,
@@ -337,20 +314,12 @@ def _is_official(month_dir: Path) -> bool:
         return False
 
 
-def _glyph_warnings(font, views) -> list[Finding]:
-    """glyph-missing: characters of the published text that the PDF font cannot draw."""
-    if not getattr(font, "embedded", False):
-        return []
+def _glyph_warnings(missing: dict[str, str]) -> list[Finding]:
+    """glyph-missing: characters of the published text that the PDF font cannot draw (found by the renderers)."""
     from .findings import make
-    from .fonts import missing_glyphs
-    from .render.pdf import sheet_texts
 
-    out = []
-    for view in views:
-        chars = missing_glyphs(font, sheet_texts(view))
-        if chars:
-            out.append(make("glyph-missing", village=view.village_id, chars=" ".join(chars)))
-    return out
+    return [make("glyph-missing", village=vid, chars=" ".join(chars)) for vid, chars in sorted(missing.items())
+            if chars]
 
 
 def statuses(outcomes: Sequence[VillageOutcome], latest: dict[str, Publication], preview: bool) -> dict[str, str]:

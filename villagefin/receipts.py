@@ -263,10 +263,15 @@ def _plan(folder: Path, hint: str) -> dict[Key, list[tuple[str, str]]]:
 def receipts_for(config: Config, village: Village, report: CheckReport) -> dict[str, tuple[Receipt, ...]]:
     """Voucher text (as the village's expenses write it) → its published receipts; {} when there are none,
     the folder is missing, or `publish_receipts` is false."""
+    return receipts_for_vouchers(config, village, {e.voucher for e in report.expenses_of(village.id)})
+
+
+def receipts_for_vouchers(config: Config, village: Village, vouchers: Iterable[str]) -> dict[str, tuple[Receipt, ...]]:
+    """As `receipts_for`, from the voucher numbers alone (what a published expenses.json holds)."""
     folder = receipts_folder(config, village)
     if folder is None or not village.publish_receipts:
         return {}
-    vouchers = {e.voucher for e in report.expenses_of(village.id)}
+    vouchers = set(vouchers)
     hint = series_hint(vouchers)
     plan = _plan(folder, hint)
     out: dict[str, tuple[Receipt, ...]] = {}

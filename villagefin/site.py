@@ -32,7 +32,9 @@ from .output import (
 )
 from .public import (
     BLOCKED,
+    CORRECTED,
     MISSING,
+    PUBLISHED,
     TownshipView,
     VillageRow,
     VillageView,
@@ -43,46 +45,88 @@ from .public import (
 
 
 @dataclass(frozen=True)
+class VillageMeta:
+    """Everything of a village's month but its expenses: small, so that this process never holds a county's
+    expense records; the workers rebuild each view from the expenses.json bytes (`view_of`)."""
+
+    village_id: str
+    village_name: str
+    publication_date: dt.date
+    ytd_before: Decimal
+    ytd_from_month: int | None
+    revision: int
+    corrections: tuple
+    preview: bool
+    receipts_published: bool
+    fingerprint: str
+    count: int
+    total: Decimal
+
+
+@dataclass(frozen=True)
 class VillageJob:
     """Everything a worker needs to write one village folder."""
 
-    view: VillageView
+    meta: VillageMeta
     data: bytes  # the expenses.json bytes (as archived)
-    earlier: tuple[tuple[VillageView, bytes], ...]  # earlier revisions, oldest first
+    earlier: tuple[tuple[VillageMeta, bytes], ...]  # earlier revisions, oldest first
     folder: Path
-    receipt_files: tuple[tuple[str, str], ...] = ()  # (source scan, target relative to folder)
 
 
-def render_village(job: VillageJob, settings, months: Sequence[str]) -> None:
-    """Write noticeboard.pdf, index.html, expenses.csv/json, receipts/ and revisions/rN/ of one village."""
-    from .fonts import register
+def view_of(meta: VillageMeta, data: bytes, config: Config, period: Period) -> VillageView:
+    """The public view of a village's month, from its expenses.json bytes (and its receipts folder)."""
+    receipts = {}
+    village = config.village(meta.village_id)
+    if meta.receipts_published and village is not None:
+        from .receipts import receipts_for_vouchers
+
+        vouchers = [e["voucher"] for e in json.loads(data.decode("utf-8"))["expenses"]]
+        receipts = receipts_for_vouchers(config, village, vouchers)
+    view = build_village_view(
+        expenses_from_json(data, receipts), township=township_of(config), village_id=meta.village_id,
+        village_name=meta.village_name, year=period.year, month=period.month,
+        publication_date=meta.publication_date, ytd_before=meta.ytd_before, ytd_from_month=meta.ytd_from_month,
+        revision=meta.revision, corrections=meta.corrections, preview=meta.preview,
+        receipts_published=meta.receipts_published,
+    )
+    return replace(view, fingerprint=meta.fingerprint)
+
+
+def render_village(job: VillageJob, config: Config, period: Period, settings, months: Sequence[str]) -> str:
+    """Write noticeboard.pdf, index.html, expenses.csv/json, receipts/ and revisions/rN/ of one village;
+    return the characters its sheet needs that the font cannot draw (glyph-missing)."""
+    from .fonts import missing_glyphs, register
     from .render.opendata import expenses_csv
     from .render.pages import render_village_page
-    from .render.pdf import ReceiptPage, render_noticeboard
+    from .render.pdf import ReceiptPage, render_noticeboard, sheet_texts
 
     register(settings.font)
+    view = view_of(job.meta, job.data, config, period)
     folder = job.folder
     folder.mkdir(parents=True, exist_ok=True)
     pdf_kw = dict(font=settings.font, paper=settings.paper, orientation=settings.orientation)
     receipt_pages = ()
-    if job.receipt_files:
-        from .receipts import write_receipt_images
+    village = config.village(view.village_id)
+    if view.receipts_published and village is not None:
+        from .receipts import receipt_sources, write_receipt_images
 
-        write_receipt_images(job.receipt_files, folder)
+        files = receipt_sources(config, village, view)
+        write_receipt_images(files, folder)
         if settings.with_receipts:
-            receipt_pages = tuple(ReceiptPage(folder / target, caption) for target, caption in
-                                  _captions(job))
-    render_noticeboard(job.view, folder / "noticeboard.pdf", receipts=receipt_pages, **pdf_kw)
+            receipt_pages = tuple(ReceiptPage(folder / target, caption) for target, caption in _captions(view))
+    render_noticeboard(view, folder / "noticeboard.pdf", receipts=receipt_pages, **pdf_kw)
     (folder / "expenses.json").write_bytes(job.data)
-    (folder / "expenses.csv").write_bytes(expenses_csv(job.view))
+    (folder / "expenses.csv").write_bytes(expenses_csv(view))
     env = _environment(settings.workspace_templates)
-    (folder / "index.html").write_text(render_village_page(env, job.view, months=months), encoding="utf-8")
-    for view, data in job.earlier:
-        sub = folder / "revisions" / f"r{view.revision}"
+    (folder / "index.html").write_text(render_village_page(env, view, months=months), encoding="utf-8")
+    for meta, data in job.earlier:
+        old = view_of(meta, data, config, period)
+        sub = folder / "revisions" / f"r{meta.revision}"
         sub.mkdir(parents=True, exist_ok=True)
-        render_noticeboard(view, sub / "noticeboard.pdf", **pdf_kw)
+        render_noticeboard(old, sub / "noticeboard.pdf", **pdf_kw)
         (sub / "expenses.json").write_bytes(data)
-        (sub / "expenses.csv").write_bytes(expenses_csv(view))
+        (sub / "expenses.csv").write_bytes(expenses_csv(old))
+    return missing_glyphs(settings.font, sheet_texts(view)) if settings.font.embedded else ""
 
 
 _ENVIRONMENTS: dict = {}
@@ -98,22 +142,28 @@ def _environment(workspace_templates: Path | None):
     return env
 
 
-def _captions(job: VillageJob) -> list[tuple[str, str]]:
+def _captions(view: VillageView) -> list[tuple[str, str]]:
     from .money import display
 
-    by_voucher = {e.voucher: e for e in job.view.expenses}
     out = []
-    for e in job.view.expenses:
+    for e in view.expenses:
         for r in e.receipts:
-            first = by_voucher.get(e.voucher, e)
-            out.append((r.image, f"{job.view.village_name}  凭证 {e.voucher}  {first.date.isoformat()}  "
+            out.append((r.image, f"{view.village_name}  凭证 {e.voucher}  {e.date.isoformat()}  "
                                  f"金额 {display(e.amount)} 元"))
     return out
 
 
-def _render_many(jobs: Sequence[VillageJob], settings, months: Sequence[str]) -> None:
-    for job in jobs:
-        render_village(job, settings, months)
+_WORKER: tuple = ()
+
+
+def _set_worker_context(config: Config, period: Period, settings, months: Sequence[str]) -> None:
+    global _WORKER
+    _WORKER = (config, period, settings, months)
+
+
+def _render_many(jobs: Sequence[VillageJob]) -> dict[str, str]:
+    config, period, settings, months = _WORKER
+    return {job.meta.village_id: render_village(job, config, period, settings, months) for job in jobs}
 
 
 @dataclass
@@ -126,41 +176,44 @@ class MonthBuild:
     preview: bool
     report: CheckReport
     outcomes: list
-    fresh: dict[str, VillageView]
+    fresh: dict[str, bytes]  # village id → expenses.json bytes of this run's data
     publication_date: dt.date
     progress: Callable[[int, int], None] | None = None
     rewritten_villages: set[str] = field(default_factory=set)
     zip_path: Path | None = None
+    missing_glyphs: dict[str, str] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
         return f"{self.period.year:04d}-{self.period.month:02d}"
 
     # ---- decisions -----------------------------------------------------------------------------------------
-    def _view_of(self, pub: Publication) -> VillageView:
-        """A published revision as a view, rebuilt from its archived expenses.json."""
-        v = self.config.village(pub.village)
+    def _meta(self, pub: Publication) -> VillageMeta:
+        """A published revision's meta (the expenses stay in its archived bytes)."""
         from .publish import corrections_of
 
+        v = self.config.village(pub.village)
         ytd_before, ytd_from = self.arc.year_to_date(pub.village, self.period.year, self.period.month)
         revisions = [p for p in self.arc.revisions(pub.village, pub.period) if p.revision <= pub.revision]
-        receipts = self._receipts(pub.village)
-        view = build_village_view(
-            expenses_from_json(pub.expenses_json, receipts), township=township_of(self.config),
-            village_id=pub.village, village_name=v.name if v else pub.village_name, year=self.period.year,
-            month=self.period.month, publication_date=pub.publication_date, ytd_before=ytd_before,
-            ytd_from_month=ytd_from, revision=pub.revision, corrections=corrections_of(revisions),
-            receipts_published=bool(v and v.receipts and v.publish_receipts),
-        )
-        return replace(view, fingerprint=pub.fingerprint)
+        return VillageMeta(
+            village_id=pub.village, village_name=v.name if v else pub.village_name,
+            publication_date=pub.publication_date, ytd_before=ytd_before, ytd_from_month=ytd_from,
+            revision=pub.revision, corrections=corrections_of(revisions), preview=False,
+            receipts_published=bool(v and v.receipts and v.publish_receipts), fingerprint=pub.fingerprint,
+            count=pub.count, total=pub.total)
 
-    def _receipts(self, vid: str):
+    def _preview_meta(self, vid: str, data: bytes) -> VillageMeta:
+        from .render.opendata import fingerprint
+
         v = self.config.village(vid)
-        if not (v and v.receipts and v.publish_receipts):
-            return {}
-        from .receipts import receipts_for
-
-        return receipts_for(self.config, v, self.report)
+        assert v is not None
+        ytd_before, ytd_from = self.arc.year_to_date(vid, self.period.year, self.period.month)
+        count, total = self.report.village_counts.get(vid, (0, ZERO))
+        return VillageMeta(
+            village_id=vid, village_name=v.name, publication_date=self.publication_date, ytd_before=ytd_before,
+            ytd_from_month=ytd_from, revision=1, corrections=(), preview=True,
+            receipts_published=bool(v.receipts and v.publish_receipts), fingerprint=fingerprint(data),
+            count=count, total=total)
 
     def _manifest(self) -> dict:
         path = self.out_dir / self.label / "manifest.json"
@@ -170,21 +223,19 @@ class MonthBuild:
             return {}
 
     def _statuses(self, latest: dict[str, Publication]) -> dict[str, str]:
+        """Every configured village's status: this run's outcomes, else the archive, else the check."""
         from .publish import statuses
 
-        by_id = {o.village_id: o for o in self.outcomes}
         out = statuses(self.outcomes, latest, self.preview)
+        blocked = {f.village for f in self.report.findings if f.severity == "error"}
         for v in self.config.villages:
             if v.id in out:
                 continue
             pub = latest.get(v.id)
             if pub is not None:
-                out[v.id] = statuses([_Fake(v.id)], {v.id: pub}, False)[v.id]
-            elif any(f.village == v.id and f.severity == "error" for f in self.report.findings):
-                out[v.id] = BLOCKED
+                out[v.id] = CORRECTED if pub.revision > 1 else PUBLISHED
             else:
-                out[v.id] = MISSING
-        del by_id
+                out[v.id] = BLOCKED if v.id in blocked else MISSING
         return out
 
     # ---- the run -------------------------------------------------------------------------------------------
@@ -196,26 +247,24 @@ class MonthBuild:
         status = self._statuses(latest)
         manifest = self._manifest()
         shown = manifest.get("villages", {})
-        views: dict[str, VillageView] = {}
+        metas: dict[str, VillageMeta] = {}
         data: dict[str, bytes] = {}
         render: list[str] = []
         keep: list[str] = []
         if self.preview:
-            from .render.opendata import expenses_json
-
-            for vid, view in self.fresh.items():
-                views[vid], data[vid] = view, expenses_json(view)
+            for vid, raw in self.fresh.items():
+                metas[vid], data[vid] = self._preview_meta(vid, raw), raw
                 render.append(vid)
         else:
             for v in self.config.villages:
                 pub = latest.get(v.id)
                 if pub is None:
                     continue
+                metas[v.id] = self._meta(pub)
                 entry = shown.get(v.id, {})
                 up_to_date = (month_dir / v.id / "index.html").is_file() and entry.get("fingerprint") == \
                     pub.fingerprint and entry.get("revision") == pub.revision
                 if v.id in self.fresh or not up_to_date:
-                    views[v.id] = self._view_of(pub)
                     data[v.id] = pub.expenses_json
                     render.append(v.id)
                     if v.id not in self.fresh:
@@ -232,15 +281,11 @@ class MonthBuild:
         try:
             for vid in keep:
                 copy_tree(month_dir / vid, build / vid)
-            # views of kept villages, for print-all and totals
-            for vid in keep:
-                views[vid] = self._view_of(latest[vid])
-            jobs = [self._job(vid, views[vid], data[vid], build / vid) for vid in render]
-            # the township files (print-all.pdf is the longest single task) are drawn here while the
-            # workers draw the village folders
-            order = [v.id for v in self.config.villages if v.id in views]
-            self._render_jobs(jobs, months, order, build, lambda: self._township(build, views, status, months))
-            self._write_manifest(build, views, status)
+            jobs = [self._job(metas[vid], data[vid], build / vid) for vid in render]
+            # the township files are drawn here while the workers draw the village folders
+            order = [v.id for v in self.config.villages if v.id in metas]
+            self._render_jobs(jobs, months, order, build, lambda: self._township(build, metas, status, months))
+            self._write_manifest(build, metas, status)
             swap_in(build, month_dir)
         except BaseException:
             import shutil
@@ -251,19 +296,13 @@ class MonthBuild:
         self._zip(month_dir)
         return True
 
-    def _job(self, vid: str, view: VillageView, data: bytes, folder: Path) -> VillageJob:
-        earlier: list[tuple[VillageView, bytes]] = []
-        if not self.preview and view.revision > 1:
-            for pub in self.arc.revisions(vid, self.label):
-                if pub.revision < view.revision:
-                    earlier.append((self._view_of(pub), pub.expenses_json))
-        files: tuple = ()
-        v = self.config.village(vid)
-        if v and v.receipts and v.publish_receipts:
-            from .receipts import receipt_sources
-
-            files = receipt_sources(self.config, v, view)
-        return VillageJob(view=view, data=data, earlier=tuple(earlier), folder=folder, receipt_files=files)
+    def _job(self, meta: VillageMeta, data: bytes, folder: Path) -> VillageJob:
+        earlier: list[tuple[VillageMeta, bytes]] = []
+        if not self.preview and meta.revision > 1:
+            for pub in self.arc.revisions(meta.village_id, self.label):
+                if pub.revision < meta.revision:
+                    earlier.append((self._meta(pub), pub.expenses_json))
+        return VillageJob(meta=meta, data=data, earlier=tuple(earlier), folder=folder)
 
     def _render_jobs(self, jobs: list[VillageJob], months: list[str], order: Sequence[str], build: Path,
                      meanwhile: Callable[[], None]) -> None:
@@ -275,7 +314,8 @@ class MonthBuild:
         workers = min(len(jobs), os.cpu_count() or 1)
         if workers <= 1 or os.environ.get("VILLAGEFIN_INLINE") == "1":
             for i, job in enumerate(jobs, 1):
-                render_village(job, self.settings, months)
+                self.missing_glyphs[job.meta.village_id] = render_village(job, self.config, self.period,
+                                                                          self.settings, months)
                 if self.progress:
                     self.progress(i, len(jobs))
             meanwhile()
@@ -284,13 +324,14 @@ class MonthBuild:
         # contiguous chunks in village order, so that print-all can be joined while later chunks are drawn
         size = max(1, -(-len(jobs) // (workers * 4)))
         chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_render_many, chunk, self.settings, months) for chunk in chunks]
+        with ProcessPoolExecutor(max_workers=workers, initializer=_set_worker_context,
+                                 initargs=(self.config, self.period, self.settings, months)) as pool:
+            futures = [pool.submit(_render_many, chunk) for chunk in chunks]
             meanwhile()
-            ready = {job.folder.name: fut for fut, chunk in zip(futures, chunks, strict=True) for job in chunk}
+            ready = {job.meta.village_id: fut for fut, chunk in zip(futures, chunks, strict=True) for job in chunk}
             self._print_all(build, order, ready)
             for done, fut in enumerate(as_completed(futures), 1):
-                fut.result()
+                self.missing_glyphs.update(fut.result())
                 if self.progress:
                     self.progress(done, len(futures))
 
@@ -301,7 +342,7 @@ class MonthBuild:
         months.add(self.label)
         return sorted(months)
 
-    def _township(self, build: Path, views: dict[str, VillageView], status: dict[str, str],
+    def _township(self, build: Path, views: dict[str, VillageMeta], status: dict[str, str],
                   months: list[str]) -> None:
         from .fonts import register
         from .render.pages import make_environment, render_township_page
@@ -349,7 +390,7 @@ class MonthBuild:
         with open(build / "print-all.pdf", "wb") as f:
             writer.write(f)
 
-    def _write_manifest(self, build: Path, views: dict[str, VillageView], status: dict[str, str]) -> None:
+    def _write_manifest(self, build: Path, views: dict[str, VillageMeta], status: dict[str, str]) -> None:
         from .money import plain
 
         files = [{"path": p.relative_to(build).as_posix(), "sha256": sha256_file(p), "bytes": p.stat().st_size}
@@ -369,7 +410,7 @@ class MonthBuild:
         rows = []
         for label in sorted(months, reverse=True):
             if self.preview:
-                total = sum((v.total for v in self.fresh.values()), Decimal("0.00"))
+                total = sum((self.report.village_counts.get(v, (0, ZERO))[1] for v in self.fresh), ZERO)
                 count = len(self.fresh)
             else:
                 pubs = self.arc.latest_of_period(label)
@@ -393,10 +434,3 @@ class MonthBuild:
                     for p in files_under(self.out_dir / "assets")]
         self.zip_path = self.out_dir / f"villagefin-{self.label}.zip"
         write_zip(self.zip_path, entries)
-
-
-@dataclass
-class _Fake:
-    village_id: str
-    outcome: str = "unchanged"
-    errors: tuple = ()
