@@ -194,3 +194,16 @@ def test_annotate_writes_marked_copies_and_leaves_originals(tmp_path):
     assert wb["10月"]["F6"].comment is not None  # the missing amount
     assert (tmp_path / "反馈" / "dongfeng").is_dir()  # the .xls comes back as .xlsx too
     assert list((tmp_path / "反馈" / "dongfeng").glob("*.xlsx"))
+
+
+def test_a_gbk_console_never_crashes(write_xlsx):
+    """Accountants' Windows consoles are GBK: characters outside it are replaced, never a crash."""
+    import os
+
+    path = write_xlsx([HEADER, expense_row(8, "记-001", "购买办公用打印纸10包", 0)], name="𠮷村.xlsx")
+    proc = subprocess.run([sys.executable, str(REPO / "cli.py"), "check", str(path), "--month", "2026-10"],
+                          capture_output=True, env={**os.environ, "PYTHONIOENCODING": "gbk"}, timeout=120)
+    assert proc.returncode == 1, proc.stderr.decode("gbk", "replace")
+    out = proc.stdout.decode("gbk")
+    assert "bad-amount" in out and "?村" in out
+    assert b"Traceback" not in proc.stderr

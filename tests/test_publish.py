@@ -308,3 +308,13 @@ def test_two_publishes_at_once_lose_nothing(workspace):
     with Archive(workspace) as arc:
         assert [(p.village, p.revision) for p in arc.history()] == [("dongfeng", 1), ("hexi", 1)]
     assert (workspace / "site/2026-10/hexi/noticeboard.pdf").is_file()
+
+
+def test_characters_the_font_cannot_draw_are_a_warning(workspace):
+    csv = workspace / "ledgers" / "hexi" / "2026年10月.csv"
+    text = csv.read_bytes().decode("gb18030")
+    text = text.replace("召开两委扩大会议误餐", "召开两委扩大会议误餐（𠮷）", 1)
+    csv.write_bytes(text.encode("gb18030"))
+    result = run_publish(load_config(workspace), month="2026-10", today=TODAY, villages=["hexi"], preview=True)
+    glyph = [f for f in result.warnings if f.code == "glyph-missing"]
+    assert len(glyph) == 1 and glyph[0].village == "hexi" and "𠮷" in glyph[0].message
