@@ -58,9 +58,11 @@ def write_ledger(path: Path, index: int, rows: int) -> None:
 def ensure_files(folder: Path, files: int, rows: int) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"村{i:03d}.xlsx" for i in range(files)]
-    for i, p in enumerate(paths):
-        if not p.exists():
-            write_ledger(p, i, rows)
+    missing = [i for i, p in enumerate(paths) if not p.exists()]
+    if missing:
+        print(f"writing {len(missing)} ledgers into {folder} ...", flush=True)
+    for i in missing:
+        write_ledger(paths[i], i, rows)
     return paths
 
 VILLAGEFIN = [sys.executable, str(Path(__file__).resolve().parent.parent / "cli.py")]

@@ -12,21 +12,23 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 TMP_PREFIX = ".vf-tmp-"
 OLD_PREFIX = ".vf-old-"
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that readers see the old file or the new one, never half of one."""
+@contextmanager
+def replacing(path: Path, suffix: str = "") -> Iterator[Path]:
+    """A temp file beside `path` to write; it replaces `path` when the block ends, and is removed on failure."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent, suffix=suffix)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        yield Path(tmp)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -34,6 +36,12 @@ def atomic_write(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never half of one."""
+    with replacing(path) as tmp:
+        tmp.write_bytes(data)
 
 
 def new_build_dir(parent: Path, name: str) -> Path:
@@ -102,19 +110,8 @@ def files_under(folder: Path) -> list[Path]:
 
 def write_zip(path: Path, entries: Iterable[tuple[Path, str]]) -> None:
     """A zip of (file, name in archive), written atomically; PDFs and images are stored, text deflated."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent, suffix=".zip")
-    os.close(fd)
-    try:
-        # deflate level 1: a county's pages compress almost as well, several times faster than the default
-        with zipfile.ZipFile(tmp, "w", compresslevel=1) as zf:
-            for file, name in entries:
-                stored = file.suffix.lower() in (".pdf", ".jpg", ".jpeg", ".png", ".zip")
-                zf.write(file, name, compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    # deflate level 1: a county's pages compress almost as well, several times faster than the default
+    with replacing(path, ".zip") as tmp, zipfile.ZipFile(tmp, "w", compresslevel=1) as zf:
+        for file, name in entries:
+            stored = file.suffix.lower() in (".pdf", ".jpg", ".jpeg", ".png", ".zip")
+            zf.write(file, name, compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
