@@ -318,3 +318,17 @@ def test_characters_the_font_cannot_draw_are_a_warning(workspace):
     result = run_publish(load_config(workspace), month="2026-10", today=TODAY, villages=["hexi"], preview=True)
     glyph = [f for f in result.warnings if f.code == "glyph-missing"]
     assert len(glyph) == 1 and glyph[0].village == "hexi" and "𠮷" in glyph[0].message
+
+
+def test_qr_code_on_the_sheet_opens_the_village_page(published):
+    """The QR code is read back from the printed page (zbarimg, from Debian's zbar-tools)."""
+    ws, _ = published
+    pdf = ws / "site/2026-10/hexi/noticeboard.pdf"
+    pages = int(next(line.split()[-1] for line in subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                               text=True).stdout.splitlines()
+                     if line.startswith("Pages:")))
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", str(pages), "-l", str(pages), str(pdf),
+                    str(ws / "qr")], check=True)
+    png = next(ws.glob("qr*.png"))
+    out = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True).stdout.strip()
+    assert out == "https://example.org/cwgk/2026-10/hexi/"
