@@ -44,3 +44,14 @@ def test_wheel_carries_templates_and_samples_and_runs_the_demo(tmp_path):
                            capture_output=True, text=True, env=env, cwd=tmp_path)
     assert probe.stdout.startswith(str(target))  # the wheel's copy ran, not the checkout
     assert (tmp_path / "out" / "site" / "2026-10" / "hexi" / "index.html").is_file()
+
+
+def test_demo_without_a_cjk_font_still_runs_and_says_how_to_install_one(tmp_path, monkeypatch):
+    import villagefin.fonts as fonts
+    from villagefin.demo import run_demo
+
+    monkeypatch.setattr(fonts, "candidate_paths", lambda: [])
+    result = run_demo(tmp_path / "demo")
+    assert "fonts-wqy-microhei" in result.text
+    assert (result.site / "2026-10" / "hexi" / "noticeboard.pdf").is_file()
+    assert "预览" in result.text

@@ -45,9 +45,8 @@ def run_demo(out: Path, progress: Callable[[int, int], None] | None = None) -> D
     try:
         result = run_publish(config, month=SAMPLES_PERIOD, out=site, today=DEMO_TODAY, date=DEMO_TODAY,
                              progress=progress)
-    except FontError as exc:
-        lines.append(f"  {exc}")
-        lines.append("  本次改为生成预览稿（使用 PDF 阅读器自带的字体）。")
+    except FontError:  # a machine without a CJK font: a preview, whose note says how to install one
+        lines.append("  本机没有可嵌入的中文字体，演示改为生成预览稿。")
         result = run_publish(config, month=SAMPLES_PERIOD, out=site, today=DEMO_TODAY, date=DEMO_TODAY,
                              preview=True, progress=progress)
     lines.append(_publish_text(result))
