@@ -2,4 +2,5 @@
 
 from .commands import main
 
-main()
+if __name__ == "__main__":  # guarded: worker processes started by "spawn" (Windows, macOS) import this module
+    main()
