@@ -207,3 +207,12 @@ def test_a_gbk_console_never_crashes(write_xlsx):
     out = proc.stdout.decode("gbk")
     assert "bad-amount" in out and "?村" in out
     assert b"Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("args, words", [
+    (["nosuchcmd"], "没有命令"), (["check", "--format", "xml"], "只能是"), (["check", "--bogus"], "没有选项"),
+    (["template"], "缺少必需的"),
+])
+def test_usage_errors_are_one_chinese_line_and_exit_2(args, words):
+    proc = cli(*args)
+    assert proc.returncode == 2 and words in proc.stderr and len(proc.stderr.strip().splitlines()) == 1

@@ -289,6 +289,31 @@ def template(villages, output, config_path) -> None:
     click.echo(f"已生成账表模板：{path}")
 
 
+def _usage_message(exc: click.ClickException) -> str:
+    """click's usage errors, said in Chinese."""
+    import re
+
+    text = exc.format_message()
+    if isinstance(exc, click.exceptions.NoSuchOption):
+        return f"没有选项 {exc.option_name}"
+    if isinstance(exc, click.exceptions.MissingParameter):
+        hint = exc.param_hint or (" / ".join(exc.param.opts) if exc.param else "")
+        return f"缺少必需的 {hint}"
+    if isinstance(exc, click.exceptions.BadParameter):
+        hint = exc.param_hint if isinstance(exc.param_hint, str) else (exc.param.opts[0] if exc.param else "")
+        choice = re.search(r"'(.*)' is not one of (.*)\.", exc.message)
+        if choice:
+            return f"{hint} 的值「{choice.group(1)}」不可用，只能是 {choice.group(2)}"
+        return f"{hint} 的值不对（{exc.message}）"
+    command = re.match(r"No such command '(.*)'", text)
+    if command:
+        return f"没有命令「{command.group(1)}」；可用的命令有 check、publish、status、history、demo、serve、init、template"
+    extra = re.match(r"Got unexpected extra arguments? \((.*)\)", text)
+    if extra:
+        return f"多余的参数：{extra.group(1)}"
+    return text
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: one Chinese line and an exit code for every failure, never a traceback."""
     for stream in (sys.stdout, sys.stderr):
@@ -313,7 +338,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         if debug:
             raise
-        click.echo(f"用法错误：{exc.format_message()}（运行 villagefin --help 查看用法）", err=True)
+        click.echo(f"用法错误：{_usage_message(exc)}（运行 villagefin --help 查看用法）", err=True)
         sys.exit(EXIT_USAGE)
     except VillagefinError as exc:
         if debug:
