@@ -332,3 +332,24 @@ def test_qr_code_on_the_sheet_opens_the_village_page(published):
     png = next(ws.glob("qr*.png"))
     out = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True).stdout.strip()
     assert out == "https://example.org/cwgk/2026-10/hexi/"
+
+
+def test_with_receipts_appends_each_scan_once_and_the_site_has_no_originals(workspace):
+    from PIL import Image
+
+    result = run_publish(load_config(workspace), month="2026-10", today=TODAY, villages=["xinjie"],
+                         with_receipts=True)
+    assert result.exit_code == 0
+    folder = workspace / "site/2026-10/xinjie"
+    images = sorted(p for p in (folder / "receipts").glob("*.jpg"))
+    assert images and all((folder / "receipts/thumbs" / p.name).is_file() for p in images)
+    text = pdftext(folder / "noticeboard.pdf")
+    captions = [line for line in text.splitlines() if "附：原始票据" in line]
+    assert len(captions) == len(images)  # each scan once, not once per row of its voucher
+    assert any("14,370.00" in c for c in captions)  # 记-002's voucher total
+    for p in images:
+        with Image.open(p) as im:
+            assert max(im.size) <= 1600 and not im.getexif()
+        assert b"GPS" not in p.read_bytes()
+    originals = {p.name for p in (workspace / "ledgers/xinjie/receipts").rglob("*") if p.is_file()}
+    assert not originals & {p.name for p in folder.rglob("*")}

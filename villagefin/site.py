@@ -143,13 +143,20 @@ def _environment(workspace_templates: Path | None):
 
 
 def _captions(view: VillageView) -> list[tuple[str, str]]:
+    """(receipt image, caption) for the appendix: each voucher's scans once, captioned with the village, the
+    voucher, its date and its total (a voucher's rows share its receipts)."""
     from .money import display
 
-    out = []
+    totals: dict[str, Decimal] = {}
+    first: dict[str, object] = {}
     for e in view.expenses:
+        totals[e.voucher] = totals.get(e.voucher, ZERO) + e.amount
+        first.setdefault(e.voucher, e)
+    out = []
+    for voucher, e in first.items():
         for r in e.receipts:
-            out.append((r.image, f"{view.village_name}  凭证 {e.voucher}  {e.date.isoformat()}  "
-                                 f"金额 {display(e.amount)} 元"))
+            out.append((r.image, f"{view.village_name}  凭证 {voucher}  {e.date.isoformat()}  "
+                                 f"金额 {display(totals[voucher])} 元"))
     return out
 
 
