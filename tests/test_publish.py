@@ -353,3 +353,28 @@ def test_with_receipts_appends_each_scan_once_and_the_site_has_no_originals(work
         assert b"GPS" not in p.read_bytes()
     originals = {p.name for p in (workspace / "ledgers/xinjie/receipts").rglob("*") if p.is_file()}
     assert not originals & {p.name for p in folder.rglob("*")}
+
+
+def test_a_second_month_links_back_and_counts_the_year_from_the_first(workspace):
+    csv = workspace / "ledgers" / "hexi" / "2026年10月.csv"
+    # the same spending a month earlier, on other invoices (a repeated invoice would be a duplicate-invoice)
+    import re
+
+    september = re.sub(r"(?<=,)(\d)(\d{7,})(?=,)", lambda m: str((int(m.group(1)) + 1) % 10) + m.group(2),
+                       csv.read_bytes().decode("gb18030").replace("2026/10/", "2026/9/"))
+    (workspace / "ledgers" / "hexi" / "2026年9月.csv").write_bytes(september.encode("gb18030"))
+    sep_csv = workspace / "ledgers" / "hexi" / "2026年9月.csv"
+    october = csv.read_bytes()
+    csv.unlink()  # September first, with only its own ledger in place
+    config = load_config(workspace)
+    assert run_publish(config, month="2026-09", today=dt.date(2026, 10, 5), villages=["hexi"]).exit_code == 0
+    sep_csv.unlink()
+    csv.write_bytes(october)
+    oct_result = run_publish(config, month="2026-10", today=TODAY, villages=["hexi"])
+    assert oct_result.exit_code == 0, [(o.outcome, [f.message for f in o.errors]) for o in oct_result.outcomes]
+    page = (workspace / "site/2026-10/hexi/index.html").read_text(encoding="utf-8")
+    assert "../../2026-09/hexi/index.html" in page
+    text = pdftext(workspace / "site/2026-10/hexi/noticeboard.pdf").replace(" ", "")
+    assert "本年累计（自9月起）" in text and "194,090.02" in text  # 97,045.01 twice
+    root = (workspace / "site/index.html").read_text(encoding="utf-8")
+    assert "2026-09/index.html" in root and "2026-10/index.html" in root

@@ -61,6 +61,8 @@ class VillageMeta:
     fingerprint: str
     count: int
     total: Decimal
+    prev_period: str | None = None  # the village's nearest published months, for the page's links
+    next_period: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ def view_of(meta: VillageMeta, data: bytes, config: Config, period: Period) -> V
         village_name=meta.village_name, year=period.year, month=period.month,
         publication_date=meta.publication_date, ytd_before=meta.ytd_before, ytd_from_month=meta.ytd_from_month,
         revision=meta.revision, corrections=meta.corrections, preview=meta.preview,
-        receipts_published=meta.receipts_published,
+        receipts_published=meta.receipts_published, prev_period=meta.prev_period, next_period=meta.next_period,
     )
     return replace(view, fingerprint=meta.fingerprint)
 
@@ -207,7 +209,7 @@ class MonthBuild:
             publication_date=pub.publication_date, ytd_before=ytd_before, ytd_from_month=ytd_from,
             revision=pub.revision, corrections=corrections_of(revisions), preview=False,
             receipts_published=bool(v and v.receipts and v.publish_receipts), fingerprint=pub.fingerprint,
-            count=pub.count, total=pub.total)
+            count=pub.count, total=pub.total, **self._neighbours(pub.village))
 
     def _preview_meta(self, vid: str, data: bytes) -> VillageMeta:
         from .render.opendata import fingerprint
@@ -220,7 +222,14 @@ class MonthBuild:
             village_id=vid, village_name=v.name, publication_date=self.publication_date, ytd_before=ytd_before,
             ytd_from_month=ytd_from, revision=1, corrections=(), preview=True,
             receipts_published=bool(v.receipts and v.publish_receipts), fingerprint=fingerprint(data),
-            count=count, total=total)
+            count=count, total=total, **self._neighbours(vid))
+
+    def _neighbours(self, vid: str) -> dict[str, str | None]:
+        """The village's published months just before and after this one (links on its page)."""
+        months = self.arc.village_periods(vid) if not self.preview else []
+        before = [m for m in months if m < self.label]
+        after = [m for m in months if m > self.label]
+        return {"prev_period": before[-1] if before else None, "next_period": after[0] if after else None}
 
     def _manifest(self) -> dict:
         path = self.out_dir / self.label / "manifest.json"
