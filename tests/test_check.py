@@ -216,3 +216,31 @@ def test_a_gbk_console_never_crashes(write_xlsx):
 def test_usage_errors_are_one_chinese_line_and_exit_2(args, words):
     proc = cli(*args)
     assert proc.returncode == 2 and words in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_village_filter_still_sees_an_invoice_used_by_another_village(tmp_path, write_xlsx):
+    rows_a = [HEADER, expense_row(8, "记-001", "购买办公用打印纸10包", 10, invoice="00000001")]
+    rows_b = [HEADER, expense_row(9, "记-001", "购买办公用打印纸10包", 10, invoice="00000001")]
+    write_xlsx(rows_a, name="all.xlsx", sheet="甲村", sheets={"乙村": rows_b})
+    (tmp_path / "villagefin.toml").write_text(
+        "[[villages]]\nid = \"a\"\nledgers = [\"all.xlsx#甲村\"]\n[[villages]]\nid = \"b\"\nledgers = [\"all.xlsx#乙村\"]\n",
+        encoding="utf-8")
+    report = run_check(None, load_config(tmp_path), month="2026-10", villages=["b"])
+    assert [(f.code, f.village, f.sheet) for f in report.findings if f.severity == "error"] == [
+        ("duplicate-invoice", "b", "乙村")]
+    assert {s.village for s in report.files} == {"b"} and set(report.village_totals()) == {"b"}
+
+
+def test_a_folder_with_a_file_per_month_reads_this_months_file(tmp_path, write_xlsx):
+    write_xlsx([HEADER, expense_row(8, "记-001", "购买办公用打印纸10包", 10, month=9)], name="ledgers/a/2026-09.xlsx")
+    write_xlsx([HEADER, expense_row(8, "记-001", "购买办公用打印纸10包", 20)], name="ledgers/a/2026-10.xlsx")
+    write_xlsx([HEADER, expense_row(8, "记-009", "购买办公用打印纸10包", 30, month=9)], name="ledgers/a/补记.xlsx")
+    (tmp_path / "villagefin.toml").write_text("[[villages]]\nid = \"a\"\nledgers = [\"ledgers/a/*.xlsx\"]\n",
+                                              encoding="utf-8")
+    report = run_check(None, load_config(tmp_path), month="2026-10")
+    assert [s.path for s in report.files] == ["ledgers/a/2026-10.xlsx", "ledgers/a/补记.xlsx"]
+    assert [(f.code, f.file) for f in report.findings if f.severity == "error"] == [
+        ("date-outside-period", "ledgers/a/补记.xlsx")]  # a file not named for another month is reported
+    sept = run_check(None, load_config(tmp_path), month="2026-09")
+    assert sorted(s.path for s in sept.files) == ["ledgers/a/2026-09.xlsx", "ledgers/a/补记.xlsx"]
+    assert sept.errors == 0

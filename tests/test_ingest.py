@@ -179,6 +179,15 @@ def test_notes_sheet_beside_ledger_is_ignored_but_lone_sheet_without_header_is_n
     assert report.findings[0].sheet == "10月"
 
 
+def test_a_sheet_not_named_for_another_month_is_read_in_full(write_xlsx, check_file):
+    """Only a sheet named for another month is passed over; a mis-dated or hidden sheet is reported."""
+    oct_ = [HEADER, expense_row(8, "记-001", "购买办公用打印纸10包", 20)]
+    extra = [HEADER, expense_row(30, "记-002", "十月补记办公用品", 100, month=9)]
+    report = check_file(write_xlsx(oct_, sheets={"补充": extra}, hidden_sheets=["补充"]))
+    assert [(f.code, f.sheet) for f in report.findings if f.severity == "error" or f.code == "hidden-content"] == [
+        ("hidden-content", "补充"), ("date-outside-period", "补充")]
+
+
 def test_workbook_with_a_sheet_per_month_reads_the_month(write_xlsx, check_file):
     sep = [HEADER, expense_row(8, "记-001", "购买办公用打印纸10包", 10, month=9)]
     oct_ = [HEADER, expense_row(8, "记-001", "购买办公用打印纸10包", 20)]
@@ -198,6 +207,8 @@ def test_cash_journal_reads_outgoing_column(write_xlsx, check_file):
     assert [(e.voucher, e.amount) for e in report.expenses] == [("现付-1", Decimal("1700.00")),
                                                                 ("现付-2", Decimal("85.50"))]
     assert report.files[0].layout == "expense-list"
+    assert {e.method for e in report.expenses} == {"现金"}  # a 现金日记账 pays in cash
+    assert [f.code for f in report.findings if f.code == "cash-over-limit"] == ["cash-over-limit"]
 
 
 def test_journal_debit_credit_layout(write_xlsx, check_file):

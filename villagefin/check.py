@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -26,6 +27,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     vouchers: list[tuple[str, str, str | None, int]] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)
+    name: str = ""  # the file's name without extension, for telling another month's file
 
 
 def _chart_loader(config: Config) -> Callable[[Iterable[str]], object]:
@@ -39,7 +41,7 @@ def _chart_loader(config: Config) -> Callable[[Iterable[str]], object]:
 
 def check_source(src: Source, period: Period | None, config: Config) -> FileResult:
     """Read and normalise one ledger. Bad input becomes findings; nothing is raised."""
-    result = FileResult()
+    result = FileResult(name=src.path.stem)
     try:
         book = read_workbook(src.path, only_sheet=src.sheet)
     except ReadError as exc:
@@ -67,8 +69,8 @@ def check_source(src: Source, period: Period | None, config: Config) -> FileResu
             continue
         if not res.has_header and any_header:
             continue  # a notes or cover sheet beside the ledger
-        if month_sheet and res.expenses and not res.in_period:
-            continue  # another month's sheet of a workbook kept one sheet per month
+        if month_sheet and res.expenses and not res.in_period and _names_other_month(raw.name, period):
+            continue  # the "9月" sheet of a workbook kept one sheet per month
         if raw.hidden:
             result.findings.append(F.make("hidden-content", village=src.village, file=src.display,
                                           sheet=raw.name, what=f"工作表「{raw.name}」"))
@@ -82,6 +84,22 @@ def check_source(src: Source, period: Period | None, config: Config) -> FileResu
         result.findings.append(F.make("no-header", village=src.village, file=src.display, sheet=first,
                                       detail="（文件中没有任何数据）"))
     return result
+
+
+_YEAR_MONTH = re.compile(r"(?<!\d)(20\d{2})\s*[年.\-_/]?\s*(0?[1-9]|1[0-2])(?!\d)")
+_MONTH_ONLY = re.compile(r"^\s*(0?[1-9]|1[0-2])\s*月")
+
+
+def _names_other_month(name: str, period: Period) -> bool:
+    """A sheet or file named for another month ("9月", "2026年9月", "东风村2026-09"): one per month.
+
+    Only such a sheet (file) is passed over, and only when it holds no expense of the period while another
+    does; any other is read in full, dates outside the period reported."""
+    m = _YEAR_MONTH.search(name)
+    if m:
+        return (int(m.group(1)), int(m.group(2))) != (period.year, period.month)
+    m = _MONTH_ONLY.match(name)
+    return bool(m) and int(m.group(1)) != period.month
 
 
 def _crash(src: Source) -> FileResult:
@@ -118,8 +136,18 @@ class PublicSpec:
 def check_village(village: str, sources: Sequence[Source], period: Period | None, config: Config,
                   keep: bool, public: PublicSpec | None = None) -> VillageResult:
     """Read every ledger of one village and apply the one-village rules (runs in a worker process)."""
-    return finish_village(village, [check_source(s, period, config) for s in sources], period, config, keep,
-                          public)
+    return finish_village(village, _this_month([check_source(s, period, config) for s in sources], period),
+                          period, config, keep, public)
+
+
+def _this_month(files: list[FileResult], period: Period | None) -> list[FileResult]:
+    """A village folder that keeps a file per month ("2026-09.xlsx", "9月.xlsx" beside "2026-10.xlsx"): the
+    files named for another month are passed over when they hold no expense of the period and another file
+    does. Any other file is read in full, dates outside the period reported."""
+    if period is None or not any(period.contains(e.date) for f in files for e in f.expenses):
+        return files
+    return [f for f in files if not (f.expenses and f.name and _names_other_month(f.name, period)
+                                     and not any(period.contains(e.date) for e in f.expenses))]
 
 
 _WORKER: tuple = ()
@@ -220,7 +248,7 @@ def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Co
                     files.append(pool.submit(check_source, src, period, config).result())
             except BrokenProcessPool:
                 files.append(_crash(src))
-        results[v] = finish_village(v, files, period, config, keep, public)
+        results[v] = finish_village(v, _this_month(files, period), period, config, keep, public)
         tick()
     return [results[v] for v in names]
 
@@ -246,7 +274,13 @@ def run_check(
     groups: dict[str, list[Source]] = {}
     for src in sources:
         groups.setdefault(src.village, []).append(src)
-    results = _run_jobs(groups, period, config, keep_expenses, progress, public)
+    if villages and not paths and config.root is not None:
+        # duplicate-invoice looks across the township: the other villages are read too, but not reported
+        for src in resolve_sources(config, None):
+            if src.village not in villages:
+                groups.setdefault(src.village, []).append(src)
+    everything = _run_jobs(groups, period, config, keep_expenses, progress, public)
+    results = [r for r in everything if not villages or paths or r.village in villages]
     names: dict[str, str] = {}
     if paths:
         for src in sources:
@@ -258,13 +292,14 @@ def run_check(
                 names[v.id] = v.name
     files = [s for r in results for s in r.sheets]
     found = [f for r in results for f in r.findings]
-    found.extend(_duplicate_invoices(results, config, period, published_invoices or {}))
+    found.extend(f for f in _duplicate_invoices(everything, config, period, published_invoices or {})
+                 if not villages or paths or f.village in villages)
     expenses: list[Expense] = [e for r in results for e in (r.expenses or ())]
     return CheckReport(
         period=_label(period),
         files=tuple(files),
         expenses=tuple(expenses),
-        findings=F.sorted_findings(found),
+        findings=F.sorted_findings(found, [(s.path, s.sheet) for s in files]),
         village_names=names,
         village_counts={r.village: (r.count, r.total) for r in results},
         public={r.village: r.public for r in results if r.public is not None},

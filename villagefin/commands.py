@@ -109,10 +109,22 @@ def check(files, villages, month, config_path, fmt, annotate) -> None:
         written = annotate_report(report, config, list(files) or None, villages, annotate)
         click.echo(f"已写出 {len(written)} 个标注后的账表到 {annotate}", err=True)
     if fmt == "json":
-        click.echo(report_json(report))
+        _echo_utf8(report_json(report))
     else:
         click.echo(report_text(report))
     sys.exit(EXIT_ERRORS if report.errors else EXIT_OK)
+
+
+def _echo_utf8(text: str) -> None:
+    """JSON for tools is UTF-8 whatever the console's code page (SPEC 4.1): `> out.json` on Chinese Windows
+    would otherwise write GBK."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        click.echo(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8") + b"\n")
+    buffer.flush()
 
 
 def _published_invoices(config, month):

@@ -112,5 +112,20 @@ def excerpt(value: object, limit: int = 20) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def sorted_findings(findings) -> tuple[Finding, ...]:
-    return tuple(sorted(findings, key=Finding.sort_key))
+def sorted_findings(findings, sheets=()) -> tuple[Finding, ...]:
+    """File, then sheet in workbook order, then row, then column (SPEC 4).
+
+    `sheets` gives (file, sheet) in workbook order (the sheets read); others rank by their first appearance
+    in `findings`, which readers produce in workbook order. A finding about a whole file comes first."""
+    findings = list(findings)
+    rank: dict[tuple[str | None, str | None], int] = {}
+    for file, sheet in sheets:
+        rank.setdefault((file, sheet), len(rank))
+    for f in findings:
+        rank.setdefault((f.file, f.sheet), -1 if f.sheet is None else len(rank))
+
+    def key(f: Finding) -> tuple:
+        k = f.sort_key()
+        return (k[0], rank[(f.file, f.sheet)], *k[2:])
+
+    return tuple(sorted(findings, key=key))

@@ -82,6 +82,7 @@ def report_text(report: CheckReport) -> str:
     if missing:
         lines.append(f"未找到账表的村（未报送）：{'、'.join(missing)}。请把账表放到 villagefin.toml 中该村 ledgers 指定的位置。")
     status = "有错误，须改正后才能正式公开" if report.errors else "没有错误，可以公开"
-    lines.append(f"共读取 {len(report.files)} 个工作表，支出 {len(report.expenses)} 笔；"
+    count = sum(t.expenses for t in totals.values())
+    lines.append(f"共读取 {len(report.files)} 个工作表，支出 {count} 笔；"
                  f"错误 {report.errors} 个，警告 {report.warnings} 个。{status}。")
     return "\n".join(lines)

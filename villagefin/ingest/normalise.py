@@ -263,6 +263,8 @@ def _expense_list(s: _Sheet, columns: tuple[tuple[str, str], ...], vouchers: lis
     text_cols = [cols.get(n) for n in _EXPENSE_TEXTS]
     c_att = cols.get("attachments")
     has_no_value = bool(s.no_value)
+    # a 现金日记账 pays in cash, a 银行存款日记账 by bank, when the sheet has no payment-method column
+    journal_method = _journal_method(s) if header.cash_journal and "method" not in cols else ""
     watched = [(n, c) for n, c in cols.items() if n in _WATCHED]
     for r in range(header.row + 1, len(rows)):
         row = rows[r]
@@ -354,9 +356,20 @@ def _expense_list(s: _Sheet, columns: tuple[tuple[str, str], ...], vouchers: lis
             att = _attachments(cell(r, "attachments")) if c_att is not None else None
         out.append(Expense(
             s.village, s.file, s.sheet, r + 1, d, voucher, summary, amount,
-            t[0], t[1], t[2], t[3], t[4], t[5], att, t[6], t[7], "", EXPENSE_LIST, columns,
+            t[0], t[1], t[2], t[3], t[4], t[5], att, t[6] or journal_method, t[7], "", EXPENSE_LIST, columns,
         ))
     return out, counted
+
+
+def _journal_method(s: _Sheet) -> str:
+    """现金 or 银行 from a cash or bank journal's sheet name or title rows ("" when neither says)."""
+    texts = [s.raw.name] + [cell_text(v) for row in s.raw.rows[:s.header.first_row] for v in row]
+    text = " ".join(texts)
+    if "现金" in text:
+        return "现金"
+    if "银行" in text:
+        return "银行"
+    return ""
 
 
 #: Expense's text fields after summary, in its field order (attachments sits between invoice and method)
@@ -515,7 +528,13 @@ def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callabl
                     break
         first_summary = next((ln.summary for ln in group if ln.summary), "")
         for ln in group:
-            if not ln.debit or not chart.is_expense(ln.code, ln.name):
+            if not ln.debit:
+                continue
+            if not chart.is_expense(ln.code, ln.name):
+                if (ln.code or ln.name) and chart.lookup(ln.code) is None and chart.lookup(ln.name) is None:
+                    # a debit the chart in use cannot place: said, so that no spending vanishes unseen
+                    s.add("unknown-category", ln.r, "account_code" if ln.code else "account_name", voucher,
+                          value=F.excerpt(" ".join(x for x in (ln.code, ln.name) if x)))
                 continue
             summary = ln.summary or first_summary
             if not summary:
