@@ -14,23 +14,10 @@ from pathlib import Path
 import pandas as pd
 from test_pages import TOWNSHIP, expense, village_view
 
-from villagefin.render.opendata import CSV_FIELDS, CSV_HEADERS, expenses_csv, expenses_json, fingerprint
+from villagefin.render.opendata import CSV_FIELDS, expenses_csv, expenses_json, fingerprint
 
 D = Decimal
-HEADER = [
-    "日期",
-    "凭证号",
-    "摘要",
-    "类别",
-    "收款方",
-    "金额",
-    "支付方式",
-    "经手人",
-    "审核人",
-    "审批人",
-    "附件张数",
-    "发票号码",
-]
+HEADER = list(CSV_FIELDS)
 
 INJECTIONS = (
     expense(1, "1234.50", summary="=cmd|' /C calc'!A0", payee="+1", handler="-1", approver="@SUM(A1:A9)"),
@@ -134,10 +121,10 @@ def test_csv_reads_back_with_csv_module() -> None:
     view = village_view(INJECTIONS)
     raw = expenses_csv(view)
     assert raw.startswith(b"\xef\xbb\xbf")
-    header_line = "日期,凭证号,摘要,类别,收款方,金额,支付方式,经手人,审核人,审批人,附件张数,发票号码\r\n"
+    header_line = "date,voucher,summary,category,payee,amount,method,handler,reviewer,approver,attachments,invoice\r\n"
     assert raw.startswith(b"\xef\xbb\xbf" + header_line.encode("utf-8")) and raw.endswith(b"\r\n")
     rows = csv_rows(raw)
-    assert rows[0] == HEADER == [CSV_HEADERS[f] for f in CSV_FIELDS]
+    assert rows[0] == HEADER
     assert len(rows) == 1 + len(INJECTIONS)  # no total row
     by_field = [dict(zip(CSV_FIELDS, r, strict=True)) for r in rows[1:]]
     for record, e in zip(by_field, INJECTIONS, strict=True):
@@ -170,14 +157,14 @@ def test_csv_reads_back_with_pandas(tmp_path: Path) -> None:
     df = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
     assert list(df.columns) == HEADER
     assert len(df) == len(INJECTIONS)
-    amounts = [D(a) for a in df["金额"]]
+    amounts = [D(a) for a in df["amount"]]
     assert amounts == [e.amount for e in INJECTIONS]
     assert sum(amounts) == view.total
-    assert list(df["日期"]) == [e.date.isoformat() for e in INJECTIONS]
-    assert list(df["凭证号"]) == [e.voucher for e in INJECTIONS]
-    assert df["发票号码"][2] == "00123"  # dtype=str keeps the leading zeros
-    assert df["摘要"][0] == "'=cmd|' /C calc'!A0" and df["摘要"][3] == "村道硬化\n第二期"
-    assert pd.isna(df["附件张数"][2])  # blank cell, not "None"
+    assert list(df["date"]) == [e.date.isoformat() for e in INJECTIONS]
+    assert list(df["voucher"]) == [e.voucher for e in INJECTIONS]
+    assert df["invoice"][2] == "00123"  # dtype=str keeps the leading zeros
+    assert df["summary"][0] == "'=cmd|' /C calc'!A0" and df["summary"][3] == "村道硬化\n第二期"
+    assert pd.isna(df["attachments"][2])  # blank cell, not "None"
 
 
 def test_empty_month_files() -> None:

@@ -378,3 +378,24 @@ def test_a_second_month_links_back_and_counts_the_year_from_the_first(workspace)
     assert "本年累计（自9月起）" in text and "194,090.02" in text  # 97,045.01 twice
     root = (workspace / "site/index.html").read_text(encoding="utf-8")
     assert "2026-09/index.html" in root and "2026-10/index.html" in root
+
+
+def test_preview_says_which_villages_have_errors_and_leaves_them_out_of_totals(workspace):
+    result = run_publish(load_config(workspace), month="2026-10", today=TODAY, preview=True)
+    month = workspace / "preview" / "2026-10"
+    summary = pdftext(month / "summary.pdf")
+    line = next(x for x in summary.splitlines() if "石桥村" in x)
+    assert "有错误未公开" in line
+    clean = sum(Decimal(EXPECTED["villages"][v]["total"]) for v in EXPECTED["villages"] if v != "shiqiao")
+    assert f"{clean:,.2f}" in summary
+    assert "预览稿" in (workspace / "preview" / "index.html").read_text(encoding="utf-8")
+    assert result.exit_code == 0
+
+
+def test_village_option_says_the_others_are_pending_not_missing(workspace):
+    run_publish(load_config(workspace), month="2026-10", today=TODAY, villages=["xinjie"])
+    page = (workspace / "site/2026-10/index.html").read_text(encoding="utf-8")
+    summary = pdftext(workspace / "site/2026-10/summary.pdf")
+    hexi = next(x for x in summary.splitlines() if "河西村" in x)
+    assert "待公开" in hexi and "未报送" not in hexi
+    assert "待公开" in page

@@ -182,12 +182,16 @@ def publish(month, villages, out, preview, pub_date, correct, with_receipts, con
 
 def _publish_text(result) -> str:
     from .money import display
+    from .publish import CORRECTION, NEW, PREVIEWED, REFUSED
     from .report import where
 
     y, m = result.period.split("-")
     kind = "预览" if result.preview else "正式公开"
-    timing = "" if result.preview else ("（按时）" if result.on_time else "（逾期）")
-    lines = [f"{y}年{int(m)}月 {kind}，公开日期 {result.publication_date.isoformat()}{timing}"]
+    head = f"{y}年{int(m)}月 {kind}"
+    if any(o.outcome in (NEW, CORRECTION, PREVIEWED) for o in result.outcomes):  # the date of what this run printed
+        timing = "" if result.preview else ("（按时）" if result.on_time else "（逾期）")
+        head += f"，公开日期 {result.publication_date.isoformat()}{timing}"
+    lines = [head]
     if result.font_note:
         lines.append(result.font_note)
     for o in result.outcomes:
@@ -207,6 +211,8 @@ def _publish_text(result) -> str:
         lines.append(f"  网页首页：{result.out_dir / 'index.html'}")
         if result.zip_path:
             lines.append(f"  上传压缩包：{result.zip_path}")
+    elif any(o.outcome == REFUSED for o in result.outcomes):
+        lines.append(f"输出未改动：{result.month_dir}")
     else:
         lines.append(f"数据没有变化，输出未重写：{result.month_dir}")
     skipped = [o for o in result.outcomes if o.skipped]

@@ -17,7 +17,7 @@ from .errors import ConfigError, UsageError
 from .model import Period
 
 LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".ods")
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,8 @@ PUBLISHED = "已公开"
 CORRECTED = "已更正"
 BLOCKED = "有错误未公开"
 MISSING = "未报送"
+#: a village whose ledgers are clean but that this run did not publish (`publish --village` named others)
+PENDING = "待公开"
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,6 +146,9 @@ def run_publish(
     if (today.year, today.month) <= (period.year, period.month) and not preview:
         raise PublishRefused(f"{period.year}年{period.month}月还没有结束，不能正式公开；如需先看效果，请加 --preview 生成预览稿。")
     scheduled = scheduled_date(period, config.township.publication_day)
+    if date is not None and date < scheduled.replace(day=1):
+        raise UsageError(f"公开日期 {date.isoformat()} 早于 {period.year}年{period.month}月结束；"
+                         f"请用 {scheduled.replace(day=1).isoformat()} 或之后的日期。")
     pub_date = date or max(today, scheduled)
     on_time = pub_date <= scheduled
     out_dir = Path(out) if out is not None else root / ("preview" if preview else "site")
@@ -330,7 +333,7 @@ def statuses(outcomes: Sequence[VillageOutcome], latest: dict[str, Publication],
     for o in outcomes:
         pub = latest.get(o.village_id)
         if preview and o.outcome == PREVIEWED:
-            out[o.village_id] = PUBLISHED
+            out[o.village_id] = BLOCKED if o.errors else PUBLISHED  # a draft: errors still say so
         elif pub is not None:
             out[o.village_id] = CORRECTED if pub.revision > 1 else PUBLISHED
         elif o.outcome == SKIPPED_ERRORS or (preview and o.errors):

@@ -427,7 +427,7 @@ def receipt_findings(config: Config, expenses: Sequence[Expense],
         if not folder.is_dir():
             total = sum(_declared(v) or 0 for v in by_key.values())
             out.append(F.make("receipt-mismatch", village=village.id, file=village.receipts,
-                              found=0, declared=total))
+                              found=0, declared=total, subject=f"票据文件夹 {village.receipts} 不存在，"))
             continue
         scans, unnamed = _walk(folder, hint)
         for key, group in by_key.items():
@@ -439,9 +439,10 @@ def receipt_findings(config: Config, expenses: Sequence[Expense],
                 first = min(group, key=lambda e: (e.file, e.sheet or "", e.row))
                 out.append(F.make("receipt-mismatch", village=village.id, file=first.file, sheet=first.sheet,
                                   row=first.row, column=first.column_of("attachments"), voucher=first.voucher,
-                                  found=found, declared=declared))
+                                  found=found, declared=declared, subject=f"凭证 {first.voucher}："))
         stray = [p for key, paths in scans.items() if key not in by_key for p in paths] + unnamed
         for path in stray:
             out.append(F.make("receipt-mismatch", village=village.id, file=_display(path, config.root),
-                              found=max(_count(path), 1), declared=0))
+                              found=max(_count(path), 1), declared=0,
+                              subject=f"扫描件 {path.name} 对应不到任何凭证（请按凭证号命名），"))
     return out

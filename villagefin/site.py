@@ -34,6 +34,7 @@ from .public import (
     BLOCKED,
     CORRECTED,
     MISSING,
+    PENDING,
     PUBLISHED,
     TownshipView,
     VillageRow,
@@ -232,7 +233,10 @@ class MonthBuild:
         return {"prev_period": before[-1] if before else None, "next_period": after[0] if after else None}
 
     def _manifest(self) -> dict:
-        path = self.out_dir / self.label / "manifest.json"
+        return self._manifest_of(self.label)
+
+    def _manifest_of(self, label: str) -> dict:
+        path = self.out_dir / label / "manifest.json"
         try:
             return json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -244,14 +248,17 @@ class MonthBuild:
 
         out = statuses(self.outcomes, latest, self.preview)
         blocked = {f.village for f in self.report.findings if f.severity == "error"}
+        found = {s.village for s in self.report.files} | {f.village for f in self.report.findings if f.file}
         for v in self.config.villages:
             if v.id in out:
                 continue
             pub = latest.get(v.id)
             if pub is not None:
                 out[v.id] = CORRECTED if pub.revision > 1 else PUBLISHED
+            elif v.id in blocked:
+                out[v.id] = BLOCKED
             else:
-                out[v.id] = BLOCKED if v.id in blocked else MISSING
+                out[v.id] = PENDING if v.id in found else MISSING
         return out
 
     # ---- the run -------------------------------------------------------------------------------------------
@@ -352,8 +359,9 @@ class MonthBuild:
                     self.progress(done, len(futures))
 
     def _months(self) -> list[str]:
-        if self.preview:
-            return [self.label]
+        if self.preview:  # the months previewed in this folder
+            months = {p.name for p in self.out_dir.glob("20[0-9][0-9]-[01][0-9]") if (p / "manifest.json").is_file()}
+            return sorted(months | {self.label})
         months = set(self.arc.periods())
         months.add(self.label)
         return sorted(months)
@@ -368,6 +376,8 @@ class MonthBuild:
         total = ZERO
         for v in self.config.villages:
             view = views.get(v.id)
+            if status.get(v.id) == BLOCKED:
+                view = None  # a preview's draft of a village with errors: listed as such, in no total
             if view is not None:
                 total += view.total
             rows.append(VillageRow(
@@ -425,16 +435,19 @@ class MonthBuild:
 
         rows = []
         for label in sorted(months, reverse=True):
-            if self.preview:
-                total = sum((self.report.village_counts.get(v, (0, ZERO))[1] for v in self.fresh), ZERO)
-                count = len(self.fresh)
+            if self.preview:  # from each previewed month's own manifest
+                doc = self._manifest_of(label)
+                shown = {k: v for k, v in doc.get("villages", {}).items()
+                         if doc.get("statuses", {}).get(k) != BLOCKED}
+                total = sum((Decimal(v["total"]) for v in shown.values()), ZERO)
+                count = len(shown)
             else:
                 pubs = self.arc.latest_of_period(label)
                 total = sum((p.total for p in pubs.values()), Decimal("0.00"))
                 count = len(pubs)
             rows.append((label, total, count))
         env = make_environment(self.settings.workspace_templates)
-        html = render_root_page(env, township_of(self.config), rows)
+        html = render_root_page(env, township_of(self.config), rows, preview=self.preview)
         assets = new_build_dir(self.out_dir, "assets")
         write_assets(assets, self.settings.workspace_templates)
         swap_in(assets / "assets", self.out_dir / "assets")

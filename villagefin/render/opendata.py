@@ -4,8 +4,8 @@ Both are functions of the village's expense records only. Nothing that changes w
 (publication date, revision, fingerprint, phone number, paper) goes in: "unchanged data" is defined as a
 byte-identical expenses.json (SPEC 5.1), and the data fingerprint is the sha256 of its bytes.
 
-The CSV header row is in Chinese (日期,凭证号,…), as the villagers and accountants read it in Excel/WPS; the
-JSON keys are English identifiers, as programs read them.
+The CSV header row names the fields as SPEC 5.5 and the JSON keys do (date, voucher, summary, …, amount, …):
+one set of names for every reader of the open data, whichever file they take.
 """
 
 from __future__ import annotations
@@ -34,22 +34,6 @@ CSV_FIELDS: tuple[str, ...] = (
     "attachments",
     "invoice",
 )
-
-#: the CSV header row, one Chinese name per CSV_FIELDS entry
-CSV_HEADERS: dict[str, str] = {
-    "date": "日期",
-    "voucher": "凭证号",
-    "summary": "摘要",
-    "category": "类别",
-    "payee": "收款方",
-    "amount": "金额",
-    "method": "支付方式",
-    "handler": "经手人",
-    "reviewer": "审核人",
-    "approver": "审批人",
-    "attachments": "附件张数",
-    "invoice": "发票号码",
-}
 
 # A cell starting with one of these is taken for a formula by Excel, WPS or LibreOffice (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -123,7 +107,7 @@ def expenses_csv(view: VillageView) -> bytes:
     """The village's expenses.csv: UTF-8 with BOM (Excel), CRLF, one header row, one row per expense."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([CSV_HEADERS[f] for f in CSV_FIELDS])
+    writer.writerow(CSV_FIELDS)
     for e in view.expenses:
         writer.writerow(_csv_row(e))
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")

@@ -61,6 +61,7 @@ _STATUS_CLASS = {
     "已更正": "st-fix",
     "有错误未公开": "st-err",
     "未报送": "st-miss",
+    "待公开": "st-miss",
 }
 
 
@@ -490,7 +491,7 @@ def township_page(view: TownshipView, *, months: Sequence[str]) -> TownshipPage:
     )
 
 
-def root_page(township: Township, months: Sequence[tuple[str, Decimal, int]]) -> RootPage:
+def root_page(township: Township, months: Sequence[tuple[str, Decimal, int]], preview: bool = False) -> RootPage:
     """The context of the root index (``index.html``)."""
     rows = tuple(
         RootMonth(period=p, label=period_label(p), href=f"{p}/index.html", total=display(total), villages=n)
@@ -504,7 +505,7 @@ def root_page(township: Township, months: Sequence[tuple[str, Decimal, int]]) ->
         phone=township.supervision_phone,
         phone_href=_phone_href(township.supervision_phone),
         months=(),
-        preview=False,
+        preview=preview,
         month_rows=rows,
         portal_url=township.portal_url,
     )
@@ -524,11 +525,11 @@ def render_township_page(env: jinja2.Environment, view: TownshipView, *, months:
 
 
 def render_root_page(
-    env: jinja2.Environment, township: Township, months: Sequence[tuple[str, Decimal, int]]
+    env: jinja2.Environment, township: Township, months: Sequence[tuple[str, Decimal, int]], preview: bool = False
 ) -> str:
     """HTML of the root ``index.html``; ``months`` are (period, township total, villages published)."""
     template = env.get_template("root.html")
-    return template.render(context_dict(root_page(township, months)))
+    return template.render(context_dict(root_page(township, months, preview)))
 
 
 def write_assets(site_dir: Path, workspace_templates: Path | None = None) -> None:
