@@ -378,6 +378,15 @@ def test_a_second_month_links_back_and_counts_the_year_from_the_first(workspace)
     assert "本年累计（自9月起）" in text and "194,090.02" in text  # 97,045.01 twice
     root = (workspace / "site/index.html").read_text(encoding="utf-8")
     assert "2026-09/index.html" in root and "2026-10/index.html" in root
+    # September's page now links forward, and its folder still matches its manifest
+    september_page = (workspace / "site/2026-09/hexi/index.html").read_text(encoding="utf-8")
+    assert "../../2026-10/hexi/index.html" in september_page
+    manifest = json.loads((workspace / "site/2026-09/manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["files"]:
+        data = (workspace / "site/2026-09" / entry["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+    with Archive(workspace) as arc:
+        assert [(p.period, p.revision) for p in arc.history()] == [("2026-09", 1), ("2026-10", 1)]
 
 
 def test_preview_says_which_villages_have_errors_and_leaves_them_out_of_totals(workspace):

@@ -249,6 +249,11 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
                            preview=preview, report=report, outcomes=outcomes, fresh=fresh,
                            publication_date=pub_date, progress=progress)
         rewritten = build.run()
+        if not preview:
+            from .site import link_forward
+
+            link_forward(config, arc, out_dir, period, [o.village_id for o in outcomes
+                                                        if o.outcome in (NEW, CORRECTION)], settings)
         for o in outcomes:
             if o.outcome == UNCHANGED and o.village_id in build.rewritten_villages:
                 o.outcome = REWRITTEN

@@ -192,6 +192,10 @@ class MonthBuild:
     rewritten_villages: set[str] = field(default_factory=set)
     zip_path: Path | None = None
     missing_glyphs: dict[str, str] = field(default_factory=dict)
+    #: villages whose folders are redrawn even though up to date (a later month now follows them)
+    forced: frozenset[str] = frozenset()
+    #: keep the statuses the month's manifest shows (an earlier month redrawn for its links)
+    keep_statuses: bool = False
 
     @property
     def label(self) -> str:
@@ -267,8 +271,8 @@ class MonthBuild:
         recover(self.out_dir)
         month_dir = self.out_dir / self.label
         latest = {} if self.preview else self.arc.latest_of_period(self.label)
-        status = self._statuses(latest)
         manifest = self._manifest()
+        status = manifest["statuses"] if self.keep_statuses and "statuses" in manifest else self._statuses(latest)
         shown = manifest.get("villages", {})
         metas: dict[str, VillageMeta] = {}
         data: dict[str, bytes] = {}
@@ -287,10 +291,10 @@ class MonthBuild:
                 entry = shown.get(v.id, {})
                 up_to_date = (month_dir / v.id / "index.html").is_file() and entry.get("fingerprint") == \
                     pub.fingerprint and entry.get("revision") == pub.revision
-                if v.id in self.fresh or not up_to_date:
+                if v.id in self.fresh or v.id in self.forced or not up_to_date:
                     data[v.id] = pub.expenses_json
                     render.append(v.id)
-                    if v.id not in self.fresh:
+                    if v.id not in self.fresh and v.id not in self.forced:
                         self.rewritten_villages.add(v.id)
                 else:
                     keep.append(v.id)
@@ -463,3 +467,29 @@ class MonthBuild:
                     for p in files_under(self.out_dir / "assets")]
         self.zip_path = self.out_dir / f"villagefin-{self.label}.zip"
         write_zip(self.zip_path, entries)
+
+
+def link_forward(config: Config, arc: Archive, out_dir: Path, period: Period, villages: Sequence[str],
+                 settings) -> None:
+    """After `villages` published `period`, redraw their pages of the month before (from the archive, as
+    any rewrite), so that those pages link forward to the new month (SPEC 5.4: previous/next month)."""
+    label = f"{period.year:04d}-{period.month:02d}"
+    earlier: dict[str, set[str]] = {}
+    for vid in villages:
+        before = [m for m in arc.village_periods(vid) if m < label]
+        if not before:
+            continue
+        page = out_dir / before[-1] / vid / "index.html"
+        try:
+            text = page.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        if f"../../{label}/{vid}/index.html" not in text:
+            earlier.setdefault(before[-1], set()).add(vid)
+    for month, vids in sorted(earlier.items()):
+        pubs = arc.latest_of_period(month)
+        year, mon = (int(x) for x in month.split("-"))
+        MonthBuild(config=config, arc=arc, period=Period(year, mon), out_dir=out_dir, settings=settings,
+                   preview=False, report=CheckReport(period=month, files=(), expenses=(), findings=()),
+                   outcomes=[], fresh={}, publication_date=max(p.publication_date for p in pubs.values()),
+                   forced=frozenset(vids), keep_statuses=True).run()
