@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS expenses (
     content_hash TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS expenses_invoice ON expenses(invoice);
+CREATE INDEX IF NOT EXISTS expenses_publication ON expenses(publication_id);
 CREATE TRIGGER IF NOT EXISTS publications_append_only BEFORE DELETE ON publications
 BEGIN SELECT RAISE(ABORT, 'archive is append-only'); END;
 """
@@ -192,14 +193,14 @@ class Archive:
     def invoices(self, exclude_period: str | None = None) -> dict[str, tuple[tuple[str, str, str, Decimal], ...]]:
         """invoice → (village, period, voucher, amount) of the latest revision of every published month."""
         rows = self._query(
-            "SELECT p.village, p.period, e.voucher, e.amount, e.invoice FROM expenses e "
-            "JOIN publications p ON p.id = e.publication_id "
-            "JOIN (SELECT village, period, MAX(revision) AS rev FROM publications GROUP BY village, period) m "
-            "ON m.village=p.village AND m.period=p.period AND m.rev=p.revision WHERE e.invoice != ''")
+            "WITH latest AS (SELECT p.id, p.village, p.period FROM publications p JOIN "
+            "(SELECT village, period, MAX(revision) AS rev FROM publications GROUP BY village, period) m "
+            "ON m.village = p.village AND m.period = p.period AND m.rev = p.revision) "
+            "SELECT l.village, l.period, e.voucher, e.amount, e.invoice FROM latest l "
+            "JOIN expenses e ON e.publication_id = l.id WHERE e.invoice != '' AND l.period != ?",
+            (exclude_period or "",))
         out: dict[str, list] = {}
         for r in rows:
-            if exclude_period and r["period"] == exclude_period:
-                continue
             out.setdefault(r["invoice"], []).append((r["village"], r["period"], r["voucher"], Decimal(r["amount"])))
         return {k: tuple(v) for k, v in out.items()}
 

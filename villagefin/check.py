@@ -181,7 +181,10 @@ def finish_village(village: str, files: Sequence[FileResult], period: Period | N
         from .receipts import receipt_findings
 
         findings.extend(receipt_findings(config, expenses, [village]))
-    invoices = [(e.invoice, e.voucher, e.amount, e.file, e.sheet, e.row, e.column_of("invoice"))
+    letters: dict[int, str | None] = {}  # one invoice column per sheet: its expenses share their columns
+    invoices = [(e.invoice, e.voucher, e.amount, e.file, e.sheet, e.row,
+                 letters[id(e.columns)] if id(e.columns) in letters
+                 else letters.setdefault(id(e.columns), e.column_of("invoice")))
                 for e in expenses if e.invoice]
     return VillageResult(village=village, sheets=[s for f in files for s in f.sheets], findings=findings,
                          count=len(expenses), total=sum((e.amount for e in expenses), Decimal("0.00")),
