@@ -198,15 +198,23 @@ class _Sheet:
             self.add("date-outside-period", r, name, voucher, value=d.isoformat(), period=self.period.label())
         return d
 
-    def amount(self, r: int, name: str, voucher: str, *, zero_ok: bool = False) -> Decimal | None:
+    def parsed(self, r: int, name: str, voucher: str) -> Decimal | None | bool:
+        """The amount in a cell: a Decimal, None when blank, False when unreadable (said as bad-amount)."""
         value = self.cell(r, name)
         try:
-            a = parse_amount(value)
+            return parse_amount(value)
         except AmountError as exc:
             self.add("bad-amount", r, name, voucher, value=F.excerpt(cell_text(value)), reason=exc.reason)
+            return False
+
+    def amount(self, r: int, name: str, voucher: str) -> Decimal | None:
+        """An expense's amount, or None when blank, unreadable or zero (the last two said as bad-amount)."""
+        a = self.parsed(r, name, voucher)
+        if a is False:
             return None
-        if a is not None and a == 0 and not zero_ok:
-            self.add("bad-amount", r, name, voucher, value=F.excerpt(cell_text(value)), reason="为零，支出金额不能为 0")
+        if a is not None and a == 0:
+            self.add("bad-amount", r, name, voucher, value=F.excerpt(cell_text(self.cell(r, name))),
+                     reason="为零，支出金额不能为 0")
             return None
         return a
 
@@ -551,15 +559,10 @@ def _journal_amount(s: _Sheet, r: int, name: str, voucher: str):
     """Decimal, None for blank (0.00 on the unused side counts as blank), False when unreadable."""
     if s.blocked(r, name):
         return False
-    value = s.cell(r, name)
-    try:
-        a = parse_amount(value)
-    except AmountError as exc:
-        s.add("bad-amount", r, name, voucher, value=F.excerpt(cell_text(value)), reason=exc.reason)
+    a = s.parsed(r, name, voucher)
+    if a is False:
         return False
-    if a is None or a == 0:
-        return None
-    return a
+    return None if a is None or a == 0 else a
 
 
 def hidden_findings(raw: RawSheet, village: str, file: str, sheet: str | None) -> list[Finding]:
