@@ -124,6 +124,8 @@ def test_month_any_accepts_every_month(write_xlsx, check_file):
     ("[[villages]]\nid = \"a\"\nledgers = [\"x.xlsx#甲\"]\n[[villages]]\nid = \"b\"\nledgers = [\"x.xlsx#甲\"]\n",
      "villages[1].ledgers"),
     ("[publication]\npaper = \"B5\"\n", "publication.paper"),
+    ("[rules]\ncash_limit = true\n", "rules.cash_limit"),
+    ("[rules]\nresolution_threshold = \"-5\"\n", "rules.resolution_threshold"),
     ("[township\n", "格式错误"),
 ])
 def test_bad_config_is_one_line_naming_the_key(tmp_path, toml, key):

@@ -371,3 +371,10 @@ def test_format_voucher():
     assert format_voucher("记", 12) == "记-012"
     assert format_voucher("银付", 3, width=2) == "银付-03"
     assert format_voucher("", 7) == "007"
+
+
+def test_a_remark_that_says_there_is_no_resolution_is_not_one():
+    from villagefin.rules import has_resolution
+
+    assert has_resolution("2026年第5次村民代表会议决议")
+    assert not has_resolution("无决议") and not has_resolution("没有决议，先行支付")

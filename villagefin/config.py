@@ -84,7 +84,9 @@ class Config:
 
 
 def _decimal(value: object, key: str) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool):
+        raise ConfigError(f"配置项 {key} 应是金额（如 \"1000\" 或 1000），不能是 true/false。")
+    if isinstance(value, float):
         raise ConfigError(f"配置项 {key} 必须写成字符串或整数（如 \"1000\" 或 1000），不能是小数 {value!r}。")
     if isinstance(value, int):
         return Decimal(value)
@@ -165,9 +167,14 @@ def parse_config(data: dict, root: Path | None = None) -> Config:
     terms = r.get("vague_terms", list(rd.vague_terms))
     if not isinstance(terms, list) or not all(isinstance(x, str) for x in terms):
         raise ConfigError("配置项 rules.vague_terms 应是文字列表，例如 [\"其他\", \"杂支\"]。")
+    limits = {key: _decimal(r.get(key, default), f"rules.{key}")
+              for key, default in (("cash_limit", "1000"), ("resolution_threshold", "50000"))}
+    for key, value in limits.items():
+        if value < 0:
+            raise ConfigError(f"配置项 rules.{key} 不能是负数（现在是 {value}）。")
     rules = Rules(
-        cash_limit=_decimal(r.get("cash_limit", "1000"), "rules.cash_limit"),
-        resolution_threshold=_decimal(r.get("resolution_threshold", "50000"), "rules.resolution_threshold"),
+        cash_limit=limits["cash_limit"],
+        resolution_threshold=limits["resolution_threshold"],
         split_window_days=_int(r, "split_window_days", "rules.", 3, 0, 366),
         vague_terms=tuple(terms),
         min_summary_chars=_int(r, "min_summary_chars", "rules.", 4, 0, 100),

@@ -604,9 +604,15 @@ def cash_over_limit(expenses: Sequence[Expense], config: Config, context: RuleCo
                        amount=_money(total), limit=_money(limit))
 
 
+_NO_RESOLUTION = re.compile(r"(无|没有|未经?|尚无|暂无|未作|未形成|缺)\s*(决议|会议纪要|会议决定)")
+
+
 def has_resolution(text: str) -> bool:
-    """Whether a remark names a resolution: 决议, 会议纪要, 会议决定, 四议两公开."""
-    return bool(text) and any(marker in text for marker in RESOLUTION_MARKERS)
+    """Whether a remark names a resolution: 决议, 会议纪要, 会议决定, 四议两公开 ("无决议" does not)."""
+    if not text:
+        return False
+    text = _NO_RESOLUTION.sub("", text)
+    return any(marker in text for marker in RESOLUTION_MARKERS)
 
 
 def needs_resolution(expenses: Sequence[Expense], config: Config, context: RuleContext) -> Iterable[Finding]:
