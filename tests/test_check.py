@@ -246,3 +246,10 @@ def test_a_folder_with_a_file_per_month_reads_this_months_file(tmp_path, write_x
     sept = run_check(None, load_config(tmp_path), month="2026-09")
     assert sorted(s.path for s in sept.files) == ["ledgers/a/2026-09.xlsx", "ledgers/a/补记.xlsx"]
     assert sept.errors == 0
+
+
+def test_debug_shows_the_traceback_a_plain_run_hides(tmp_path):
+    plain = cli("check", "--config", str(tmp_path / "nothere.toml"))
+    debug = cli("check", "--config", str(tmp_path / "nothere.toml"), "--debug")
+    assert plain.returncode == 2 and "Traceback" not in plain.stderr and "找不到配置文件" in plain.stderr
+    assert "Traceback" in debug.stderr and "ConfigError" in debug.stderr
