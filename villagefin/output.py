@@ -44,6 +44,18 @@ def atomic_write(path: Path, data: bytes) -> None:
         tmp.write_bytes(data)
 
 
+def save_workbook(workbook, path: Path, what: str) -> None:
+    """Save an openpyxl workbook atomically; an OSError becomes one Chinese line naming the file."""
+    from .errors import UsageError
+
+    try:
+        with replacing(path, ".xlsx") as tmp:
+            workbook.save(tmp)
+    except OSError as exc:
+        raise UsageError(f"无法写入{what} {path}：{exc.strerror or exc}。请检查路径和写入权限；"
+                         "如果它正在 Excel/WPS 中打开，请先关闭再运行。") from None
+
+
 def new_build_dir(parent: Path, name: str) -> Path:
     parent.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{name}-", dir=parent))

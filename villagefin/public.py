@@ -236,11 +236,9 @@ def build_village_view(
     )
 
 
-def expenses_from_json(data: bytes, receipts: Mapping[str, tuple[Receipt, ...]] | None = None
-                       ) -> tuple[PublicExpense, ...]:
-    """The public expenses back from an archived expenses.json (to re-render an earlier revision)."""
+def expenses_from_json(data: bytes) -> tuple[PublicExpense, ...]:
+    """The public expenses back from an archived expenses.json (receipts are not in it: see site.view_of)."""
     doc = _json.loads(data.decode("utf-8"))
-    receipts = receipts or {}
     out = []
     for r in doc["expenses"]:
         out.append(PublicExpense(
@@ -248,6 +246,5 @@ def expenses_from_json(data: bytes, receipts: Mapping[str, tuple[Receipt, ...]] 
             category=r["category"], group=r["group"], payee=r["payee"], amount=Decimal(r["amount"]),
             method=r["method"], handler=r["handler"], reviewer=r["reviewer"], approver=r["approver"],
             attachments=r["attachments"], invoice=r["invoice"], remarks=r.get("remarks", ""),
-            receipts=receipts.get(r["voucher"], ()),
         ))
     return tuple(out)

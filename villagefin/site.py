@@ -78,15 +78,15 @@ class VillageJob:
 
 def view_of(meta: VillageMeta, data: bytes, config: Config, period: Period) -> VillageView:
     """The public view of a village's month, from its expenses.json bytes (and its receipts folder)."""
-    receipts = {}
+    items = expenses_from_json(data)
     village = config.village(meta.village_id)
     if meta.receipts_published and village is not None:
         from .receipts import receipts_for_vouchers
 
-        vouchers = [e["voucher"] for e in json.loads(data.decode("utf-8"))["expenses"]]
-        receipts = receipts_for_vouchers(config, village, vouchers)
+        receipts = receipts_for_vouchers(config, village, [e.voucher for e in items])
+        items = tuple(replace(e, receipts=receipts.get(e.voucher, ())) for e in items)
     view = build_village_view(
-        expenses_from_json(data, receipts), township=township_of(config), village_id=meta.village_id,
+        items, township=township_of(config), village_id=meta.village_id,
         village_name=meta.village_name, year=period.year, month=period.month,
         publication_date=meta.publication_date, ytd_before=meta.ytd_before, ytd_from_month=meta.ytd_from_month,
         revision=meta.revision, corrections=meta.corrections, preview=meta.preview,

@@ -46,9 +46,8 @@ class StatusReport:
 
 
 def run_status(config: Config, *, month: str | None = None, today: dt.date | None = None) -> StatusReport:
-    from .chart import load_chart
-    from .public import build_village_view, public_expenses, township_of
-    from .render.opendata import expenses_json
+    from .check import PublicSpec
+    from .public import township_of
 
     if config.root is None:
         raise UsageError("status 需要镇工作目录（含 villagefin.toml）。")
@@ -56,10 +55,11 @@ def run_status(config: Config, *, month: str | None = None, today: dt.date | Non
     if period is None:
         raise UsageError("status 需要具体月份，例如 --month 2026-10。")
     label = f"{period.year:04d}-{period.month:02d}"
-    report = run_check(None, config, month=label)
+    # the workers build each village's expenses.json as publish would, to tell a changed ledger
+    report = run_check(None, config, month=label, keep_expenses=False,
+                       public=PublicSpec(township_of(config), period.year, period.month))
     sources = resolve_sources(config, None)
     totals = report.village_totals()
-    chart = load_chart(config.chart, [e.account_code for e in report.expenses if e.account_code])
     out = []
     with Archive(config.root, create=False) as arc:
         latest = arc.latest_of_period(label) if archive_path(config.root).exists() else {}
@@ -67,11 +67,8 @@ def run_status(config: Config, *, month: str | None = None, today: dt.date | Non
             t = totals.get(v.id)
             pub = latest.get(v.id)
             changed = False
-            if pub is not None and t is not None and t.errors == 0:
-                view = build_village_view(public_expenses(report.expenses_of(v.id), chart),
-                                          township=township_of(config), village_id=v.id, village_name=v.name,
-                                          year=period.year, month=period.month, publication_date=pub.publication_date)
-                changed = expenses_json(view) != pub.expenses_json
+            if pub is not None and t is not None and t.errors == 0 and v.id in report.public:
+                changed = report.public[v.id][0] != pub.expenses_json
             out.append(VillageStatus(
                 village_id=v.id, village_name=v.name, ledgers=sum(1 for s in sources if s.village == v.id),
                 expenses=t.expenses if t else 0, total=t.total if t else Decimal("0.00"),

@@ -9,14 +9,13 @@ drop-downs), a frozen header and print settings; and a sheet 「填写说明」 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
 from .chart import Account, load_chart
 from .config import Config
 from .errors import UsageError
+from .output import save_workbook
 
 LEDGER_SHEET = "支出明细"
 GUIDE_SHEET = "填写说明"
@@ -59,7 +58,7 @@ def write_template(path: Path, config: Config, village_id: str | None = None) ->
     _define_accounts(wb, first_account_row, len(accounts))
     _write_ledger(ledger, config, village_name)
     wb.active = 0
-    _save(wb, path)
+    save_workbook(wb, path, "模板")
     return path
 
 
@@ -280,20 +279,3 @@ def _define_accounts(wb, first_row: int, count: int) -> None:
     last = first_row + max(count, 1) - 1
     ref = f"'{GUIDE_SHEET}'!$B${first_row}:$B${last}"
     wb.defined_names[ACCOUNTS_NAME] = DefinedName(ACCOUNTS_NAME, attr_text=ref)
-
-
-def _save(wb, path: Path) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".~villagefin-", suffix=".xlsx", dir=path.parent)
-        os.close(fd)
-    except OSError as exc:
-        raise UsageError(f"无法在 {path.parent} 中写入模板：{exc.strerror or exc}。请检查路径和写入权限。") from None
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise UsageError(f"无法写入模板 {path}：{exc.strerror or exc}。如果它正在 Excel/WPS 中打开，请先关闭。") from None
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)

@@ -11,16 +11,14 @@ view: the annotated copies are internal and show the originals (SPEC 5.6).
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
-from ..errors import UsageError
 from ..model import ERROR, Finding
+from ..output import save_workbook
 
 RESULTS_SHEET = "检查结果"
 ERROR_FILL = "FFC7CE"
@@ -66,7 +64,7 @@ def annotate(
         used.add(target)
         workbook, names = _load(source)
         _annotate_workbook(workbook, names, sorted(own, key=Finding.sort_key))
-        _save(workbook, target)
+        save_workbook(workbook, target, "批注文件")
         written.append(target)
     return written
 
@@ -88,26 +86,6 @@ def _target(out_dir: Path, village: str, source: Path, used: set[Path]) -> Path:
     return target
 
 
-def _save(workbook, target: Path) -> None:
-    """Write atomically: a temp file in the same folder, then os.replace."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".~villagefin-", suffix=".xlsx", dir=target.parent)
-        os.close(fd)
-    except OSError as exc:
-        raise UsageError(f"无法创建批注文件夹 {target.parent}：{exc.strerror or exc}。请检查路径和写入权限。") from None
-    try:
-        workbook.save(tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise UsageError(
-            f"无法写入批注文件 {target}：{exc.strerror or exc}。如果它正在 Excel/WPS 中打开，请先关闭再运行。"
-        ) from None
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
 # -- loading ---------------------------------------------------------------------------------------------------
 def _load(source: Path) -> tuple[object, dict[str, object]]:
     """The workbook to annotate, the original (formatting kept) or one rebuilt from its cells, and its
@@ -124,11 +102,11 @@ def _load(source: Path) -> tuple[object, dict[str, object]]:
             return workbook, {ws.title: ws for ws in workbook.worksheets}
         except Exception:  # corrupt, encrypted, not really xlsx: fall back to what the reader can see
             pass
-    try:
-        from ..ingest.read import read_workbook
+    from ..ingest.read import ReadError, read_workbook
 
+    try:
         raw = read_workbook(source)
-    except Exception:
+    except ReadError:  # unreadable: the copy holds only the 检查结果 sheet
         workbook = Workbook()
         workbook.remove(workbook.active)
         return workbook, {}
