@@ -15,7 +15,7 @@ from villagefin.check import run_check
 from villagefin.config import load_config, parse_config
 from villagefin.errors import ConfigError
 from villagefin.findings import CATALOGUE
-from villagefin.report import report_dict
+from villagefin.text import report_dict
 
 EXPECTED = json.loads((SAMPLES / "EXPECTED.json").read_text(encoding="utf-8"))
 

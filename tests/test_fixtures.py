@@ -9,7 +9,7 @@ from conftest import FIXTURES
 
 from villagefin.check import run_check
 from villagefin.config import Config
-from villagefin.report import report_dict
+from villagefin.text import report_dict
 
 EXPECTED = json.loads((FIXTURES / "EXPECTED.json").read_text(encoding="utf-8"))
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 from test_pages import TOWNSHIP, expense, village_view
 
-from villagefin.render.opendata import CSV_FIELDS, expenses_csv, expenses_json, fingerprint
+from villagefin.public import expenses_json, fingerprint
+from villagefin.render.opendata import CSV_FIELDS, expenses_csv
 
 D = Decimal
 HEADER = list(CSV_FIELDS)

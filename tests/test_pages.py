@@ -16,11 +16,8 @@ import jinja2
 import jinja2.meta
 import pytest
 
+from villagefin.model import VillageStatus
 from villagefin.public import (
-    BLOCKED,
-    CORRECTED,
-    MISSING,
-    PUBLISHED,
     CategoryTotal,
     Correction,
     PublicExpense,
@@ -29,9 +26,11 @@ from villagefin.public import (
     TownshipView,
     VillageRow,
     VillageView,
+    expenses_json,
+    fingerprint,
 )
 from villagefin.render import pages
-from villagefin.render.opendata import expenses_csv, expenses_json, fingerprint
+from villagefin.render.opendata import expenses_csv
 
 D = Decimal
 XSS = "<script>window.__pwned = 1</script>"
@@ -125,10 +124,10 @@ def village_view(expenses: tuple[PublicExpense, ...] | None = None, **kw: object
 
 def township_view(**kw: object) -> TownshipView:
     rows = (
-        VillageRow("xinjie", "新街村", PUBLISHED, 4, D("53971.50"), dt.date(2026, 11, 5), 1),
-        VillageRow("hexi", "河西村", CORRECTED, 2, D("300.00"), dt.date(2026, 11, 8), 2),
-        VillageRow("dongpo", "东坡村", BLOCKED, None, None, None),
-        VillageRow("nanwan", "南湾村", MISSING, None, None, None),
+        VillageRow("xinjie", "新街村", VillageStatus.PUBLISHED, 4, D("53971.50"), dt.date(2026, 11, 5), 1),
+        VillageRow("hexi", "河西村", VillageStatus.CORRECTED, 2, D("300.00"), dt.date(2026, 11, 8), 2),
+        VillageRow("dongpo", "东坡村", VillageStatus.BLOCKED, None, None, None),
+        VillageRow("nanwan", "南湾村", VillageStatus.MISSING, None, None, None),
     )
     view = TownshipView(
         township=TOWNSHIP,

@@ -13,12 +13,9 @@ from PIL import Image
 
 from villagefin.errors import ConfigError
 from villagefin.fonts import FALLBACK, find_font
+from villagefin.model import VillageStatus
 from villagefin.money import capitals, display
 from villagefin.public import (
-    BLOCKED,
-    CORRECTED,
-    MISSING,
-    PUBLISHED,
     CategoryTotal,
     Correction,
     PublicExpense,
@@ -261,10 +258,10 @@ def test_print_all_restarts_page_numbers_per_village(tmp_path: Path, font) -> No
 
 
 def test_summary_sheet(tmp_path: Path, font) -> None:
-    rows = (VillageRow("xinjie", "新街村", PUBLISHED, 12, Decimal("12345.60"), dt.date(2026, 11, 5)),
-            VillageRow("hexi", "河西村", CORRECTED, 3, Decimal("-200.00"), dt.date(2026, 11, 8), 2),
-            VillageRow("dongfeng", "东风村", BLOCKED, None, None, None),
-            VillageRow("hongqi", "红旗村", MISSING, None, None, None))
+    rows = (VillageRow("xinjie", "新街村", VillageStatus.PUBLISHED, 12, Decimal("12345.60"), dt.date(2026, 11, 5)),
+            VillageRow("hexi", "河西村", VillageStatus.CORRECTED, 3, Decimal("-200.00"), dt.date(2026, 11, 8), 2),
+            VillageRow("dongfeng", "东风村", VillageStatus.BLOCKED, None, None, None),
+            VillageRow("hongqi", "红旗村", VillageStatus.MISSING, None, None, None))
     total = Decimal("12145.60")
     tv = TownshipView(TOWNSHIP, 2026, 10, dt.date(2026, 11, 5), rows, total, capitals(total), preview=True)
     out = tmp_path / "summary.pdf"
@@ -280,7 +277,7 @@ def test_summary_sheet(tmp_path: Path, font) -> None:
 
 
 def test_summary_of_many_villages_paginates(tmp_path: Path, font) -> None:
-    rows = tuple(VillageRow(f"v{i}", f"第{i}村", PUBLISHED, 10, Decimal("100.00"), dt.date(2026, 11, 5))
+    rows = tuple(VillageRow(f"v{i}", f"第{i}村", VillageStatus.PUBLISHED, 10, Decimal("100.00"), dt.date(2026, 11, 5))
                  for i in range(120))
     tv = TownshipView(TOWNSHIP, 2026, 10, dt.date(2026, 11, 5), rows, Decimal("12000.00"),
                       capitals(Decimal("12000.00")))

@@ -80,7 +80,7 @@ def test_manifest_lists_every_file_with_hash_and_size(published):
         data = (month / path).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest() and entry["bytes"] == len(data)
     assert set(manifest["villages"]) == set(EXPECTED["villages"]) - {"shiqiao"}
-    assert manifest["statuses"]["shiqiao"] == "有错误未公开"
+    assert manifest["statuses"]["shiqiao"] == "blocked"  # a code; people read VillageStatus.text
     for vid, v in manifest["villages"].items():
         assert (v["expenses"], v["total"]) == (EXPECTED["villages"][vid]["expenses"], EXPECTED["villages"][vid]["total"])
 
@@ -287,9 +287,9 @@ def test_an_invoice_published_last_month_is_a_duplicate_this_month(workspace):
     ws.append([dt.date(2026, 11, 3), "记-001", "购买办公用打印纸10包", 120, reused["invoice"], "天长市文具店"])
     nov = workspace / "ledgers" / "hexi" / "2026-11.xlsx"
     wb.save(nov)
-    from villagefin.archive import published_invoices
+    from villagefin.history import load_history
 
-    report = run_check([str(nov)], config, month="2026-11", published_invoices=published_invoices(workspace, "2026-11"))
+    report = run_check([str(nov)], config, month="2026-11", published_invoices=load_history(workspace, "2026-11"))
     dup = [f for f in report.findings if f.code == "duplicate-invoice"]
     assert len(dup) == 1 and "2026-10" in dup[0].message and dup[0].row == 2
 

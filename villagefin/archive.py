@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import ArchiveBusy
 
@@ -90,6 +91,15 @@ class ExpenseHash:
     invoice: str
     amount: Decimal
     content_hash: str
+
+
+class InvoiceUse(NamedTuple):
+    """One use of an invoice number in a published month."""
+
+    village: str
+    period: str
+    voucher: str
+    amount: Decimal
 
 
 def archive_path(root: Path) -> Path:
@@ -172,6 +182,10 @@ class Archive:
         sql += " ORDER BY period, village, revision"
         return [_row(r) for r in self._query(sql, tuple(args))]
 
+    def last_id(self) -> int | None:
+        rows = self._query("SELECT MAX(id) AS last FROM publications")
+        return rows[0]["last"] if rows else None
+
     def periods(self) -> list[str]:
         return [r[0] for r in self._query("SELECT DISTINCT period FROM publications ORDER BY period DESC")]
 
@@ -190,7 +204,7 @@ class Archive:
                 first = m if first is None else first
         return total, first
 
-    def invoices(self, exclude_period: str | None = None) -> dict[str, tuple[tuple[str, str, str, Decimal], ...]]:
+    def invoices(self, exclude_period: str | None = None) -> dict[str, tuple[InvoiceUse, ...]]:
         """invoice → (village, period, voucher, amount) of the latest revision of every published month."""
         rows = self._query(
             "WITH latest AS (SELECT p.id, p.village, p.period FROM publications p JOIN "
@@ -201,7 +215,8 @@ class Archive:
             (exclude_period or "",))
         out: dict[str, list] = {}
         for r in rows:
-            out.setdefault(r["invoice"], []).append((r["village"], r["period"], r["voucher"], Decimal(r["amount"])))
+            out.setdefault(r["invoice"], []).append(InvoiceUse(village=r["village"], period=r["period"],
+                                                               voucher=r["voucher"], amount=Decimal(r["amount"])))
         return {k: tuple(v) for k, v in out.items()}
 
     # -- writing ---------------------------------------------------------------------------------------------
@@ -246,25 +261,12 @@ class Archive:
         return pub.revision
 
 
-def published_invoices(root: Path, exclude_period: str | None = None):
-    """For `check`: invoices already published in other months (empty when there is no archive yet)."""
-    path = archive_path(root)
-    if not path.exists():
-        return {}
+def last_publication_id(root: Path) -> int | None:
+    """The newest publication row's id (None without an archive): part of a month's inputs fingerprint."""
+    if not archive_path(root).exists():
+        return None
     with Archive(root, create=False) as arc:
-        return keyed_invoices(arc.invoices(exclude_period))
-
-
-def keyed_invoices(raw: Mapping[str, tuple]) -> dict:
-    """invoice → PublishedInvoice uses, keyed the way the duplicate-invoice rule looks them up."""
-    from .rules import PublishedInvoice, invoice_key
-
-    out: dict[str, tuple] = {}
-    for inv, uses in raw.items():
-        key = inv if inv.isdigit() and inv.isascii() else invoice_key(inv)
-        if key:
-            out[key] = out.get(key, ()) + tuple(PublishedInvoice(v, p, vch, amt) for v, p, vch, amt in uses)
-    return out
+        return arc.last_id()
 
 
 @contextmanager

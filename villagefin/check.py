@@ -13,11 +13,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import findings as F
+from .chart import load_chart
 from .config import Config
 from .ingest.normalise import SheetResult, normalise_sheet
 from .ingest.read import ReadError, read_workbook
 from .ledgers import Source, parse_month, resolve_sources
 from .model import CheckReport, Expense, Finding, Period, SheetRead
+from .public import build_village_view, content_hash, expenses_json, public_expenses
+from .receipts import receipt_findings
+from .rules import RuleContext, duplicate_invoice, invoice_key, village_rules
 
 
 @dataclass
@@ -32,8 +36,6 @@ class FileResult:
 
 def _chart_loader(config: Config) -> Callable[[Iterable[str]], object]:
     def chart_for(codes: Iterable[str]):
-        from .chart import load_chart
-
         return load_chart(config.chart, codes)
 
     return chart_for
@@ -165,9 +167,6 @@ def _check_village_in_worker(village: str, sources: Sequence[Source]) -> Village
 
 def finish_village(village: str, files: Sequence[FileResult], period: Period | None, config: Config,
                    keep: bool, public: PublicSpec | None = None) -> VillageResult:
-    from .chart import load_chart
-    from .rules import RuleContext, village_rules
-
     expenses = [e for f in files for e in f.expenses]
     findings = [x for f in files for x in f.findings]
     vouchers = tuple(v for f in files for v in f.vouchers)
@@ -178,8 +177,6 @@ def finish_village(village: str, files: Sequence[FileResult], period: Period | N
         findings.extend(rule(expenses, config, context))
     conf = config.village(village)
     if conf is not None and conf.receipts:
-        from .receipts import receipt_findings
-
         findings.extend(receipt_findings(config, expenses, [village]))
     letters: dict[int, str | None] = {}  # one invoice column per sheet: its expenses share their columns
     invoices = [(e.invoice, e.voucher, e.amount, e.file, e.sheet, e.row,
@@ -194,9 +191,6 @@ def finish_village(village: str, files: Sequence[FileResult], period: Period | N
 
 def _public(village: str, expenses: Sequence[Expense], chart, config: Config, spec: PublicSpec) -> tuple:
     """The village's expenses.json bytes (masked, ordered, totalled: SPEC 5.5, 5.6) and its archive rows."""
-    from .public import build_village_view, content_hash, public_expenses
-    from .render.opendata import expenses_json
-
     conf = config.village(village)
     items = public_expenses(expenses, chart)
     view = build_village_view(items, township=spec.township, village_id=village,
@@ -315,9 +309,6 @@ _NO_DATE = dt.date(1, 1, 1)
 def _duplicate_invoices(results: Sequence[VillageResult], config: Config, period: Period | None,
                         published: Mapping[str, tuple]) -> list[Finding]:
     """duplicate-invoice over the whole township, on the few expenses whose invoice number repeats."""
-    from .chart import load_chart
-    from .rules import RuleContext, duplicate_invoice, invoice_key
-
     def key(invoice: str) -> str:
         return invoice if invoice.isdigit() and invoice.isascii() else invoice_key(invoice)
 

@@ -6,12 +6,27 @@ errors (`VillagefinError`) become one Chinese line and their exit code; `--debug
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import re
 import sys
 from pathlib import Path
 
 import click
 
-from .errors import VillagefinError
+from .check import run_check
+from .config import Config, find_config
+from .demo import run_demo
+from .errors import ConfigError, UsageError, VillagefinError
+from .feedback import annotate_report
+from .history import load_history
+from .ledgers import parse_month
+from .publish import run_publish
+from .serve import serve as run_server
+from .status import run_history, run_status
+from .template import write_template
+from .text import history_text, publish_text, report_json, report_text, status_text
+from .workspace import init_workspace
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -54,13 +69,9 @@ def _progress(label: str):
 
 
 def _load(config_path: Path | None, required: bool = True):
-    from .config import Config, find_config
-
     config = find_config(config_path)
     if config is None:
         if required:
-            from .errors import ConfigError
-
             raise ConfigError("当前文件夹中没有 villagefin.toml；请进入镇工作目录运行，或用 --config 指定，"
                               "或先运行 villagefin init 目录 创建。")
         return Config()
@@ -96,16 +107,12 @@ def check(files, villages, month, config_path, fmt, annotate) -> None:
 
     不给 FILES 时检查工作目录中每个村配置的账表。退出码：0 没有错误，1 有错误，2 用法或配置错误。
     """
-    from .check import run_check
-    from .report import report_json, report_text
-
     config = _load(config_path, required=not files)
-    history = _published_invoices(config, month)
+    period = parse_month(month)
+    history = load_history(config.root, None if period is None else period.key)
     report = run_check(list(files) or None, config, month=month, villages=villages,
                        published_invoices=history, progress=_progress("读取账表"), keep_expenses=annotate is not None)
     if annotate is not None:
-        from .feedback import annotate_report
-
         written = annotate_report(report, config, list(files) or None, villages, annotate)
         click.echo(f"已写出 {len(written)} 个标注后的账表到 {annotate}", err=True)
     if fmt == "json":
@@ -127,28 +134,9 @@ def _echo_utf8(text: str) -> None:
     buffer.flush()
 
 
-def _published_invoices(config, month):
-    """Invoices already published in other months, from the workspace archive (if any)."""
-    if config.root is None:
-        return {}
-    try:
-        from .archive import published_invoices
-    except ImportError:
-        return {}
-    from .ledgers import parse_month
-
-    period = parse_month(month)
-    label = None if period is None else f"{period.year:04d}-{period.month:02d}"
-    return published_invoices(config.root, exclude_period=label)
-
-
 def _parse_date(text: str | None):
     if text is None:
         return None
-    import datetime as dt
-
-    from .errors import UsageError
-
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
@@ -170,63 +158,18 @@ def publish(month, villages, out, preview, pub_date, correct, with_receipts, con
 
     没有错误的村正式公开；有错误的村列出问题并跳过。退出码：0 全部公开，1 有村被跳过，2 用法、配置或字体问题。
     """
-    from .publish import run_publish
-
     config = _load(config_path)
     result = run_publish(config, month=month, villages=villages, out=out, preview=preview,
                          date=_parse_date(pub_date), correct=correct, with_receipts=with_receipts,
                          progress=_progress("生成"))
-    click.echo(_publish_text(result))
+    click.echo(publish_text(result))
     sys.exit(result.exit_code)
-
-
-def _publish_text(result) -> str:
-    from .money import display
-    from .publish import CORRECTION, NEW, PREVIEWED, REFUSED
-    from .report import where
-
-    y, m = result.period.split("-")
-    kind = "预览" if result.preview else "正式公开"
-    head = f"{y}年{int(m)}月 {kind}"
-    if any(o.outcome in (NEW, CORRECTION, PREVIEWED) for o in result.outcomes):  # the date of what this run printed
-        timing = "" if result.preview else ("（按时）" if result.on_time else "（逾期）")
-        head += f"，公开日期 {result.publication_date.isoformat()}{timing}"
-    lines = [head]
-    if result.font_note:
-        lines.append(result.font_note)
-    for o in result.outcomes:
-        line = f"  {o.village_name}（{o.village_id}）：{o.text}"
-        if o.count is not None:
-            line += f"，{o.count} 笔，合计 {display(o.total)} 元"
-        if o.revision:
-            line += f"，第 {o.revision} 版"
-        lines.append(line)
-        for f in o.errors:
-            lines.append(f"      [错误] {where(f)}：{f.message}（{f.code}）")
-    for f in result.warnings:
-        lines.append(f"  [警告] {f.village}：{f.message}（{f.code}）")
-    if result.rewritten:
-        lines.append(f"输出：{result.month_dir}")
-        lines.append(f"  公开栏 PDF：{result.month_dir / '<村代号>' / 'noticeboard.pdf'}；合订本：{result.month_dir / 'print-all.pdf'}")
-        lines.append(f"  网页首页：{result.out_dir / 'index.html'}")
-        if result.zip_path:
-            lines.append(f"  上传压缩包：{result.zip_path}")
-    elif any(o.outcome == REFUSED for o in result.outcomes):
-        lines.append(f"输出未改动：{result.month_dir}")
-    else:
-        lines.append(f"数据没有变化，输出未重写：{result.month_dir}")
-    skipped = [o for o in result.outcomes if o.skipped]
-    if skipped:
-        lines.append(f"{len(skipped)} 个村未公开，请改正后重新运行 villagefin publish。")
-    return "\n".join(lines)
 
 
 @cli.command()
 @out_option("演示输出文件夹（默认：当前文件夹中的 villagefin-demo/）。")
 def demo(out) -> None:
     """用自带的示例乡镇（samples/，2026年10月）演示整个流程：检查、公开、网页。"""
-    from .demo import run_demo
-
     result = run_demo(out or Path("villagefin-demo"), progress=_progress("生成"))
     click.echo(result.text)
 
@@ -236,8 +179,6 @@ def demo(out) -> None:
 @config_option
 def status(month, config_path) -> None:
     """各村本月情况：找到的账表、支出笔数和金额、错误和警告、公开情况（第几版、日期、按时/逾期/未公开）。"""
-    from .status import run_status, status_text
-
     config = _load(config_path)
     click.echo(status_text(run_status(config, month=month)))
 
@@ -248,8 +189,6 @@ def status(month, config_path) -> None:
 @config_option
 def history(villages, month, config_path) -> None:
     """每次公开和更正的记录：月份、版本、公开日期和实际运行时间、按时/逾期/补登、笔数、金额、更正原因。"""
-    from .status import history_text, run_history
-
     config = _load(config_path)
     click.echo(history_text(run_history(config, villages=villages, month=month)))
 
@@ -260,15 +199,11 @@ def history(villages, month, config_path) -> None:
 @config_option
 def serve(out, port, config_path) -> None:
     """在本机（127.0.0.1）打开网站，上传前先看一看。按 Ctrl-C 结束。"""
-    from .serve import serve as run_server
-
     site = out
     if site is None:
         config = _load(config_path)
         site = config.root / "site"
     if not Path(site, "index.html").is_file():
-        from .errors import UsageError
-
         raise UsageError(f"{site} 中没有网站（index.html）；请先运行 villagefin publish，或用 --out 指定网站文件夹。")
     click.echo(f"网站地址：http://127.0.0.1:{port}/ （按 Ctrl-C 结束）")
     run_server(Path(site), port)
@@ -279,8 +214,6 @@ def serve(out, port, config_path) -> None:
 @click.option("--township", default="某某镇", show_default=True, help="乡镇名称。")
 def init(directory, township) -> None:
     """新建一个镇工作目录：带说明的 villagefin.toml、账表文件夹和空白账表模板。"""
-    from .workspace import init_workspace
-
     written = init_workspace(directory, township=township)
     click.echo(f"已创建工作目录 {directory}：")
     for p in written:
@@ -295,13 +228,9 @@ def init(directory, township) -> None:
 @config_option
 def template(villages, output, config_path) -> None:
     """生成村里填写用的空白账表模板（表头、下拉选项、数据校验、填写说明）。"""
-    from .template import write_template
-
     config = _load(config_path, required=False)
     village = villages[0] if villages else None
     if village and config.village(village) is None:
-        from .errors import UsageError
-
         raise UsageError(f"未知的村代号「{village}」。")
     path = write_template(output, config, village)
     click.echo(f"已生成账表模板：{path}")
@@ -309,8 +238,6 @@ def template(villages, output, config_path) -> None:
 
 def _usage_message(exc: click.ClickException) -> str:
     """click's usage errors, said in Chinese."""
-    import re
-
     text = exc.format_message()
     if isinstance(exc, click.exceptions.NoSuchOption):
         return f"没有选项 {exc.option_name}"
@@ -343,8 +270,6 @@ def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in args
     args = [a for a in args if a != "--debug"]
     if debug:
-        import os
-
         os.environ["VILLAGEFIN_DEBUG"] = "1"
     try:
         cli.main(args=args, prog_name="villagefin", standalone_mode=False)

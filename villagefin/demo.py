@@ -8,7 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .check import run_check
+from .config import load_config
+from .errors import FontError
+from .publish import run_publish
 from .resources import samples_dir
+from .text import publish_text
 
 SAMPLES_PERIOD = "2026-10"
 #: the demo publishes as if it ran on the samples' publication day, whatever today is
@@ -24,12 +29,6 @@ class DemoResult:
 
 def run_demo(out: Path, progress: Callable[[int, int], None] | None = None) -> DemoResult:
     """Copy the samples into `out/workspace` (an installed package is read-only), check, then publish."""
-    from .check import run_check
-    from .commands import _publish_text
-    from .config import load_config
-    from .errors import FontError
-    from .publish import run_publish
-
     out = Path(out).resolve()
     workspace, site = out / "workspace", out / "site"
     for folder in (workspace, site):
@@ -49,7 +48,7 @@ def run_demo(out: Path, progress: Callable[[int, int], None] | None = None) -> D
         lines.append("  本机没有可嵌入的中文字体，演示改为生成预览稿。")
         result = run_publish(config, month=SAMPLES_PERIOD, out=site, today=DEMO_TODAY, date=DEMO_TODAY,
                              preview=True, progress=progress)
-    lines.append(_publish_text(result))
+    lines.append(publish_text(result))
     lines.append("")
     lines.append(f"用浏览器打开网页：{site / 'index.html'}")
     lines.append(f"打印公开栏：{site / SAMPLES_PERIOD / 'print-all.pdf'}（各村一次打印）")

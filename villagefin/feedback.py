@@ -8,13 +8,12 @@ from pathlib import Path
 from .config import Config
 from .ledgers import resolve_sources
 from .model import CheckReport
+from .render.annotate import annotate
 
 
 def annotate_report(report: CheckReport, config: Config, paths: Sequence[str] | None, villages: Sequence[str],
                     out_dir: Path) -> list[Path]:
     """Write DIR/<village>/<name>.xlsx for every ledger checked; the originals are never touched."""
-    from .render.annotate import annotate
-
     sources: dict[str, Path] = {}
     village_of: dict[str, str] = {}
     for src in resolve_sources(config, paths, villages):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import Enum
 
 #: The fields of one expense, in the order a ledger usually has them.
 FIELDS: tuple[str, ...] = (
@@ -30,6 +31,70 @@ REQUIRED_FIELDS: tuple[str, ...] = ("date", "voucher", "summary", "amount")
 
 ERROR = "error"
 WARNING = "warning"
+
+
+
+class VillageStatus(str, Enum):
+    """A village's state in a month, as the township page, the summary sheet and the manifest give it.
+
+    The value is the code (stored in manifests); `text` is what people read."""
+
+    PUBLISHED = "published"
+    CORRECTED = "corrected"
+    BLOCKED = "blocked"
+    MISSING = "missing"
+    #: clean ledgers that this run did not publish (`publish --village` named others)
+    PENDING = "pending"
+
+    @property
+    def text(self) -> str:
+        return _STATUS_TEXT[self]
+
+    @property
+    def is_public(self) -> bool:
+        return self in (VillageStatus.PUBLISHED, VillageStatus.CORRECTED)
+
+
+_STATUS_TEXT = {
+    VillageStatus.PUBLISHED: "已公开",
+    VillageStatus.CORRECTED: "已更正",
+    VillageStatus.BLOCKED: "有错误未公开",
+    VillageStatus.MISSING: "未报送",
+    VillageStatus.PENDING: "待公开",
+}
+
+
+class Outcome(str, Enum):
+    """What one publish run did with a village (code, with the Chinese text people read)."""
+
+    NEW = "new"
+    CORRECTION = "correction"
+    UNCHANGED = "unchanged"
+    REWRITTEN = "rewritten"
+    SKIPPED_ERRORS = "errors"
+    SKIPPED_MISSING = "missing"
+    REFUSED = "refused"
+    PREVIEWED = "preview"
+
+    @property
+    def text(self) -> str:
+        return _OUTCOME_TEXT[self]
+
+    @property
+    def skipped(self) -> bool:
+        return self in (Outcome.SKIPPED_ERRORS, Outcome.SKIPPED_MISSING, Outcome.REFUSED)
+
+
+_OUTCOME_TEXT = {
+    Outcome.NEW: "已公开",
+    Outcome.CORRECTION: "已发布更正",
+    Outcome.UNCHANGED: "数据未变，未重写",
+    Outcome.REWRITTEN: "已按存档重写输出",
+    Outcome.SKIPPED_ERRORS: "有错误，未公开",
+    Outcome.SKIPPED_MISSING: "未报送（没有找到账表），未公开",
+    Outcome.REFUSED: "数据已变更，未公开：如需更正请加 --correct \"原因\"",
+    Outcome.PREVIEWED: "已生成预览",
+}
 
 EXPENSE_LIST = "expense-list"
 JOURNAL = "journal"
@@ -235,3 +300,24 @@ class CheckReport:
             acc = out.setdefault(f.village, [0, Decimal("0.00"), 0, 0])
             acc[2 if f.severity == ERROR else 3] += 1
         return {k: VillageTotals(*v) for k, v in out.items()}
+
+
+@dataclass
+class VillageOutcome:
+    """What a publish run did with one village, with its figures and the errors that stopped it."""
+
+    village_id: str
+    village_name: str
+    outcome: Outcome
+    revision: int | None = None
+    count: int | None = None
+    total: Decimal | None = None
+    errors: tuple[Finding, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.outcome.text
+
+    @property
+    def skipped(self) -> bool:
+        return self.outcome.skipped

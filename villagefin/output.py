@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .errors import UsageError
+
 TMP_PREFIX = ".vf-tmp-"
 OLD_PREFIX = ".vf-old-"
 
@@ -46,8 +48,6 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 def save_workbook(workbook, path: Path, what: str) -> None:
     """Save an openpyxl workbook atomically; an OSError becomes one Chinese line naming the file."""
-    from .errors import UsageError
-
     try:
         with replacing(path, ".xlsx") as tmp:
             workbook.save(tmp)

@@ -8,16 +8,17 @@ never touch raw records, so privacy and escaping are decided in one place.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-#: statuses of a village in a month, as the township page and summary sheet show them
-PUBLISHED = "已公开"
-CORRECTED = "已更正"
-BLOCKED = "有错误未公开"
-MISSING = "未报送"
-#: a village whose ledgers are clean but that this run did not publish (`publish --village` named others)
-PENDING = "待公开"
+from .model import VillageStatus
+from .money import ZERO, capitals, plain
+from .privacy import mask
+from .vouchers import parse_voucher
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +131,7 @@ class VillageRow:
 
     village_id: str
     village_name: str
-    status: str  # PUBLISHED | CORRECTED | BLOCKED | MISSING
+    status: VillageStatus
     count: int | None  # None where nothing is published
     total: Decimal | None
     publication_date: dt.date | None
@@ -154,12 +155,6 @@ class TownshipView:
 
 
 # ---- building views ----------------------------------------------------------------------------------------
-# (imports here keep the dataclasses above importable by renderers without pulling in the chart)
-import json as _json  # noqa: E402
-from collections.abc import Mapping, Sequence  # noqa: E402
-
-from .money import ZERO, capitals  # noqa: E402
-from .privacy import mask  # noqa: E402
 
 
 def township_of(config) -> Township:
@@ -169,8 +164,6 @@ def township_of(config) -> Township:
 
 
 def _order_key(e) -> tuple:
-    from .vouchers import parse_voucher
-
     parsed = parse_voucher(e.voucher)
     return (e.date, parsed[0] if parsed else e.voucher, parsed[1] if parsed else 0, e.voucher, e.file,
             e.sheet or "", e.row)
@@ -196,8 +189,6 @@ def public_expenses(expenses: Sequence, chart, receipts: Mapping[str, tuple[Rece
 
 def content_hash(e: PublicExpense) -> str:
     """sha256 of one published expense's content (not its number in the list): what the archive keeps."""
-    import hashlib
-
     record = (e.date.isoformat(), e.voucher, e.summary, e.category, e.payee, str(e.amount), e.method, e.handler,
               e.reviewer, e.approver, str(e.attachments), e.invoice, e.remarks)
     return hashlib.sha256("\x1f".join(record).encode("utf-8")).hexdigest()
@@ -236,9 +227,56 @@ def build_village_view(
     )
 
 
+# ---- expenses.json: written, read back and fingerprinted here only ------------------------------------------
+# It is a function of the village's expense records only. Nothing that changes with settings alone
+# (publication date, revision, fingerprint, phone number, paper) goes in: "unchanged data" is defined as a
+# byte-identical expenses.json (SPEC 5.1), and the data fingerprint is the sha256 of its bytes.
+def _expense_record(e: PublicExpense) -> dict[str, Any]:
+    return {
+        "seq": e.seq,
+        "date": e.date.isoformat(),
+        "voucher": e.voucher,
+        "summary": e.summary,
+        "category": e.category,
+        "group": e.group,
+        "payee": e.payee,
+        "amount": plain(e.amount),
+        "method": e.method,
+        "handler": e.handler,
+        "reviewer": e.reviewer,
+        "approver": e.approver,
+        "attachments": e.attachments,
+        "invoice": e.invoice,
+        "remarks": e.remarks,
+    }
+
+
+def expenses_json(view: VillageView) -> bytes:
+    """The village's expenses.json: UTF-8, Chinese as itself, keys sorted, amounts as plain strings."""
+    doc = {
+        "village": {"id": view.village_id, "name": view.village_name},
+        "period": view.period,
+        "count": view.count,
+        "total": plain(view.total),
+        "categories": [{"name": c.name, "count": c.count, "total": plain(c.total)} for c in view.categories],
+        "expenses": [_expense_record(e) for e in view.expenses],
+    }
+    # one expense per line, keys sorted: readable, stable, and written by json's C encoder (indent= is not)
+    records = doc["expenses"]
+    doc["expenses"] = "\x00"  # a placeholder no ledger text can hold (json escapes a real NUL as \u0000)
+    body = ",\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in records)
+    text = json.dumps(doc, ensure_ascii=False, sort_keys=True).replace('"\\u0000"', f"[\n{body}\n]" if records else "[]")
+    return (text + "\n").encode("utf-8")
+
+
+def fingerprint(json_bytes: bytes) -> str:
+    """The data fingerprint printed on sheets and pages: first 16 hex digits of sha256(expenses.json)."""
+    return hashlib.sha256(json_bytes).hexdigest()[:16]
+
+
 def expenses_from_json(data: bytes) -> tuple[PublicExpense, ...]:
     """The public expenses back from an archived expenses.json (receipts are not in it: see site.view_of)."""
-    doc = _json.loads(data.decode("utf-8"))
+    doc = json.loads(data.decode("utf-8"))
     out = []
     for r in doc["expenses"]:
         out.append(PublicExpense(

@@ -12,52 +12,26 @@ import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import state
+from .archive import Archive, ExpenseHash, Publication, publish_lock
+from .check import PublicSpec, run_check
 from .config import Config
 from .errors import ConfigError, PublishRefused, UsageError
+from .findings import make
+from .fonts import find_font
+from .history import published_invoices_of
 from .ledgers import parse_month, shanghai_today
-from .model import ERROR, CheckReport, Finding, Period
+from .model import ERROR, CheckReport, Finding, Outcome, Period, VillageOutcome
+from .public import PublicExpense, content_hash, expenses_from_json, fingerprint, township_of
+from .site import MonthBuild, link_forward
 
-if TYPE_CHECKING:  # the heavy modules are imported only when there is work to do (see `state`)
-    from .archive import Archive, Publication
-    from .public import Correction, PublicExpense
-
-# what happened to a village in a run
-NEW, CORRECTION, UNCHANGED, REWRITTEN, SKIPPED_ERRORS, SKIPPED_MISSING, REFUSED, PREVIEWED = (
-    "new", "correction", "unchanged", "rewritten", "errors", "missing", "refused", "preview")
-
-_OUTCOME_TEXT = {
-    NEW: "已公开",
-    CORRECTION: "已发布更正",
-    UNCHANGED: "数据未变，未重写",
-    REWRITTEN: "已按存档重写输出",
-    SKIPPED_ERRORS: "有错误，未公开",
-    SKIPPED_MISSING: "未报送（没有找到账表），未公开",
-    REFUSED: "数据已变更，未公开：如需更正请加 --correct \"原因\"",
-    PREVIEWED: "已生成预览",
-}
-
-
-@dataclass
-class VillageOutcome:
-    village_id: str
-    village_name: str
-    outcome: str
-    revision: int | None = None
-    count: int | None = None
-    total: object = None
-    errors: tuple[Finding, ...] = ()
-
-    @property
-    def text(self) -> str:
-        return _OUTCOME_TEXT[self.outcome]
-
-    @property
-    def skipped(self) -> bool:
-        return self.outcome in (SKIPPED_ERRORS, SKIPPED_MISSING, REFUSED)
+# what happened to a village in a run (names kept for the callers; the codes live in model.Outcome)
+NEW, CORRECTION, UNCHANGED, REWRITTEN = Outcome.NEW, Outcome.CORRECTION, Outcome.UNCHANGED, Outcome.REWRITTEN
+SKIPPED_ERRORS, SKIPPED_MISSING = Outcome.SKIPPED_ERRORS, Outcome.SKIPPED_MISSING
+REFUSED, PREVIEWED = Outcome.REFUSED, Outcome.PREVIEWED
 
 
 @dataclass
@@ -91,8 +65,6 @@ def period_label(period: Period) -> str:
 
 def diff_vouchers(old: Sequence[PublicExpense], new: Sequence[PublicExpense]) -> tuple[tuple[str, ...], ...]:
     """(added, removed, changed) voucher numbers between two revisions."""
-    from .public import content_hash
-
     def by_voucher(items):
         out: dict[str, list[str]] = {}
         for e in items:
@@ -163,8 +135,6 @@ def run_publish(
                 and state.output_intact(out_dir, label, remembered)):
             return _replay(remembered, label, out_dir)
 
-    from .archive import publish_lock
-
     with publish_lock(root):
         return _publish(config, root, period, label, villages, out_dir, month_dir, preview, pub_date, on_time,
                         correct, with_receipts, progress, now)
@@ -174,13 +144,6 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
              month_dir: Path, preview: bool, pub_date: dt.date, on_time: bool, correct: str | None,
              with_receipts: bool, progress: Callable[[int, int], None] | None,
              now: dt.datetime | None) -> PublishResult:
-    from .archive import Archive, ExpenseHash, Publication
-    from .check import PublicSpec, run_check
-    from .fonts import find_font
-    from .public import expenses_from_json, township_of
-    from .render.opendata import fingerprint
-    from .site import MonthBuild
-
     configured_font = config.publication.font
     if configured_font and not Path(configured_font).is_absolute():
         configured_font = str(root / configured_font)
@@ -191,7 +154,7 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
                      "（Debian/Ubuntu：apt-get install fonts-wqy-microhei）或在 villagefin.toml 的 [publication] font 中指定。")
 
     with Archive(root, create=not preview) as arc:
-        invoices = _invoices(arc, label)
+        invoices = published_invoices_of(arc, label)
         # the workers build each village's public expenses.json as they check it: this process only
         # compares bytes with the archive, records, and hands the bytes on to the renderers
         report = run_check(None, config, month=label, published_invoices=invoices, progress=progress,
@@ -250,8 +213,6 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
                            publication_date=pub_date, progress=progress)
         rewritten = build.run()
         if not preview:
-            from .site import link_forward
-
             link_forward(config, arc, out_dir, period, [o.village_id for o in outcomes
                                                         if o.outcome in (NEW, CORRECTION)], settings)
         for o in outcomes:
@@ -286,15 +247,13 @@ def _remember(config: Config, label: str, villages: Sequence[str], result: Publi
 
 def _replay(doc: dict, label: str, out_dir: Path) -> PublishResult:
     """The result of the remembered run, as an unchanged re-publish reports it: nothing is rewritten."""
-    from decimal import Decimal
-
     def finding(d: dict) -> Finding:
         return Finding(**{k: d[k] for k in ("file", "sheet", "row", "column", "code", "severity", "village",
                                              "voucher", "message")})
 
     outcomes = []
     for o in doc["outcomes"]:
-        kind = UNCHANGED if o["outcome"] in (NEW, CORRECTION, REWRITTEN, UNCHANGED) else o["outcome"]
+        kind = UNCHANGED if o["outcome"] in (NEW, CORRECTION, REWRITTEN, UNCHANGED) else Outcome(o["outcome"])
         outcomes.append(VillageOutcome(o["village_id"], o["village_name"], kind, o["revision"], o["count"],
                                        None if o["total"] is None else Decimal(o["total"]),
                                        tuple(finding(f) for f in o["errors"])))
@@ -304,12 +263,6 @@ def _replay(doc: dict, label: str, out_dir: Path) -> PublishResult:
         outcomes=outcomes, report=CheckReport(period=label, files=(), expenses=(), findings=()),
         warnings=[finding(f) for f in doc["warnings"]], rewritten=False, zip_path=out_dir / f"villagefin-{label}.zip",
     )
-
-
-def _invoices(arc: Archive, label: str):
-    from .archive import keyed_invoices
-
-    return keyed_invoices(arc.invoices(label))
 
 
 def _is_official(month_dir: Path) -> bool:
@@ -324,35 +277,5 @@ def _is_official(month_dir: Path) -> bool:
 
 def _glyph_warnings(missing: dict[str, str]) -> list[Finding]:
     """glyph-missing: characters of the published text that the PDF font cannot draw (found by the renderers)."""
-    from .findings import make
-
     return [make("glyph-missing", village=vid, chars=" ".join(chars)) for vid, chars in sorted(missing.items())
             if chars]
-
-
-def statuses(outcomes: Sequence[VillageOutcome], latest: dict[str, Publication], preview: bool) -> dict[str, str]:
-    """The township page's status of each village."""
-    from .public import BLOCKED, CORRECTED, MISSING, PUBLISHED
-
-    out = {}
-    for o in outcomes:
-        pub = latest.get(o.village_id)
-        if preview and o.outcome == PREVIEWED:
-            out[o.village_id] = BLOCKED if o.errors else PUBLISHED  # a draft: errors still say so
-        elif pub is not None:
-            out[o.village_id] = CORRECTED if pub.revision > 1 else PUBLISHED
-        elif o.outcome == SKIPPED_ERRORS or (preview and o.errors):
-            out[o.village_id] = BLOCKED
-        else:
-            out[o.village_id] = MISSING
-    return out
-
-
-def corrections_of(revisions: Sequence[Publication]) -> tuple[Correction, ...]:
-    from .public import Correction
-
-    return tuple(
-        Correction(revision=p.revision, reason=p.correction_reason or "", added=p.added, removed=p.removed,
-                   changed=p.changed, date=p.publication_date)
-        for p in sorted(revisions, key=lambda p: -p.revision) if p.revision > 1
-    )

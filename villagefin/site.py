@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -18,8 +18,9 @@ from pathlib import Path
 
 from .archive import Archive, Publication
 from .config import Config
-from .model import CheckReport, Period
-from .money import ZERO, capitals
+from .fonts import missing_glyphs, register
+from .model import ERROR, CheckReport, Outcome, Period, VillageOutcome, VillageStatus
+from .money import ZERO, capitals, display, plain
 from .output import (
     atomic_write,
     copy_tree,
@@ -31,18 +32,25 @@ from .output import (
     write_zip,
 )
 from .public import (
-    BLOCKED,
-    CORRECTED,
-    MISSING,
-    PENDING,
-    PUBLISHED,
+    Correction,
     TownshipView,
     VillageRow,
     VillageView,
     build_village_view,
     expenses_from_json,
+    fingerprint,
     township_of,
 )
+from .receipts import receipt_sources, receipts_for_vouchers, write_receipt_images
+from .render.opendata import expenses_csv
+from .render.pages import (
+    make_environment,
+    render_root_page,
+    render_township_page,
+    render_village_page,
+    write_assets,
+)
+from .render.pdf import ReceiptPage, render_noticeboard, render_noticeboards, render_summary, sheet_texts
 
 
 @dataclass(frozen=True)
@@ -81,8 +89,6 @@ def view_of(meta: VillageMeta, data: bytes, config: Config, period: Period) -> V
     items = expenses_from_json(data)
     village = config.village(meta.village_id)
     if meta.receipts_published and village is not None:
-        from .receipts import receipts_for_vouchers
-
         receipts = receipts_for_vouchers(config, village, [e.voucher for e in items])
         items = tuple(replace(e, receipts=receipts.get(e.voucher, ())) for e in items)
     view = build_village_view(
@@ -98,11 +104,6 @@ def view_of(meta: VillageMeta, data: bytes, config: Config, period: Period) -> V
 def render_village(job: VillageJob, config: Config, period: Period, settings, months: Sequence[str]) -> str:
     """Write noticeboard.pdf, index.html, expenses.csv/json, receipts/ and revisions/rN/ of one village;
     return the characters its sheet needs that the font cannot draw (glyph-missing)."""
-    from .fonts import missing_glyphs, register
-    from .render.opendata import expenses_csv
-    from .render.pages import render_village_page
-    from .render.pdf import ReceiptPage, render_noticeboard, sheet_texts
-
     register(settings.font)
     view = view_of(job.meta, job.data, config, period)
     folder = job.folder
@@ -111,8 +112,6 @@ def render_village(job: VillageJob, config: Config, period: Period, settings, mo
     receipt_pages = ()
     village = config.village(view.village_id)
     if view.receipts_published and village is not None:
-        from .receipts import receipt_sources, write_receipt_images
-
         files = receipt_sources(config, village, view)
         write_receipt_images(files, folder)
         if settings.with_receipts:
@@ -137,8 +136,6 @@ _ENVIRONMENTS: dict = {}
 
 def _environment(workspace_templates: Path | None):
     """One Jinja environment per process and template folder (building one costs more than a page)."""
-    from .render.pages import make_environment
-
     env = _ENVIRONMENTS.get(workspace_templates)
     if env is None:
         env = _ENVIRONMENTS[workspace_templates] = make_environment(workspace_templates)
@@ -148,8 +145,6 @@ def _environment(workspace_templates: Path | None):
 def _captions(view: VillageView) -> list[tuple[str, str]]:
     """(receipt image, caption) for the appendix: each voucher's scans once, captioned with the village, the
     voucher, its date and its total (a voucher's rows share its receipts)."""
-    from .money import display
-
     totals: dict[str, Decimal] = {}
     first: dict[str, object] = {}
     for e in view.expenses:
@@ -204,8 +199,6 @@ class MonthBuild:
     # ---- decisions -----------------------------------------------------------------------------------------
     def _meta(self, pub: Publication) -> VillageMeta:
         """A published revision's meta (the expenses stay in its archived bytes)."""
-        from .publish import corrections_of
-
         v = self.config.village(pub.village)
         ytd_before, ytd_from = self.arc.year_to_date(pub.village, self.period.year, self.period.month)
         revisions = [p for p in self.arc.revisions(pub.village, pub.period) if p.revision <= pub.revision]
@@ -217,8 +210,6 @@ class MonthBuild:
             count=pub.count, total=pub.total, **self._neighbours(pub.village))
 
     def _preview_meta(self, vid: str, data: bytes) -> VillageMeta:
-        from .render.opendata import fingerprint
-
         v = self.config.village(vid)
         assert v is not None
         ytd_before, ytd_from = self.arc.year_to_date(vid, self.period.year, self.period.month)
@@ -246,24 +237,8 @@ class MonthBuild:
         except (OSError, ValueError):
             return {}
 
-    def _statuses(self, latest: dict[str, Publication]) -> dict[str, str]:
-        """Every configured village's status: this run's outcomes, else the archive, else the check."""
-        from .publish import statuses
-
-        out = statuses(self.outcomes, latest, self.preview)
-        blocked = {f.village for f in self.report.findings if f.severity == "error"}
-        found = {s.village for s in self.report.files} | {f.village for f in self.report.findings if f.file}
-        for v in self.config.villages:
-            if v.id in out:
-                continue
-            pub = latest.get(v.id)
-            if pub is not None:
-                out[v.id] = CORRECTED if pub.revision > 1 else PUBLISHED
-            elif v.id in blocked:
-                out[v.id] = BLOCKED
-            else:
-                out[v.id] = PENDING if v.id in found else MISSING
-        return out
+    def _statuses(self, latest: dict[str, Publication]) -> dict[str, VillageStatus]:
+        return village_statuses(self.config, self.outcomes, latest, self.report, self.preview)
 
     # ---- the run -------------------------------------------------------------------------------------------
     def run(self) -> bool:
@@ -335,8 +310,6 @@ class MonthBuild:
                      meanwhile: Callable[[], None]) -> None:
         """Village folders in worker processes; meanwhile the township files here, then print-all.pdf joined
         village by village as soon as each village's sheet is written."""
-        from .fonts import register
-
         register(self.settings.font)  # once, before the workers fork, so that they inherit the parsed font
         workers = min(len(jobs), os.cpu_count() or 1)
         if workers <= 1 or os.environ.get("VILLAGEFIN_INLINE") == "1":
@@ -372,20 +345,16 @@ class MonthBuild:
 
     def _township(self, build: Path, views: dict[str, VillageMeta], status: dict[str, str],
                   months: list[str]) -> None:
-        from .fonts import register
-        from .render.pages import make_environment, render_township_page
-        from .render.pdf import render_summary
-
         rows = []
         total = ZERO
         for v in self.config.villages:
             view = views.get(v.id)
-            if status.get(v.id) == BLOCKED:
+            if status.get(v.id) == VillageStatus.BLOCKED:
                 view = None  # a preview's draft of a village with errors: listed as such, in no total
             if view is not None:
                 total += view.total
             rows.append(VillageRow(
-                village_id=v.id, village_name=v.name, status=status.get(v.id, MISSING),
+                village_id=v.id, village_name=v.name, status=VillageStatus(status.get(v.id, VillageStatus.MISSING)),
                 count=view.count if view else None, total=view.total if view else None,
                 publication_date=view.publication_date if view else None,
                 revision=view.revision if view else None))
@@ -404,8 +373,6 @@ class MonthBuild:
         noticeboards just written, rather than drawn a second time. `ready` holds the future of each village
         still being drawn."""
         if not village_ids:  # nothing published yet: one page that says so, never an empty PDF
-            from .render.pdf import render_noticeboards
-
             s = self.settings
             render_noticeboards([], build / "print-all.pdf", font=s.font, paper=s.paper, orientation=s.orientation)
             return
@@ -421,28 +388,24 @@ class MonthBuild:
             writer.write(f)
 
     def _write_manifest(self, build: Path, views: dict[str, VillageMeta], status: dict[str, str]) -> None:
-        from .money import plain
-
         files = [{"path": p.relative_to(build).as_posix(), "sha256": sha256_file(p), "bytes": p.stat().st_size}
                  for p in files_under(build)]
         # "villages": the villages this month folder publishes (SPEC 5.2); "statuses": every configured village
         villages = {v.id: {"expenses": views[v.id].count, "total": plain(views[v.id].total),
                            "revision": views[v.id].revision, "fingerprint": views[v.id].fingerprint}
                     for v in self.config.villages if v.id in views}
-        statuses = {v.id: status.get(v.id, MISSING) for v in self.config.villages}
+        statuses = {v.id: VillageStatus(status.get(v.id, VillageStatus.MISSING)).value for v in self.config.villages}
         doc = {"period": self.label, "files": files, "villages": villages, "statuses": statuses,
                "preview": self.preview}
         (build / "manifest.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
 
     def _root(self, months: list[str]) -> None:
-        from .render.pages import make_environment, render_root_page, write_assets
-
         rows = []
         for label in sorted(months, reverse=True):
             if self.preview:  # from each previewed month's own manifest
                 doc = self._manifest_of(label)
                 shown = {k: v for k, v in doc.get("villages", {}).items()
-                         if doc.get("statuses", {}).get(k) != BLOCKED}
+                         if doc.get("statuses", {}).get(k) != VillageStatus.BLOCKED.value}
                 total = sum((Decimal(v["total"]) for v in shown.values()), ZERO)
                 count = len(shown)
             else:
@@ -467,6 +430,45 @@ class MonthBuild:
                     for p in files_under(self.out_dir / "assets")]
         self.zip_path = self.out_dir / f"villagefin-{self.label}.zip"
         write_zip(self.zip_path, entries)
+
+
+def village_statuses(config: Config, outcomes: Sequence[VillageOutcome], latest: Mapping[str, Publication],
+                     report: CheckReport, preview: bool) -> dict[str, VillageStatus]:
+    """Every configured village's status in the month, decided here only: this run's outcome, else the
+    archive, else what the check found."""
+    out: dict[str, VillageStatus] = {}
+    for o in outcomes:
+        pub = latest.get(o.village_id)
+        if preview and o.outcome == Outcome.PREVIEWED:  # a draft: errors still say so
+            out[o.village_id] = VillageStatus.BLOCKED if o.errors else VillageStatus.PUBLISHED
+        elif pub is not None:
+            out[o.village_id] = VillageStatus.CORRECTED if pub.revision > 1 else VillageStatus.PUBLISHED
+        elif o.outcome == Outcome.SKIPPED_ERRORS or (preview and o.errors):
+            out[o.village_id] = VillageStatus.BLOCKED
+        else:
+            out[o.village_id] = VillageStatus.MISSING
+    blocked = {f.village for f in report.findings if f.severity == ERROR}
+    found = {s.village for s in report.files} | {f.village for f in report.findings if f.file}
+    for v in config.villages:
+        if v.id in out:
+            continue
+        pub = latest.get(v.id)
+        if pub is not None:
+            out[v.id] = VillageStatus.CORRECTED if pub.revision > 1 else VillageStatus.PUBLISHED
+        elif v.id in blocked:
+            out[v.id] = VillageStatus.BLOCKED
+        else:
+            out[v.id] = VillageStatus.PENDING if v.id in found else VillageStatus.MISSING
+    return out
+
+
+def corrections_of(revisions: Sequence[Publication]) -> tuple[Correction, ...]:
+    """The corrections a village page lists, newest first, from the month's archived revisions."""
+    return tuple(
+        Correction(revision=p.revision, reason=p.correction_reason or "", added=p.added, removed=p.removed,
+                   changed=p.changed, date=p.publication_date)
+        for p in sorted(revisions, key=lambda p: -p.revision) if p.revision > 1
+    )
 
 
 def link_forward(config: Config, arc: Archive, out_dir: Path, period: Period, villages: Sequence[str],

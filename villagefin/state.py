@@ -13,13 +13,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .archive import last_publication_id
 from .config import CONFIG_NAME, Config
 from .ledgers import resolve_sources
+from .output import atomic_write
 
 STATE_DIR = Path(".villagefin") / "state"
 
@@ -55,12 +56,7 @@ def inputs_fingerprint(config: Config, period: str, villages: Sequence[str], out
             folder = Path(v.receipts) if os.path.isabs(v.receipts) else root / v.receipts
             if folder.is_dir():
                 h.update(f"\n{v.id}:".encode() + "\n".join(_walk(folder)).encode())
-    db = root / ".villagefin" / "archive.sqlite"
-    if db.exists():
-        with sqlite3.connect(str(db)) as conn:
-            row = conn.execute("SELECT MAX(id) FROM publications").fetchone()
-        conn.close()
-        h.update(f"\narchive:{row[0]}".encode())
+    h.update(f"\narchive:{last_publication_id(root)}".encode())
     return h.hexdigest()
 
 
@@ -76,8 +72,6 @@ def load(root: Path, period: str) -> dict | None:
 
 
 def save(root: Path, period: str, doc: dict) -> None:
-    from .output import atomic_write
-
     atomic_write(_path(root, period), json.dumps(doc, ensure_ascii=False).encode("utf-8"))
 
 

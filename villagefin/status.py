@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .archive import Archive, Publication, archive_path
-from .check import run_check
+from .check import PublicSpec, run_check
 from .config import Config
 from .errors import UsageError
+from .ingest.read import ReadError, sheet_names
 from .ledgers import parse_month, resolve_sources, shanghai_today
-from .money import display
+from .public import township_of
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,6 @@ class StatusReport:
 
 
 def run_status(config: Config, *, month: str | None = None, today: dt.date | None = None) -> StatusReport:
-    from .check import PublicSpec
-    from .public import township_of
-
     if config.root is None:
         raise UsageError("status 需要镇工作目录（含 villagefin.toml）。")
     period = parse_month(month, today or shanghai_today())
@@ -78,8 +76,6 @@ def run_status(config: Config, *, month: str | None = None, today: dt.date | Non
 
 def _unread_sheets(config: Config, sources) -> list[tuple[str, str]]:
     """Sheets of workbooks read by "#sheet" selectors that no village reads."""
-    from .ingest.read import ReadError, sheet_names
-
     selected: dict[str, set[str]] = {}
     display: dict[str, str] = {}
     whole: set[str] = set()
@@ -102,26 +98,6 @@ def _unread_sheets(config: Config, sources) -> list[tuple[str, str]]:
     return out
 
 
-def status_text(report: StatusReport) -> str:
-    y, m = report.period.split("-")
-    lines = [f"{y}年{int(m)}月 各村情况："]
-    for v in report.villages:
-        if v.ledgers == 0:
-            lines.append(f"  {v.village_name}（{v.village_id}）：未报送（没有找到账表）；{v.state}")
-            continue
-        line = (f"  {v.village_name}（{v.village_id}）：账表 {v.ledgers} 个，支出 {v.expenses} 笔，"
-                f"合计 {display(v.total)} 元，错误 {v.errors} 个，警告 {v.warnings} 个；{v.state}")
-        if v.changed_since:
-            line += "；账表已改动，与已公开的数据不同，需要用 publish --correct \"原因\" 发布更正"
-        elif v.errors and v.published is None:
-            line += "；须改正错误后才能公开"
-        lines.append(line)
-    if report.unread_sheets:
-        lines.append("没有任何村读取的工作表：")
-        lines.extend(f"  {f}「{s}」" for f, s in report.unread_sheets)
-    return "\n".join(lines)
-
-
 def run_history(config: Config, *, villages: Sequence[str] = (), month: str | None = None) -> list[Publication]:
     if config.root is None:
         raise UsageError("history 需要镇工作目录（含 villagefin.toml）。")
@@ -137,17 +113,3 @@ def run_history(config: Config, *, villages: Sequence[str] = (), month: str | No
     with Archive(config.root, create=False) as arc:
         rows = arc.history(period=label)
     return [r for r in rows if not villages or r.village in villages]
-
-
-def history_text(rows: Sequence[Publication]) -> str:
-    if not rows:
-        return "还没有正式公开的记录。"
-    lines = ["月份     村            版本  公开日期     实际运行时间          情况        笔数    金额（元）     更正原因"]
-    for p in rows:
-        state = "按时" if p.on_time else "逾期"
-        if p.backdated:
-            state += "，补登"
-        lines.append(f"{p.period}  {p.village_name:<8} 第{p.revision}版 {p.publication_date.isoformat()}  "
-                     f"{p.run_at[:19].replace('T', ' ')}  {state:<6} {p.count:>5}  {display(p.total):>14}  "
-                     f"{p.correction_reason or ''}")
-    return "\n".join(lines)

@@ -30,10 +30,9 @@ from urllib.parse import quote
 
 import jinja2
 
+from ..model import VillageStatus
 from ..money import display
 from ..public import (
-    CORRECTED,
-    PUBLISHED,
     Correction,
     PublicExpense,
     Township,
@@ -57,11 +56,11 @@ TOWNSHIP_DOWNLOADS: tuple[tuple[str, str], ...] = (
 
 # CSS class per village status on the township page
 _STATUS_CLASS = {
-    "已公开": "st-ok",
-    "已更正": "st-fix",
-    "有错误未公开": "st-err",
-    "未报送": "st-miss",
-    "待公开": "st-miss",
+    VillageStatus.PUBLISHED: "st-ok",
+    VillageStatus.CORRECTED: "st-fix",
+    VillageStatus.BLOCKED: "st-err",
+    VillageStatus.MISSING: "st-miss",
+    VillageStatus.PENDING: "st-miss",
 }
 
 
@@ -452,12 +451,12 @@ def village_page(view: VillageView, *, months: Sequence[str]) -> VillagePage:
 
 
 def _village_line(row: Any) -> VillageLine:
-    published = row.status in (PUBLISHED, CORRECTED)
+    published = row.status.is_public
     return VillageLine(
         village_id=row.village_id,
         name=row.village_name,
         href=f"{row.village_id}/index.html" if published else None,
-        status=row.status,
+        status=row.status.text,
         status_class=_STATUS_CLASS.get(row.status, "st-miss"),
         count="" if row.count is None else str(row.count),
         total="" if row.total is None else display(row.total),

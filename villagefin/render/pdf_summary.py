@@ -10,8 +10,9 @@ import datetime as dt
 
 from reportlab.pdfgen.canvas import Canvas
 
+from villagefin.model import VillageStatus
 from villagefin.money import display
-from villagefin.public import BLOCKED, MISSING, TownshipView
+from villagefin.public import TownshipView
 from villagefin.render.pdf_grid import (
     HEADER_FILL,
     TOTAL_FILL,
@@ -53,8 +54,8 @@ def draw_summary(view: TownshipView, canvas: Canvas, font_name: str, st: Style, 
         cells = [[str(i)], m.wrap(v.village_name, name_w, s),
                  [str(v.count)] if v.count is not None else ["—"],
                  [display(v.total)] if v.total is not None else ["—"],
-                 [v.status], [_cn_date(v.publication_date)]]
-        rows.append((cells, max(len(c) for c in cells), v.status in (BLOCKED, MISSING)))
+                 [v.status.text], [_cn_date(v.publication_date)]]
+        rows.append((cells, max(len(c) for c in cells), v.status in (VillageStatus.BLOCKED, VillageStatus.MISSING)))
     header = [m.wrap(label, w - 2 * pad, s) for label, w in zip(COLUMNS, fixed, strict=True)]
     header_lines = max(len(c) for c in header)
     header_h = header_lines * lead + 2 * pad

@@ -1,0 +1,40 @@
+"""What earlier published months tell the rules, loaded the one way that check, publish and status share.
+
+Rules never open the archive (SPEC 17): the caller loads this small value and passes it in. Today it is the
+invoices already published in other months, keyed the way the duplicate-invoice rule looks them up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from .archive import Archive, InvoiceUse, archive_path
+from .rules import PublishedInvoice, invoice_key
+
+#: invoice_key(number) → its uses in the latest revision of every published month but the one being checked
+PublishedInvoices = Mapping[str, tuple[PublishedInvoice, ...]]
+
+
+def keyed_invoices(raw: Mapping[str, tuple[InvoiceUse, ...]]) -> dict[str, tuple[PublishedInvoice, ...]]:
+    """invoice → PublishedInvoice uses, keyed the way the duplicate-invoice rule looks them up."""
+    out: dict[str, tuple[PublishedInvoice, ...]] = {}
+    for inv, uses in raw.items():
+        key = invoice_key(inv)
+        if key:
+            out[key] = out.get(key, ()) + tuple(
+                PublishedInvoice(village=u.village, period=u.period, voucher=u.voucher, amount=u.amount) for u in uses)
+    return out
+
+
+def published_invoices_of(arc: Archive, period_key: str) -> dict[str, tuple[PublishedInvoice, ...]]:
+    """From an archive already open (publish holds one for the whole run)."""
+    return keyed_invoices(arc.invoices(exclude_period=period_key))
+
+
+def load_history(root: Path | None, period_key: str | None) -> dict[str, tuple[PublishedInvoice, ...]]:
+    """For `check` and `status`: invoices published in other months (empty without a workspace or archive)."""
+    if root is None or not archive_path(root).exists():
+        return {}
+    with Archive(root, create=False) as arc:
+        return published_invoices_of(arc, period_key or "")
