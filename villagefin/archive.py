@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import ArchiveBusy
+from .model import Period
 
 ARCHIVE_DIR = ".villagefin"
 ARCHIVE_NAME = "archive.sqlite"
@@ -198,7 +199,7 @@ class Archive:
         total = Decimal("0.00")
         first: int | None = None
         for m in range(1, month):
-            pub = self.latest(village, f"{year:04d}-{m:02d}")
+            pub = self.latest(village, Period(year, m).key)
             if pub is not None:
                 total += pub.total
                 first = m if first is None else first

@@ -201,7 +201,7 @@ def _public(village: str, expenses: Sequence[Expense], chart, config: Config, sp
 
 
 def _label(period: Period | None) -> str:
-    return "any" if period is None else f"{period.year:04d}-{period.month:02d}"
+    return "any" if period is None else period.key
 
 
 def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Config, keep: bool,

@@ -115,7 +115,21 @@ class Period:
 
     @property
     def key(self) -> str:
+        """"2026-10": folders, URLs, the archive and JSON use this form."""
         return f"{self.year:04d}-{self.month:02d}"
+
+    @classmethod
+    def from_key(cls, key: str) -> Period:
+        """The inverse of `key` (for keys this program wrote; user input goes through the month parser)."""
+        year, month = key.split("-")
+        return cls(int(year), int(month))
+
+
+def cn_date(d: dt.date, *, year: bool = True) -> str:
+    """2026年10月8日 (or 10月8日): every date that people read on a sheet or a page."""
+    if year:
+        return f"{d.year}年{d.month}月{d.day}日"
+    return f"{d.month}月{d.day}日"
 
 
 @dataclass(frozen=True, slots=True)

@@ -210,6 +210,11 @@ def plain(amount: Decimal) -> str:
     return f"{_cents(amount):f}"
 
 
+def in_sentence(amount: Decimal) -> str:
+    """An amount inside a sentence (a limit, not a column): 1000 → "1,000"; 1000.50 → "1,000.5"."""
+    return f"{amount.normalize():,f}"
+
+
 def display(amount: Decimal) -> str:
     """Two decimals with thousands separators: "1,234.50", "-123.00" (sheets and pages)."""
     return f"{_cents(amount):,.2f}"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .model import VillageStatus
+from .model import Period, VillageStatus
 from .money import ZERO, capitals, plain
 from .privacy import mask
 from .vouchers import parse_voucher
@@ -100,7 +100,7 @@ class VillageView:
 
     @property
     def period(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
+        return Period(self.year, self.month).key
 
     @property
     def count(self) -> int:
@@ -151,7 +151,7 @@ class TownshipView:
 
     @property
     def period(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
+        return Period(self.year, self.month).key
 
 
 # ---- building views ----------------------------------------------------------------------------------------

@@ -59,10 +59,6 @@ def scheduled_date(period: Period, day: int) -> dt.date:
     return dt.date(year, month, day)
 
 
-def period_label(period: Period) -> str:
-    return f"{period.year:04d}-{period.month:02d}"
-
-
 def diff_vouchers(old: Sequence[PublicExpense], new: Sequence[PublicExpense]) -> tuple[tuple[str, ...], ...]:
     """(added, removed, changed) voucher numbers between two revisions."""
     def by_voucher(items):
@@ -114,7 +110,7 @@ def run_publish(
     period = parse_month(month, today)
     if period is None:
         raise UsageError("publish 需要具体月份，例如 --month 2026-10。")
-    label = period_label(period)
+    label = period.key
     if (today.year, today.month) <= (period.year, period.month) and not preview:
         raise PublishRefused(f"{period.year}年{period.month}月还没有结束，不能正式公开；如需先看效果，请加 --preview 生成预览稿。")
     scheduled = scheduled_date(period, config.township.publication_day)

@@ -25,6 +25,7 @@ from .chart import Chart
 from .config import Config
 from .findings import excerpt, make, sorted_findings
 from .model import JOURNAL, Expense, Finding
+from .money import display
 from .vouchers import format_voucher, parse_voucher
 
 ZERO = Decimal("0")
@@ -67,10 +68,6 @@ Rule = Callable[[Sequence[Expense], Config, RuleContext], Iterable[Finding]]
 
 
 # -- helpers -----------------------------------------------------------------------------------------------------
-def _money(amount: Decimal) -> str:
-    return f"{amount:,.2f}"
-
-
 def _where(file: str, sheet: str | None) -> str:
     return f"{file}「{sheet}」" if sheet else file
 
@@ -601,7 +598,7 @@ def cash_over_limit(expenses: Sequence[Expense], config: Config, context: RuleCo
             e = expenses[index.first[g]]
             yield make("cash-over-limit", village=e.village, file=e.file, sheet=e.sheet, row=e.row,
                        column=e.column_of("method") or e.column_of("amount"), voucher=e.voucher,
-                       amount=_money(total), limit=_money(limit))
+                       amount=display(total), limit=display(limit))
 
 
 _NO_RESOLUTION = re.compile(r"(无|没有|未经?|尚无|暂无|未作|未形成|缺)\s*(决议|会议纪要|会议决定)")
@@ -628,7 +625,7 @@ def needs_resolution(expenses: Sequence[Expense], config: Config, context: RuleC
         e = expenses[index.first[g]]
         yield make("needs-resolution", village=e.village, file=e.file, sheet=e.sheet, row=e.row,
                    column=e.column_of("remarks") or e.column_of("amount"), voucher=e.voucher,
-                   amount=_money(index.totals[g]), limit=_money(limit))
+                   amount=display(index.totals[g]), limit=display(limit))
 
 
 def possible_split(expenses: Sequence[Expense], config: Config, context: RuleContext) -> Iterable[Finding]:
@@ -701,7 +698,7 @@ def _split_findings(expenses: Sequence[Expense], items: list[tuple], involved: l
                     e = expenses[i]
                     yield make("possible-split", village=e.village, file=e.file, sheet=e.sheet, row=e.row,
                                column=e.column_of("payee"), voucher=e.voucher, payee=excerpt(e.payee),
-                               days=days, count=len(cluster), amount=_money(total), limit=_money(limit))
+                               days=days, count=len(cluster), amount=display(total), limit=display(limit))
         cluster = [k] if k < len(items) and involved[k] else []
 
 
@@ -726,7 +723,7 @@ def negative_amount(expenses: Sequence[Expense], config: Config, context: RuleCo
     for e in expenses:
         if e.amount < 0:
             yield make("negative-amount", village=e.village, file=e.file, sheet=e.sheet, row=e.row,
-                       column=e.column_of("amount"), voucher=e.voucher, amount=_money(e.amount))
+                       column=e.column_of("amount"), voucher=e.voucher, amount=display(e.amount))
 
 
 def unknown_category(expenses: Sequence[Expense], config: Config, context: RuleContext) -> Iterable[Finding]:

@@ -194,7 +194,7 @@ class MonthBuild:
 
     @property
     def label(self) -> str:
-        return f"{self.period.year:04d}-{self.period.month:02d}"
+        return self.period.key
 
     # ---- decisions -----------------------------------------------------------------------------------------
     def _meta(self, pub: Publication) -> VillageMeta:
@@ -475,7 +475,7 @@ def link_forward(config: Config, arc: Archive, out_dir: Path, period: Period, vi
                  settings) -> None:
     """After `villages` published `period`, redraw their pages of the month before (from the archive, as
     any rewrite), so that those pages link forward to the new month (SPEC 5.4: previous/next month)."""
-    label = f"{period.year:04d}-{period.month:02d}"
+    label = period.key
     earlier: dict[str, set[str]] = {}
     for vid in villages:
         before = [m for m in arc.village_periods(vid) if m < label]
@@ -490,8 +490,7 @@ def link_forward(config: Config, arc: Archive, out_dir: Path, period: Period, vi
             earlier.setdefault(before[-1], set()).add(vid)
     for month, vids in sorted(earlier.items()):
         pubs = arc.latest_of_period(month)
-        year, mon = (int(x) for x in month.split("-"))
-        MonthBuild(config=config, arc=arc, period=Period(year, mon), out_dir=out_dir, settings=settings,
+        MonthBuild(config=config, arc=arc, period=Period.from_key(month), out_dir=out_dir, settings=settings,
                    preview=False, report=CheckReport(period=month, files=(), expenses=(), findings=()),
                    outcomes=[], fresh={}, publication_date=max(p.publication_date for p in pubs.values()),
                    forced=frozenset(vids), keep_statuses=True).run()

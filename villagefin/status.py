@@ -52,7 +52,7 @@ def run_status(config: Config, *, month: str | None = None, today: dt.date | Non
     period = parse_month(month, today or shanghai_today())
     if period is None:
         raise UsageError("status 需要具体月份，例如 --month 2026-10。")
-    label = f"{period.year:04d}-{period.month:02d}"
+    label = period.key
     # the workers build each village's expenses.json as publish would, to tell a changed ledger
     report = run_check(None, config, month=label, keep_expenses=False,
                        public=PublicSpec(township_of(config), period.year, period.month))
@@ -107,7 +107,7 @@ def run_history(config: Config, *, villages: Sequence[str] = (), month: str | No
     label = None
     if month:
         period = parse_month(month)
-        label = None if period is None else f"{period.year:04d}-{period.month:02d}"
+        label = None if period is None else period.key
     if not archive_path(config.root).exists():
         return []
     with Archive(config.root, create=False) as arc:

@@ -9,12 +9,12 @@ drop-downs), a frozen header and print settings; and a sheet 「填写说明」 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 from .chart import Account, load_chart
 from .config import Config
 from .errors import UsageError
+from .money import in_sentence
 from .output import save_workbook
 
 LEDGER_SHEET = "支出明细"
@@ -154,14 +154,9 @@ def _write_ledger(ws, config: Config, village_name: str | None) -> None:
         "K", "附件张数", "所附原始票据的张数（整数）。没有票据的支出是白条，请补齐票据。")
     add(DataValidation(type="list", formula1='"' + ",".join(METHODS) + '"', allow_blank=True, errorStyle="warning",
                        errorTitle="支付方式", error="支付方式一般从下拉列表选择。确定要用这个写法吗？"),
-        "L", "支付方式", f"从下拉列表选择。现金支付一张凭证超过 {_plain(rules.cash_limit)} 元会提示。")
+        "L", "支付方式", f"从下拉列表选择。现金支付一张凭证超过 {in_sentence(rules.cash_limit)} 元会提示。")
     add(DataValidation(type="textLength", operator="lessThanOrEqual", formula1="255", allow_blank=True),
-        "M", "备注", f"一张凭证超过 {_plain(rules.resolution_threshold)} 元的，写明决议，例如「2026年第3次村民代表会议决议」。")
-
-
-def _plain(amount: Decimal) -> str:
-    """1000 → "1,000"; 1000.50 → "1,000.5" (a limit in a sentence, not an amount in a column)."""
-    return f"{amount.normalize():,f}"
+        "M", "备注", f"一张凭证超过 {in_sentence(rules.resolution_threshold)} 元的，写明决议，例如「2026年第3次村民代表会议决议」。")
 
 
 def _write_guide(ws, config: Config, accounts: list[Account]) -> int:
@@ -228,8 +223,8 @@ def _write_guide(ws, config: Config, accounts: list[Account]) -> int:
         ("发票号码", "有发票时填", "发票上的号码。同一张发票只能报销一次，重复的发票号是错误。"),
         ("附件张数", "应填", "所附原始票据的张数（整数）。为 0 或不填的会提示可能是白条。"),
         ("支付方式", "应填", f"从下拉列表选择：{'、'.join(METHODS)}。一张凭证现金支付超过 "
-                           f"{_plain(rules.cash_limit)} 元会提示，大额支出应转账。"),
-        ("备注", "按需", f"一张凭证合计超过 {_plain(rules.resolution_threshold)} 元的，必须写明决议，例如"
+                           f"{in_sentence(rules.cash_limit)} 元会提示，大额支出应转账。"),
+        ("备注", "按需", f"一张凭证合计超过 {in_sentence(rules.resolution_threshold)} 元的，必须写明决议，例如"
                        "「2026年第3次村民代表会议决议」。"),
     )
     for (label, need, how), example in zip(guide, _EXAMPLE, strict=True):

@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 
 from .archive import Publication
-from .model import ERROR, CheckReport
+from .model import ERROR, CheckReport, Period
 from .money import display, plain
 from .publish import CORRECTION, NEW, PREVIEWED, REFUSED, PublishResult
 from .status import StatusReport
@@ -59,7 +59,7 @@ def where(f) -> str:
 def report_text(report: CheckReport) -> str:
     """A report an accountant reads: findings village by village, then counts and totals."""
     lines: list[str] = []
-    period = "全部月份" if report.period == "any" else f"{report.period[:4]}年{int(report.period[5:])}月"
+    period = "全部月份" if report.period == "any" else Period.from_key(report.period).label()
     lines.append(f"检查期间：{period}")
     totals = report.village_totals()
     by_village: dict[str | None, list] = {}
@@ -95,9 +95,8 @@ def report_text(report: CheckReport) -> str:
 def publish_text(result: PublishResult) -> str:
     """What `publish` and `demo` print: one line per village, then where the output is."""
 
-    y, m = result.period.split("-")
     kind = "预览" if result.preview else "正式公开"
-    head = f"{y}年{int(m)}月 {kind}"
+    head = f"{Period.from_key(result.period).label()} {kind}"
     if any(o.outcome in (NEW, CORRECTION, PREVIEWED) for o in result.outcomes):  # the date of what this run printed
         timing = "" if result.preview else ("（按时）" if result.on_time else "（逾期）")
         head += f"，公开日期 {result.publication_date.isoformat()}{timing}"
@@ -132,8 +131,7 @@ def publish_text(result: PublishResult) -> str:
 
 
 def status_text(report: StatusReport) -> str:
-    y, m = report.period.split("-")
-    lines = [f"{y}年{int(m)}月 各村情况："]
+    lines = [f"{Period.from_key(report.period).label()} 各村情况："]
     for v in report.villages:
         if v.ledgers == 0:
             lines.append(f"  {v.village_name}（{v.village_id}）：未报送（没有找到账表）；{v.state}")

@@ -17,8 +17,6 @@ no web font, no script is needed to read a page.
 
 from __future__ import annotations
 
-import datetime as dt
-import importlib.resources
 import re
 import shutil
 from collections.abc import Sequence
@@ -30,7 +28,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from ..model import VillageStatus
+from ..model import Period, VillageStatus, cn_date
 from ..money import display
 from ..public import (
     Correction,
@@ -39,6 +37,7 @@ from ..public import (
     TownshipView,
     VillageView,
 )
+from ..resources import templates_dir
 
 #: files of the assets folder that `write_assets` copies into ``site/assets/``
 ASSET_FILES: tuple[str, ...] = ("site.css",)
@@ -257,28 +256,9 @@ def context_dict(page: Any) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------------------ environment
-def templates_dir() -> Path:
-    """The package's template folder: ``villagefin/templates`` when installed, ``<repo>/templates`` in a checkout."""
-    try:
-        installed = importlib.resources.files("villagefin") / "templates"
-        if installed.is_dir():
-            return Path(str(installed))
-    except (ModuleNotFoundError, OSError):  # pragma: no cover - unusual installs
-        pass
-    return Path(__file__).resolve().parents[2] / "templates"
-
-
-def cn_date(d: dt.date, *, year: bool = True) -> str:
-    """2026年10月8日 (or 10月8日)."""
-    if year:
-        return f"{d.year}年{d.month}月{d.day}日"
-    return f"{d.month}月{d.day}日"
-
-
 def period_label(period: str) -> str:
     """ "2026-10" -> "2026年10月"."""
-    y, m = period.split("-")
-    return f"{int(y)}年{int(m)}月"
+    return Period.from_key(period).label()
 
 
 def urlpath(path: str) -> str:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from reportlab.pdfgen.canvas import Canvas
 
 from villagefin.fonts import FontChoice, register
+from villagefin.model import cn_date
 from villagefin.money import display
 from villagefin.public import PublicExpense, TownshipView, VillageView
 from villagefin.render.pdf_grid import (
@@ -38,7 +39,6 @@ from villagefin.render.pdf_grid import (
     Style,
     banner,
     capitals_line,
-    cn_date,
     draw_heading,
     heading,
     period_text,

@@ -13,6 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from villagefin.errors import ConfigError
+from villagefin.model import cn_date
 from villagefin.render.pdf_text import BLACK, RED, Color, Metrics, Pen, lines_literal, rect_literal
 
 PAPERS = {"A4": (210 * mm, 297 * mm), "A3": (297 * mm, 420 * mm)}
@@ -162,10 +163,6 @@ class Grid:
 
 
 # page furniture shared by the sheets
-
-
-def cn_date(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def period_text(view) -> str:  # VillageView or TownshipView

@@ -10,7 +10,7 @@ import datetime as dt
 
 from reportlab.pdfgen.canvas import Canvas
 
-from villagefin.model import VillageStatus
+from villagefin.model import VillageStatus, cn_date
 from villagefin.money import display
 from villagefin.public import TownshipView
 from villagefin.render.pdf_grid import (
@@ -20,7 +20,6 @@ from villagefin.render.pdf_grid import (
     Style,
     banner,
     capitals_line,
-    cn_date,
     draw_heading,
     heading,
     period_text,
