@@ -18,6 +18,7 @@ from conftest import SAMPLES
 from villagefin.archive import Archive
 from villagefin.config import load_config
 from villagefin.errors import FontError, PublishRefused
+from villagefin.model import RunOptions
 from villagefin.publish import run_publish
 
 EXPECTED = json.loads((SAMPLES / "EXPECTED.json").read_text(encoding="utf-8"))
@@ -216,9 +217,8 @@ def test_a_failed_publish_leaves_the_earlier_output_whole(workspace, monkeypatch
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(site, "render_village", boom)
-    monkeypatch.setenv("VILLAGEFIN_INLINE", "1")
     with pytest.raises(RuntimeError):
-        run_publish(config, month="2026-10", today=TODAY, villages=["xinjie"])
+        run_publish(config, month="2026-10", today=TODAY, villages=["xinjie"], options=RunOptions(inline=True))
     assert snapshot(workspace / "site") == before
     assert not [p for p in (workspace / "site").iterdir() if p.name.startswith(".vf-")]
 

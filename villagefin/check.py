@@ -18,7 +18,7 @@ from .config import Config
 from .ingest.normalise import SheetResult, normalise_sheet
 from .ingest.read import ReadError, read_workbook
 from .ledgers import Source, parse_month, resolve_sources
-from .model import CheckReport, Expense, Finding, Period, SheetRead
+from .model import DEFAULT_OPTIONS, CheckReport, Expense, Finding, Period, RunOptions, SheetRead
 from .public import build_village_view, content_hash, expenses_json, public_expenses
 from .receipts import receipt_findings
 from .rules import RuleContext, duplicate_invoice, invoice_key, village_rules
@@ -41,7 +41,7 @@ def _chart_loader(config: Config) -> Callable[[Iterable[str]], object]:
     return chart_for
 
 
-def check_source(src: Source, period: Period | None, config: Config) -> FileResult:
+def check_source(src: Source, period: Period | None, config: Config, debug: bool = False) -> FileResult:
     """Read and normalise one ledger. Bad input becomes findings; nothing is raised."""
     result = FileResult(name=src.path.stem)
     try:
@@ -57,7 +57,7 @@ def check_source(src: Source, period: Period | None, config: Config) -> FileResu
             res = normalise_sheet(raw, village=src.village, file=src.display, period=period, chart_for=chart_for,
                                   sheet=None if book.kind == "csv" else raw.name)
         except Exception as exc:  # a defect of ours must not hide the other files' findings
-            if os.environ.get("VILLAGEFIN_DEBUG") == "1":
+            if debug:
                 raise
             result.findings.append(F.make(
                 "unreadable-file", village=src.village, file=src.display,
@@ -136,10 +136,10 @@ class PublicSpec:
 
 
 def check_village(village: str, sources: Sequence[Source], period: Period | None, config: Config,
-                  keep: bool, public: PublicSpec | None = None) -> VillageResult:
+                  keep: bool, public: PublicSpec | None = None, debug: bool = False) -> VillageResult:
     """Read every ledger of one village and apply the one-village rules (runs in a worker process)."""
-    return finish_village(village, _this_month([check_source(s, period, config) for s in sources], period),
-                          period, config, keep, public)
+    files = [check_source(s, period, config, debug) for s in sources]
+    return finish_village(village, _this_month(files, period), period, config, keep, public)
 
 
 def _this_month(files: list[FileResult], period: Period | None) -> list[FileResult]:
@@ -155,14 +155,16 @@ def _this_month(files: list[FileResult], period: Period | None) -> list[FileResu
 _WORKER: tuple = ()
 
 
-def _set_worker_context(period: Period | None, config: Config, keep: bool, public: PublicSpec | None) -> None:
+def _set_worker_context(period: Period | None, config: Config, keep: bool, public: PublicSpec | None,
+                        debug: bool) -> None:
+    """Runs once in each worker process: what every job of the run shares travels once, not with each job."""
     global _WORKER
-    _WORKER = (period, config, keep, public)
+    _WORKER = (period, config, keep, public, debug)
 
 
 def _check_village_in_worker(village: str, sources: Sequence[Source]) -> VillageResult:
-    period, config, keep, public = _WORKER
-    return check_village(village, sources, period, config, keep, public)
+    period, config, keep, public, debug = _WORKER
+    return check_village(village, sources, period, config, keep, public, debug)
 
 
 def finish_village(village: str, files: Sequence[FileResult], period: Period | None, config: Config,
@@ -205,7 +207,8 @@ def _label(period: Period | None) -> str:
 
 
 def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Config, keep: bool,
-              progress: Callable[[int, int], None] | None, public: PublicSpec | None = None) -> list[VillageResult]:
+              progress: Callable[[int, int], None] | None, public: PublicSpec | None = None,
+              options: RunOptions = DEFAULT_OPTIONS) -> list[VillageResult]:
     """One job per village in worker processes: both cores are used, and a reader that aborts the process
     (SPEC 11) kills only its worker; its village is then read file by file, each in a fresh process."""
     names = list(groups)
@@ -216,16 +219,16 @@ def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Co
         if progress:
             progress(len(results), total)
 
-    if os.environ.get("VILLAGEFIN_INLINE") == "1" or not names:
+    if options.inline or not names:
         for v in names:
-            results[v] = check_village(v, groups[v], period, config, keep, public)
+            results[v] = check_village(v, groups[v], period, config, keep, public, options.debug)
             tick()
         return [results[v] for v in names]
     workers = min(len(names), max(1, os.cpu_count() or 1))
     try:
         # the config goes to each worker once, not with each of a county's 300 jobs
         with ProcessPoolExecutor(max_workers=workers, initializer=_set_worker_context,
-                                 initargs=(period, config, keep, public)) as pool:
+                                 initargs=(period, config, keep, public, options.debug)) as pool:
             futures = {pool.submit(_check_village_in_worker, v, groups[v]): v for v in names}
             for fut in as_completed(futures):
                 try:
@@ -242,7 +245,7 @@ def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Co
         for src in groups[v]:
             try:
                 with ProcessPoolExecutor(max_workers=1) as pool:
-                    files.append(pool.submit(check_source, src, period, config).result())
+                    files.append(pool.submit(check_source, src, period, config, options.debug).result())
             except BrokenProcessPool:
                 files.append(_crash(src))
         results[v] = finish_village(v, _this_month(files, period), period, config, keep, public)
@@ -261,6 +264,7 @@ def run_check(
     today: dt.date | None = None,
     keep_expenses: bool = True,
     public: PublicSpec | None = None,
+    options: RunOptions = DEFAULT_OPTIONS,
 ) -> CheckReport:
     """Check the given FILEs (or every configured ledger) for `month` ("YYYY-MM", "any", None = previous).
 
@@ -276,7 +280,7 @@ def run_check(
         for src in resolve_sources(config, None):
             if src.village not in villages:
                 groups.setdefault(src.village, []).append(src)
-    everything = _run_jobs(groups, period, config, keep_expenses, progress, public)
+    everything = _run_jobs(groups, period, config, keep_expenses, progress, public, options)
     results = [r for r in everything if not villages or paths or r.village in villages]
     names: dict[str, str] = {}
     if paths:

@@ -7,7 +7,6 @@ errors (`VillagefinError`) become one Chinese line and their exit code; `--debug
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import sys
 from pathlib import Path
@@ -21,6 +20,7 @@ from .errors import ConfigError, UsageError, VillagefinError
 from .feedback import annotate_report
 from .history import load_history
 from .ledgers import parse_month
+from .model import RunOptions
 from .publish import run_publish
 from .serve import serve as run_server
 from .status import run_history, run_status
@@ -68,6 +68,13 @@ def _progress(label: str):
     return show
 
 
+def _options() -> RunOptions:
+    """The run options `main` put on the click context (--debug); defaults when a command is invoked directly."""
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_object(RunOptions) if ctx is not None else None
+    return obj if obj is not None else RunOptions()
+
+
 def _load(config_path: Path | None, required: bool = True):
     config = find_config(config_path)
     if config is None:
@@ -111,7 +118,8 @@ def check(files, villages, month, config_path, fmt, annotate) -> None:
     period = parse_month(month)
     history = load_history(config.root, None if period is None else period.key)
     report = run_check(list(files) or None, config, month=month, villages=villages,
-                       published_invoices=history, progress=_progress("读取账表"), keep_expenses=annotate is not None)
+                       published_invoices=history, progress=_progress("读取账表"), keep_expenses=annotate is not None,
+                       options=_options())
     if annotate is not None:
         written = annotate_report(report, config, list(files) or None, villages, annotate)
         click.echo(f"已写出 {len(written)} 个标注后的账表到 {annotate}", err=True)
@@ -161,7 +169,7 @@ def publish(month, villages, out, preview, pub_date, correct, with_receipts, con
     config = _load(config_path)
     result = run_publish(config, month=month, villages=villages, out=out, preview=preview,
                          date=_parse_date(pub_date), correct=correct, with_receipts=with_receipts,
-                         progress=_progress("生成"))
+                         progress=_progress("生成"), options=_options())
     click.echo(publish_text(result))
     sys.exit(result.exit_code)
 
@@ -269,10 +277,8 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     args = [a for a in args if a != "--debug"]
-    if debug:
-        os.environ["VILLAGEFIN_DEBUG"] = "1"
     try:
-        cli.main(args=args, prog_name="villagefin", standalone_mode=False)
+        cli.main(args=args, prog_name="villagefin", standalone_mode=False, obj=RunOptions(debug=debug))
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:

@@ -125,6 +125,19 @@ class Period:
         return cls(int(year), int(month))
 
 
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How a run goes, as opposed to what it does: passed down explicitly (no environment variables)."""
+
+    #: let a defect of ours raise with its traceback instead of becoming a finding or a one-line error
+    debug: bool = False
+    #: read and render in this process, without worker processes (debugging, and tests that patch a function)
+    inline: bool = False
+
+
+DEFAULT_OPTIONS = RunOptions()
+
+
 def cn_date(d: dt.date, *, year: bool = True) -> str:
     """2026年10月8日 (or 10月8日): every date that people read on a sheet or a page."""
     if year:

@@ -24,7 +24,7 @@ from .findings import make
 from .fonts import find_font
 from .history import published_invoices_of
 from .ledgers import parse_month, shanghai_today
-from .model import ERROR, CheckReport, Finding, Outcome, Period, VillageOutcome
+from .model import DEFAULT_OPTIONS, ERROR, CheckReport, Finding, Outcome, Period, RunOptions, VillageOutcome
 from .public import PublicExpense, content_hash, expenses_from_json, fingerprint, township_of
 from .site import MonthBuild, link_forward
 
@@ -83,6 +83,8 @@ class Settings:
     font: object  # fonts.FontChoice
     workspace_templates: Path | None
     with_receipts: bool
+    #: render in this process, without worker processes (RunOptions.inline)
+    inline: bool = False
 
 
 def run_publish(
@@ -98,6 +100,7 @@ def run_publish(
     today: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,
     now: dt.datetime | None = None,
+    options: RunOptions = DEFAULT_OPTIONS,
 ) -> PublishResult:
     """Publish (or preview) one month for the configured villages. Bad data never raises: it is reported."""
     if config.root is None:
@@ -133,13 +136,13 @@ def run_publish(
 
     with publish_lock(root):
         return _publish(config, root, period, label, villages, out_dir, month_dir, preview, pub_date, on_time,
-                        correct, with_receipts, progress, now)
+                        correct, with_receipts, progress, now, options)
 
 
 def _publish(config: Config, root: Path, period: Period, label: str, villages: Sequence[str], out_dir: Path,
              month_dir: Path, preview: bool, pub_date: dt.date, on_time: bool, correct: str | None,
              with_receipts: bool, progress: Callable[[int, int], None] | None,
-             now: dt.datetime | None) -> PublishResult:
+             now: dt.datetime | None, options: RunOptions) -> PublishResult:
     configured_font = config.publication.font
     if configured_font and not Path(configured_font).is_absolute():
         configured_font = str(root / configured_font)
@@ -154,7 +157,8 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
         # the workers build each village's public expenses.json as they check it: this process only
         # compares bytes with the archive, records, and hands the bytes on to the renderers
         report = run_check(None, config, month=label, published_invoices=invoices, progress=progress,
-                           keep_expenses=False, public=PublicSpec(township_of(config), period.year, period.month))
+                           keep_expenses=False, public=PublicSpec(township_of(config), period.year, period.month),
+                           options=options)
         selected = [v for v in config.villages if not villages or v.id in villages]
         outcomes: list[VillageOutcome] = []
         fresh: dict[str, bytes] = {}  # village id → expenses.json bytes of this run's data
@@ -203,7 +207,8 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
                                            count, total))
             fresh[v.id] = data
         settings = Settings(config.publication.paper, config.publication.orientation, font,
-                            root / "templates" if (root / "templates").is_dir() else None, with_receipts)
+                            root / "templates" if (root / "templates").is_dir() else None, with_receipts,
+                            inline=options.inline)
         build = MonthBuild(config=config, arc=arc, period=period, out_dir=out_dir, settings=settings,
                            preview=preview, report=report, outcomes=outcomes, fresh=fresh,
                            publication_date=pub_date, progress=progress)

@@ -312,7 +312,7 @@ class MonthBuild:
         village by village as soon as each village's sheet is written."""
         register(self.settings.font)  # once, before the workers fork, so that they inherit the parsed font
         workers = min(len(jobs), os.cpu_count() or 1)
-        if workers <= 1 or os.environ.get("VILLAGEFIN_INLINE") == "1":
+        if workers <= 1 or self.settings.inline:
             for i, job in enumerate(jobs, 1):
                 self.missing_glyphs[job.meta.village_id] = render_village(job, self.config, self.period,
                                                                           self.settings, months)
