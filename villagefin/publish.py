@@ -20,6 +20,7 @@ from .config import Config
 from .errors import ConfigError, PublishRefused, UsageError
 from .ledgers import parse_month, shanghai_today
 from .model import ERROR, CheckReport, Finding, Period
+from .privacy import mask
 
 if TYPE_CHECKING:  # the heavy modules are imported only when there is work to do (see `state`)
     from .archive import Archive, Publication
@@ -236,7 +237,7 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
                 village=v.id, village_name=v.name, period=label, revision=revision, run_at=run_at.isoformat(),
                 publication_date=pub_date, on_time=on_time, count=count, total=total,
                 fingerprint=fingerprint(data), expenses_json=data,
-                correction_reason=correct if latest is not None else None,
+                correction_reason=mask(correct) if latest is not None else None,  # public text (SPEC 18)
                 added=added, removed=removed, changed=changed,
             )
             arc.record(pub, [ExpenseHash(*row) for row in rows])
@@ -352,7 +353,7 @@ def corrections_of(revisions: Sequence[Publication]) -> tuple[Correction, ...]:
     from .public import Correction
 
     return tuple(
-        Correction(revision=p.revision, reason=p.correction_reason or "", added=p.added, removed=p.removed,
+        Correction(revision=p.revision, reason=mask(p.correction_reason or ""), added=p.added, removed=p.removed,
                    changed=p.changed, date=p.publication_date)
         for p in sorted(revisions, key=lambda p: -p.revision) if p.revision > 1
     )
