@@ -17,7 +17,7 @@ from .errors import ConfigError, UsageError
 from .model import Period
 
 LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".ods")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,7 @@ def parse_month(text: str | None, today: dt.date | None = None) -> Period | None
         return Period(first.year, first.month)
     if text.strip().lower() == "any":
         return None
-    m = _MONTH.match(text.strip())
+    m = _MONTH.fullmatch(text.strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise UsageError(f"月份「{text}」格式不对，请写成 YYYY-MM，例如 2026-10。")
     return Period(int(m.group(1)), int(m.group(2)))
