@@ -7,6 +7,8 @@ nothing downstream can mutate what a reader produced.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -51,6 +53,34 @@ class Period:
     @property
     def key(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+    @classmethod
+    def last_ended(cls, today: dt.date) -> Period:
+        """The month before `today`'s: the one a monthly run is about."""
+        last = today.replace(day=1) - dt.timedelta(days=1)
+        return cls(last.year, last.month)
+
+    @classmethod
+    def parse(cls, text: str, today: dt.date) -> Period | None:
+        """A month as people write it (SPEC 16): 2026-11, 2026/11, 2026.11, 202611, 2026年11月, or 11月 alone
+        (in the year of the month before `today`). Full-width digits count; None when `text` is no month."""
+        norm = unicodedata.normalize("NFKC", text).strip()
+        m = _YEAR_MONTH.fullmatch(norm) or _COMPACT_MONTH.fullmatch(norm)
+        if m:
+            year, month = int(m.group(1)), int(m.group(2))
+        else:
+            m = _MONTH_ALONE.fullmatch(norm)
+            if not m:
+                return None
+            year, month = cls.last_ended(today).year, int(m.group(1))
+        if not (1900 <= year <= 2999 and 1 <= month <= 12):
+            return None
+        return cls(year, month)
+
+
+_YEAR_MONTH = re.compile(r"([0-9]{4})\s*(?:[-/.]|年)\s*([0-9]{1,2})\s*(?:月份?)?")
+_COMPACT_MONTH = re.compile(r"([0-9]{4})([0-9]{2})")
+_MONTH_ALONE = re.compile(r"([0-9]{1,2})\s*月份?")
 
 
 @dataclass(frozen=True, slots=True)
