@@ -278,7 +278,7 @@ def cli(ctx: click.Context) -> None:
 def check(files, villages, month, config_path, fmt, annotate) -> None:
     """检查账表：报告每个问题的文件、工作表、行、列。
 
-    不给 FILES 时检查工作目录中每个村配置的账表。退出码：0 没有错误，1 有错误，2 用法或配置错误。
+    不给 FILES 时检查工作目录中每个村配置的账表。退出码：0 没有错误，1 有错误或没有找到任何账表，2 用法或配置错误。
     """
     from .check import run_check
     from .report import report_json, report_text
@@ -296,7 +296,7 @@ def check(files, villages, month, config_path, fmt, annotate) -> None:
         _echo_utf8(report_json(report))
     else:
         click.echo(report_text(report))
-    sys.exit(EXIT_ERRORS if report.errors else EXIT_OK)
+    sys.exit(EXIT_ERRORS if report.errors or report.found_no_ledger else EXIT_OK)
 
 
 def _echo_utf8(text: str) -> None:
@@ -380,10 +380,14 @@ def _publish_text(result) -> str:
         lines.append(result.font_note)
     for o in result.outcomes:
         line = f"  {o.village_name}（{o.village_id}）：{o.text}"
-        if o.count is not None:
-            line += f"，{o.count} 笔，合计 {display(o.total)} 元"
-        if o.revision:
-            line += f"，第 {o.revision} 版"
+        if o.outcome == REFUSED:  # the counts are of the changed ledgers, which were not published
+            if o.count is not None:
+                line += f"（现账表 {o.count} 笔，合计 {display(o.total)} 元）"
+        else:
+            if o.count is not None:
+                line += f"，{o.count} 笔，合计 {display(o.total)} 元"
+            if o.revision:
+                line += f"，第 {o.revision} 版"
         lines.append(line)
         for f in o.errors:
             lines.append(f"      [错误] {where(f)}：{f.message}（{f.code}）")
@@ -399,10 +403,24 @@ def _publish_text(result) -> str:
         lines.append(f"输出未改动：{result.month_dir}")
     else:
         lines.append(f"数据没有变化，输出未重写：{result.month_dir}")
-    skipped = [o for o in result.outcomes if o.skipped]
-    if skipped:
-        lines.append(f"{len(skipped)} 个村未公开，请改正后重新运行 villagefin publish。")
+    lines.extend(_skipped_advice(result.outcomes))
     return "\n".join(lines)
+
+
+def _skipped_advice(outcomes) -> list[str]:
+    """What to do about the villages this run did not publish: each kind is told its own remedy."""
+    from .publish import REFUSED, SKIPPED_ERRORS, SKIPPED_MISSING
+
+    count = {kind: sum(1 for o in outcomes if o.outcome == kind) for kind in (SKIPPED_ERRORS, SKIPPED_MISSING, REFUSED)}
+    out = []
+    if count[SKIPPED_ERRORS]:
+        out.append(f"{count[SKIPPED_ERRORS]} 个村有错误未公开：请改正账表后重新运行 villagefin publish。")
+    if count[SKIPPED_MISSING]:
+        out.append(f"{count[SKIPPED_MISSING]} 个村未报送：请村里报送本月账表，放好后重新运行 villagefin publish。")
+    if count[REFUSED]:
+        out.append(f"{count[REFUSED]} 个村的账表在公开后有改动：已公开的版本仍有效；如需更正，请运行 "
+                   "villagefin publish --correct \"原因\"。")
+    return out
 
 
 @cli.command()

@@ -243,6 +243,11 @@ class CheckReport:
     def warnings(self) -> int:
         return sum(1 for f in self.findings if f.severity == WARNING)
 
+    @property
+    def found_no_ledger(self) -> bool:
+        """No sheet was read and no finding names a file: there was nothing to check (`check` exits 1)."""
+        return not self.files and not any(f.file for f in self.findings)
+
     def expenses_of(self, village: str) -> tuple[Expense, ...]:
         return tuple(e for e in self.expenses if e.village == village)
 

@@ -36,8 +36,8 @@ _OUTCOME_TEXT = {
     UNCHANGED: "数据未变，未重写",
     REWRITTEN: "已按存档重写输出",
     SKIPPED_ERRORS: "有错误，未公开",
-    SKIPPED_MISSING: "未报送（没有找到账表），未公开",
-    REFUSED: "数据已变更，未公开：如需更正请加 --correct \"原因\"",
+    SKIPPED_MISSING: "未报送（没有找到本月账表），未公开：请村里报送账表，放到该村 ledgers 指定的位置后重新运行 publish",
+    REFUSED: "第 {revision} 版仍有效；数据已变更，如需更正请加 --correct \"原因\"",
     PREVIEWED: "已生成预览",
 }
 
@@ -54,7 +54,7 @@ class VillageOutcome:
 
     @property
     def text(self) -> str:
-        return _OUTCOME_TEXT[self.outcome]
+        return _OUTCOME_TEXT[self.outcome].format(revision=self.revision)
 
     @property
     def skipped(self) -> bool:

@@ -439,7 +439,7 @@ def receipt_findings(config: Config, expenses: Sequence[Expense],
                 first = min(group, key=lambda e: (e.file, e.sheet or "", e.row))
                 out.append(F.make("receipt-mismatch", village=village.id, file=first.file, sheet=first.sheet,
                                   row=first.row, column=first.column_of("attachments"), voucher=first.voucher,
-                                  found=found, declared=declared, subject=f"凭证 {first.voucher}："))
+                                  found=found, declared=declared, subject=""))  # the location names the voucher
         stray = [p for key, paths in scans.items() if key not in by_key for p in paths] + unnamed
         for path in stray:
             out.append(F.make("receipt-mismatch", village=village.id, file=_display(path, config.root),

@@ -81,6 +81,10 @@ def report_text(report: CheckReport) -> str:
     missing = [report.village_names.get(v, v) for v in report.village_names if v not in read]
     if missing:
         lines.append(f"未找到账表的村（未报送）：{'、'.join(missing)}。请把账表放到 villagefin.toml 中该村 ledgers 指定的位置。")
+    if report.found_no_ledger:
+        lines.append("没有找到任何账表，没有检查任何内容：请把账表放到 villagefin.toml 中各村 ledgers 指定的位置，"
+                     "或在 check 后面给出账表文件，然后重新检查。")
+        return "\n".join(lines)
     status = "有错误，须改正后才能正式公开" if report.errors else "没有错误，可以公开"
     count = sum(t.expenses for t in totals.values())
     lines.append(f"共读取 {len(report.files)} 个工作表，支出 {count} 笔；"
