@@ -69,6 +69,9 @@ def test_a_refused_change_says_the_published_revision_stays_valid_and_a_missing_
     assert "未报送" in hexi and "报送" in hexi.split("未报送", 1)[1]
     assert "更正" not in hexi and "改正" not in hexi
     assert "1 个村未报送：请村里报送本月账表" in first.output
+    status = run(ws, "status", "--month", "2026-10")
+    hexi = next(line for line in status.output.splitlines() if "河西村" in line)
+    assert "未报送" in hexi and "请村里报送本月账表" in hexi and "更正" not in hexi, status.output
     assert "改正" not in first.output  # nothing here has errors to correct
 
     write_ledger(ledger, [HEADER, expense_row(8, "记-001", "购买办公用打印纸10包", "257.00", attachments=None),

@@ -107,7 +107,8 @@ def status_text(report: StatusReport) -> str:
     lines = [f"{y}年{int(m)}月 各村情况："]
     for v in report.villages:
         if v.ledgers == 0:
-            lines.append(f"  {v.village_name}（{v.village_id}）：未报送（没有找到账表）；{v.state}")
+            ask = "；请村里报送本月账表，放到该村 ledgers 指定的位置" if v.published is None else ""
+            lines.append(f"  {v.village_name}（{v.village_id}）：未报送（没有找到账表）；{v.state}{ask}")
             continue
         line = (f"  {v.village_name}（{v.village_id}）：账表 {v.ledgers} 个，支出 {v.expenses} 笔，"
                 f"合计 {display(v.total)} 元，错误 {v.errors} 个，警告 {v.warnings} 个；{v.state}")
