@@ -118,6 +118,7 @@ def test_month_any_accepts_every_month(write_xlsx, check_file):
     ("[rules]\ncash_limit = 1000.5\n", "rules.cash_limit"),
     ("[township]\nnmae = \"x\"\n", "township.nmae"),
     ("[[villages]]\nid = \"Xin Jie\"\n", "villages[0].id"),
+    ("[[villages]]\nid = \"xinjie\\n\"\n", "villages[0].id"),  # `$` would match before the final newline
     ("[[villages]]\nid = \"a\"\n[[villages]]\nid = \"a\"\n", "villages[1].id"),
     ("[[villages]]\nid = \"a\"\nledgers = [\"x.xlsx\"]\n[[villages]]\nid = \"b\"\nledgers = [\"x.xlsx\"]\n",
      "villages[1].ledgers"),

@@ -35,10 +35,10 @@ _ONLY_2023 = frozenset({"133", "134", "162", "171", "181", "242", "503", "504", 
 
 # separators between the levels of an account path: 管理费用_办公费, 管理费用/办公费, 管理费用-办公费, 513 管理费用
 _PATH_SPLIT = re.compile(r"[_/\\\-—–|>:、\s]+")
-_CODE_NAME = re.compile(r"^(\d{3,})(\D.*)$")
-_DIGITS = re.compile(r"^\d+$")
-_FLOAT_CODE = re.compile(r"^(\d+)\.0+$")
-_DOTTED_CODE = re.compile(r"^\d{3}(?:[.\-]\d+)+$")
+_CODE_NAME = re.compile(r"(\d{3,})(\D.*)")
+_DIGITS = re.compile(r"\d+")
+_FLOAT_CODE = re.compile(r"(\d+)\.0+")
+_DOTTED_CODE = re.compile(r"\d{3}(?:[.\-]\d+)+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +59,10 @@ def _norm(text: str) -> str:
 
 def _clean_code(code: str) -> str:
     text = _norm(str(code))
-    match = _FLOAT_CODE.match(text)  # a code read from a numeric cell: 51301.0
+    match = _FLOAT_CODE.fullmatch(text)  # a code read from a numeric cell: 51301.0
     if match:
         return match.group(1)
-    if _DOTTED_CODE.match(text):  # 513.01 or 513-01, as some bookkeeping software writes codes
+    if _DOTTED_CODE.fullmatch(text):  # 513.01 or 513-01, as some bookkeeping software writes codes
         return text.replace(".", "").replace("-", "")
     return text
 
@@ -122,7 +122,7 @@ class Chart:
             if not part:
                 continue
             pieces = [part]
-            match = _CODE_NAME.match(part)
+            match = _CODE_NAME.fullmatch(part)
             if match:  # "51301办公费": a code glued to its name
                 pieces = [match.group(1), match.group(2)]
             for piece in pieces:
@@ -136,7 +136,7 @@ class Chart:
         account = self._by_name.get(key)
         if account is not None:
             return account
-        if _DIGITS.match(key):
+        if _DIGITS.fullmatch(key):
             account = self._by_code.get(key)
             if account is not None:
                 return account
@@ -151,7 +151,7 @@ class Chart:
         """Whether an account is an expense account (SPEC 3.2): by code prefix, else by name or path."""
         code_key = _clean_code(code or "")
         if code_key:
-            if _DIGITS.match(code_key):
+            if _DIGITS.fullmatch(code_key):
                 account = self._by_code.get(code_key)
                 if account is not None:
                     return account.expense
@@ -181,7 +181,7 @@ class Chart:
     def cash_or_bank(self, code: str = "", name: str = "") -> str | None:
         """"现金" for 库存现金 (101…), "银行" for 银行存款 (102…), else None."""
         code_key = _clean_code(code or "")
-        if code_key and _DIGITS.match(code_key):
+        if code_key and _DIGITS.fullmatch(code_key):
             account = self._by_code.get(code_key)
             prefix = account.code[:3] if account is not None else code_key[:3]
             if prefix == "101":
@@ -242,7 +242,7 @@ def detect_system(codes: Iterable[str]) -> str:
     votes_2004 = votes_2023 = 0
     for code in codes:
         key = _clean_code(code or "")
-        if len(key) < 3 or not _DIGITS.match(key):
+        if len(key) < 3 or not _DIGITS.fullmatch(key):
             continue
         prefix = key[:3]
         if prefix in _ONLY_2004:

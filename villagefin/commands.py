@@ -7,6 +7,7 @@ errors (`VillagefinError`) become one Chinese line and their exit code; `--debug
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import sys
 from pathlib import Path
@@ -31,15 +32,191 @@ from .workspace import init_workspace
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
+# ---- click in Chinese ---------------------------------------------------------------------------------------
+# click's own words (Usage, Options, --help, its usage errors) come from gettext with no Chinese catalogue; they
+# are said here instead, by subclassing, so nothing depends on the locale or on click's English sentences.
+_HEADINGS = {"Options": "选项", "Commands": "命令", "Positional arguments": "参数", "Arguments": "参数"}
+_EXTRA = re.compile(r"\[([^\[\]]*)\]$")  # click's "[default: 8000; 1<=x<=65535]" after an option's help
+
+
+def _extra_in_chinese(match: re.Match[str]) -> str:
+    items = [item.strip() for item in match.group(1).split(";")]
+    said = []
+    for item in items:
+        if item.startswith("default: "):
+            item = "默认：" + item[len("default: "):]
+        elif item.startswith("env var: "):
+            item = "环境变量：" + item[len("env var: "):]
+        elif item == "required":
+            item = "必填"
+        said.append(item)
+    return "[" + "；".join(said) + "]"
+
+
+class ChineseFormatter(click.HelpFormatter):
+    """Help pages with Chinese headings: 用法：, 选项：, 命令：."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="用法：" if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{_HEADINGS.get(heading, heading)}：\n")
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(term, _EXTRA.sub(_extra_in_chinese, text)) for term, text in rows], col_max,
+                         col_spacing)
+
+
+class ChineseContext(click.Context):
+    formatter_class = ChineseFormatter
+
+
+class _ChineseCommandMixin:
+    """What every villagefin command shares: a Chinese help page, the --help option's own words, and
+    unexpected extra arguments said in Chinese."""
+
+    context_class = ChineseContext
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "显示本帮助并退出。"
+        return option
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        allowed = ctx.allow_extra_args
+        ctx.allow_extra_args = True  # click's own refusal is in English: the same check, said here
+        try:
+            rest = super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            if exc.ctx is None:  # click's parser raises some without their command: name it for the hint
+                exc.ctx = ctx
+            raise
+        finally:
+            ctx.allow_extra_args = allowed
+        if rest and not allowed and not ctx.resilient_parsing:
+            raise click.UsageError(f"多余的参数：{' '.join(rest)}", ctx)
+        return rest
+
+
+class ChineseCommand(_ChineseCommandMixin, click.Command):
+    pass
+
+
+class VillagefinGroup(_ChineseCommandMixin, click.Group):
+    """The `villagefin` group: Chinese help and usage errors, and one place that turns every failure into one
+    Chinese line and an exit code (also under click's CliRunner)."""
+
+    command_class = ChineseCommand
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name = args[0] if args else ""
+        if (name and not name.startswith("-") and self.get_command(ctx, name) is None
+                and not ctx.resilient_parsing):
+            known = self.list_commands(ctx)
+            close = difflib.get_close_matches(name, known)
+            hint = f"，您是不是要用 {'、'.join(close)}？" if close else "。"
+            raise click.UsageError(f"没有命令「{name}」{hint}可用的命令有 {'、'.join(known)}", ctx)
+        return super().resolve_command(ctx, args)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        args = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in args
+        args = [a for a in args if a != "--debug"]
+        extra.setdefault("obj", RunOptions(debug=debug))  # passed down explicitly, never through the environment
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("已中断。", err=True)
+            sys.exit(130)
+        except click.ClickException as exc:
+            if debug:
+                raise
+            command = exc.ctx.command_path if getattr(exc, "ctx", None) is not None else "villagefin"
+            click.echo(f"用法错误：{_usage_message(exc)}（运行 {command} --help 查看用法）", err=True)
+            sys.exit(EXIT_USAGE)
+        except VillagefinError as exc:
+            if debug:
+                raise
+            click.echo(f"错误：{exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("已中断。", err=True)
+            sys.exit(130)
+        except Exception as exc:  # the last line of defence: one line, and how to learn more
+            if debug:
+                raise
+            click.echo(f"错误：程序内部错误（{type(exc).__name__}: {exc}）；请加 --debug 重新运行，并把输出发给维护人员。",
+                       err=True)
+            sys.exit(EXIT_USAGE)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)  # an int: the code of --help / --version
+
+
+class ChineseChoice(click.Choice):
+    """click.Choice whose refusal is said in Chinese."""
+
+    def convert(self, value, param, ctx):
+        if value in self.choices:
+            return value
+        self.fail(f"「{value}」不可用，只能是 {'、'.join(map(str, self.choices))}", param, ctx)
+
+
+class ChineseIntRange(click.IntRange):
+    """click.IntRange whose refusals are said in Chinese."""
+
+    def convert(self, value, param, ctx):
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            self.fail(f"「{value}」不是整数", param, ctx)
+        if (self.min is not None and number < self.min) or (self.max is not None and number > self.max):
+            self.fail(f"{number} 不在 {self.min} 到 {self.max} 之间", param, ctx)
+        return number
+
+
+class MonthType(click.ParamType):
+    """--month as people write it (`Period.parse`): 2026-11, 2026/11, 2026.11, 202611, 2026年11月, 11月; passed on
+    as YYYY-MM (or "any" where allowed)."""
+
+    name = "month"
+
+    def __init__(self, any_ok: bool = False) -> None:
+        self.any_ok = any_ok
+
+    def convert(self, value, param, ctx):
+        from .ledgers import MONTH_FORMS, shanghai_today
+        from .model import Period
+
+        if self.any_ok and str(value).strip().lower() == "any":
+            return "any"
+        period = Period.parse(str(value), shanghai_today())
+        if period is None:
+            more = "，或 any（不限月份）" if self.any_ok else ""
+            self.fail(f"「{value}」看不懂，请写成 {MONTH_FORMS}{more}", param, ctx)
+        return period.key
+
+
 # ---- shared options, defined once -------------------------------------------------------------------------
 def config_option(f):
     return click.option("--config", "config_path", type=click.Path(path_type=Path),
                         help="villagefin.toml 的路径（默认：当前文件夹中的 villagefin.toml）。")(f)
 
 
-def month_option(f, any_ok: bool = False):
-    text = "月份 YYYY-MM（默认：上个月）" + ("；any 表示不限月份。" if any_ok else "。")
-    return click.option("--month", default=None, metavar="YYYY-MM", help=text)(f)
+def month_option(f):
+    return click.option("--month", type=MonthType(), default=None, metavar="YYYY-MM",
+                        help="月份，如 2026-10、2026年10月、10月（默认：上个月）。")(f)
 
 
 def village_option(f):
@@ -85,9 +262,11 @@ def _load(config_path: Path | None, required: bool = True):
     return config
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="villagefin", message="villagefin %(version)s")
-def cli() -> None:
+@click.group(cls=VillagefinGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="villagefin", message="villagefin %(version)s", help="显示版本号并退出。")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """villagefin：村级财务支出公开工具（每月检查账表、生成公开栏 PDF 和网页）。
 
     \b
@@ -97,22 +276,24 @@ def cli() -> None:
       villagefin status           查看各村报送、公开情况
     任何命令加 --debug 可显示详细的出错信息。
     """
+    if ctx.invoked_subcommand is None:  # `villagefin` alone: its help, not an error
+        click.echo(ctx.get_help())
 
 
 @cli.command()
 @click.argument("files", nargs=-1)
 @village_option
-@click.option("--month", default=None, metavar="YYYY-MM|any",
-              help="检查的月份（默认：上个月）；any 表示不限月份（此时没有年份的日期算错误）。")
+@click.option("--month", type=MonthType(any_ok=True), default=None, metavar="YYYY-MM|any",
+              help="检查的月份，如 2026-10、2026年10月、10月（默认：上个月）；any 表示不限月份（此时没有年份的日期算错误）。")
 @config_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=ChineseChoice(["text", "json"]), default="text", show_default=True,
               help="text 给人看；json 给程序用。")
 @click.option("--annotate", type=click.Path(path_type=Path), default=None, metavar="DIR",
               help="把每个账表复制一份到 DIR/<村>/，标出每个问题并附「检查结果」表（原文件不改动）。")
 def check(files, villages, month, config_path, fmt, annotate) -> None:
     """检查账表：报告每个问题的文件、工作表、行、列。
 
-    不给 FILES 时检查工作目录中每个村配置的账表。退出码：0 没有错误，1 有错误，2 用法或配置错误。
+    不给 FILES 时检查工作目录中每个村配置的账表。退出码：0 没有错误，1 有错误或没有找到任何账表，2 用法或配置错误。
     """
     config = _load(config_path, required=not files)
     period = parse_month(month)
@@ -127,7 +308,7 @@ def check(files, villages, month, config_path, fmt, annotate) -> None:
         _echo_utf8(report_json(report))
     else:
         click.echo(report_text(report))
-    sys.exit(EXIT_ERRORS if report.errors else EXIT_OK)
+    sys.exit(EXIT_ERRORS if report.errors or report.found_no_ledger else EXIT_OK)
 
 
 def _echo_utf8(text: str) -> None:
@@ -203,7 +384,8 @@ def history(villages, month, config_path) -> None:
 
 @cli.command()
 @out_option("要预览的网站文件夹（默认：工作目录中的 site/）。")
-@click.option("--port", default=8000, show_default=True, help="端口（只在本机 127.0.0.1 上提供）。")
+@click.option("--port", type=ChineseIntRange(1, 65535), default=8000, show_default=True,
+              help="端口（只在本机 127.0.0.1 上提供）。")
 @config_option
 def serve(out, port, config_path) -> None:
     """在本机（127.0.0.1）打开网站，上传前先看一看。按 Ctrl-C 结束。"""
@@ -245,62 +427,46 @@ def template(villages, output, config_path) -> None:
 
 
 def _usage_message(exc: click.ClickException) -> str:
-    """click's usage errors, said in Chinese."""
-    text = exc.format_message()
+    """click's usage errors, said in Chinese from their parts (never from click's English sentences)."""
     if isinstance(exc, click.exceptions.NoSuchOption):
-        return f"没有选项 {exc.option_name}"
+        close = getattr(exc, "possibilities", None) or []
+        hint = f"，您是不是要用 {'、'.join(close)}？" if close else ""
+        return f"没有选项 {exc.option_name}{hint}"
     if isinstance(exc, click.exceptions.MissingParameter):
-        hint = exc.param_hint or (" / ".join(exc.param.opts) if exc.param else "")
-        return f"缺少必需的 {hint}"
+        param = exc.param
+        if isinstance(param, click.Argument):
+            return f"缺少必需的参数 {param.human_readable_name}"
+        if param is not None:
+            return f"缺少必需的选项 {' / '.join(param.opts)}"
+        return "缺少必需的参数"
     if isinstance(exc, click.exceptions.BadParameter):
-        hint = exc.param_hint if isinstance(exc.param_hint, str) else (exc.param.opts[0] if exc.param else "")
-        choice = re.search(r"'(.*)' is not one of (.*)\.", exc.message)
-        if choice:
-            return f"{hint} 的值「{choice.group(1)}」不可用，只能是 {choice.group(2)}"
-        return f"{hint} 的值不对（{exc.message}）"
-    command = re.match(r"No such command '(.*)'", text)
-    if command:
-        return f"没有命令「{command.group(1)}」；可用的命令有 check、publish、status、history、demo、serve、init、template"
-    extra = re.match(r"Got unexpected extra arguments? \((.*)\)", text)
-    if extra:
-        return f"多余的参数：{extra.group(1)}"
-    return text
+        param = exc.param
+        hint = ((" / ".join(param.opts) if isinstance(param, click.Option) else param.human_readable_name)
+                if param is not None else (exc.param_hint if isinstance(exc.param_hint, str) else "参数"))
+        return f"{hint} 的值不对：{exc.message}"
+    if isinstance(exc, click.exceptions.BadOptionUsage):
+        option = _option_named(exc.ctx, exc.option_name)
+        if option is not None and option.is_flag:
+            return f"选项 {exc.option_name} 不带值"
+        return f"选项 {exc.option_name} 后面缺少值"
+    return exc.format_message()
+
+
+def _option_named(ctx: click.Context | None, name: str) -> click.Option | None:
+    if ctx is None:
+        return None
+    for param in ctx.command.params:
+        if isinstance(param, click.Option) and name in (*param.opts, *param.secondary_opts):
+            return param
+    return None
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: one Chinese line and an exit code for every failure, never a traceback."""
+    """Console entry point: one Chinese line and an exit code for every failure, never a traceback
+    (the handling itself is `VillagefinGroup.main`, so that click's test runner sees it too)."""
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.reconfigure(errors="replace")  # a GBK console must never crash on a character
         except (AttributeError, ValueError):
             pass
-    args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args
-    args = [a for a in args if a != "--debug"]
-    try:
-        cli.main(args=args, prog_name="villagefin", standalone_mode=False, obj=RunOptions(debug=debug))
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("已中断。", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        if debug:
-            raise
-        click.echo(f"用法错误：{_usage_message(exc)}（运行 villagefin --help 查看用法）", err=True)
-        sys.exit(EXIT_USAGE)
-    except VillagefinError as exc:
-        if debug:
-            raise
-        click.echo(f"错误：{exc}", err=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("已中断。", err=True)
-        sys.exit(130)
-    except Exception as exc:  # the last line of defence: one line, and how to learn more
-        if debug:
-            raise
-        click.echo(f"错误：程序内部错误（{type(exc).__name__}: {exc}）；请加 --debug 重新运行，并把输出发给维护人员。",
-                   err=True)
-        sys.exit(EXIT_USAGE)
-    sys.exit(EXIT_OK)
+    cli.main(args=list(sys.argv[1:] if argv is None else argv), prog_name="villagefin")

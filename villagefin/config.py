@@ -16,7 +16,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 CONFIG_NAME = "villagefin.toml"
-SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +216,7 @@ def parse_config(data: dict, root: Path | None = None) -> Config:
             raise ConfigError(f"配置项 villages[{i}] 应是一个 [[villages]] 段。")
         _unknown(v, _VILLAGE_KEYS, key)
         vid = v.get("id")
-        if not isinstance(vid, str) or not SLUG.match(vid):
+        if not isinstance(vid, str) or not SLUG.fullmatch(vid):
             raise ConfigError(
                 f"配置项 {key}id 的值 {vid!r} 不可用：村代号只能用小写英文字母、数字、- 和 _（如 \"xinjie\"），用于网址和文件夹名。"
             )

@@ -40,9 +40,9 @@ _CODES = (
          "请核对合计行公式或逐笔金额，使合计等于明细之和。"),
     Code("duplicate-invoice", ERROR, "发票号重复", "发票号 {invoice} 在其他凭证中已出现：{other}。",
          "同一张发票只能报销一次；请核对是否重复报销，改正发票号或删除重复的支出。"),
-    Code("duplicate-voucher", ERROR, "凭证号重复", "凭证号 {voucher} 同时出现在多个文件或工作表中：{other}。",
+    Code("duplicate-voucher", ERROR, "凭证号重复", "这个凭证号同时出现在多个文件或工作表中：{other}。",
          "同一凭证只能记在一处；若是修改后另存的新文件，请删除或移走旧文件。"),
-    Code("unbalanced-voucher", ERROR, "凭证借贷不平", "凭证 {voucher} 借方合计 {debit} 与贷方合计 {credit} 不等。",
+    Code("unbalanced-voucher", ERROR, "凭证借贷不平", "借方合计 {debit} 与贷方合计 {credit} 不等。",
          "请在记账软件中修正该凭证使借贷相等，然后重新导出序时账。"),
     # warnings
     Code("voucher-gap", WARNING, "凭证号不连续", "凭证号不连续：{before} 之后是 {after}，缺少 {missing}。",

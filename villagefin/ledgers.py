@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import os
-import re
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +16,6 @@ from .errors import ConfigError, UsageError
 from .model import Period
 
 LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".ods")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,18 +28,21 @@ class Source:
     sheet: str | None = None
 
 
+#: what a user is told when a --month cannot be read
+MONTH_FORMS = "YYYY-MM（如 2026-10）、2026/10、2026.10、202610、2026年10月 或 10月（上个月所在的年份）"
+
+
 def parse_month(text: str | None, today: dt.date | None = None) -> Period | None:
-    """"YYYY-MM" → Period; "any" → None; None → the month before `today`."""
+    """A month as people write it (`Period.parse`) → Period; "any" → None; None → the month before `today`."""
+    today = today or shanghai_today()
     if text is None:
-        today = today or shanghai_today()
-        first = today.replace(day=1) - dt.timedelta(days=1)
-        return Period(first.year, first.month)
+        return Period.last_ended(today)
     if text.strip().lower() == "any":
         return None
-    m = _MONTH.match(text.strip())
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise UsageError(f"月份「{text}」格式不对，请写成 YYYY-MM，例如 2026-10。")
-    return Period(int(m.group(1)), int(m.group(2)))
+    period = Period.parse(text, today)
+    if period is None:
+        raise UsageError(f"月份「{text}」看不懂，请写成 {MONTH_FORMS}。")
+    return period
 
 
 def shanghai_today() -> dt.date:

@@ -7,6 +7,8 @@ nothing downstream can mutate what a reader produced.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -91,8 +93,8 @@ _OUTCOME_TEXT = {
     Outcome.UNCHANGED: "数据未变，未重写",
     Outcome.REWRITTEN: "已按存档重写输出",
     Outcome.SKIPPED_ERRORS: "有错误，未公开",
-    Outcome.SKIPPED_MISSING: "未报送（没有找到账表），未公开",
-    Outcome.REFUSED: "数据已变更，未公开：如需更正请加 --correct \"原因\"",
+    Outcome.SKIPPED_MISSING: "未报送（没有找到本月账表），未公开：请村里报送账表，放到该村 ledgers 指定的位置后重新运行 publish",
+    Outcome.REFUSED: "第 {revision} 版仍有效；数据已变更，如需更正请加 --correct \"原因\"",
     Outcome.PREVIEWED: "已生成预览",
 }
 
@@ -123,6 +125,35 @@ class Period:
         """The inverse of `key` (for keys this program wrote; user input goes through the month parser)."""
         year, month = key.split("-")
         return cls(int(year), int(month))
+
+
+    @classmethod
+    def last_ended(cls, today: dt.date) -> Period:
+        """The month before `today`'s: the one a monthly run is about."""
+        last = today.replace(day=1) - dt.timedelta(days=1)
+        return cls(last.year, last.month)
+
+    @classmethod
+    def parse(cls, text: str, today: dt.date) -> Period | None:
+        """A month as people write it (SPEC 16): 2026-11, 2026/11, 2026.11, 202611, 2026年11月, or 11月 alone
+        (in the year of the month before `today`). Full-width digits count; None when `text` is no month."""
+        norm = unicodedata.normalize("NFKC", text).strip()
+        m = _YEAR_MONTH.fullmatch(norm) or _COMPACT_MONTH.fullmatch(norm)
+        if m:
+            year, month = int(m.group(1)), int(m.group(2))
+        else:
+            m = _MONTH_ALONE.fullmatch(norm)
+            if not m:
+                return None
+            year, month = cls.last_ended(today).year, int(m.group(1))
+        if not (1900 <= year <= 2999 and 1 <= month <= 12):
+            return None
+        return cls(year, month)
+
+
+_YEAR_MONTH = re.compile(r"([0-9]{4})\s*(?:[-/.]|年)\s*([0-9]{1,2})\s*(?:月份?)?")
+_COMPACT_MONTH = re.compile(r"([0-9]{4})([0-9]{2})")
+_MONTH_ALONE = re.compile(r"([0-9]{1,2})\s*月份?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,6 +336,11 @@ class CheckReport:
     def warnings(self) -> int:
         return sum(1 for f in self.findings if f.severity == WARNING)
 
+    @property
+    def found_no_ledger(self) -> bool:
+        """No sheet was read and no finding names a file: there was nothing to check (`check` exits 1)."""
+        return not self.files and not any(f.file for f in self.findings)
+
     def expenses_of(self, village: str) -> tuple[Expense, ...]:
         return tuple(e for e in self.expenses if e.village == village)
 
@@ -343,7 +379,7 @@ class VillageOutcome:
 
     @property
     def text(self) -> str:
-        return self.outcome.text
+        return self.outcome.text.format(revision=self.revision)
 
     @property
     def skipped(self) -> bool:

@@ -1,23 +1,29 @@
-"""Masking of personal numbers in published text (SPEC 5.6).
+"""Masking of personal numbers in published text (SPEC 5.6, sharpened by SPEC 18).
 
-`mask(text)` hides, wherever they appear in a text field:
+`mask(text)` is the one function every text bound for a public file goes through: the expense fields, the
+category and its group, a correction reason, and (as they come) query questions and answers, review opinions,
+and file or sheet names shown. It hides, wherever they appear in a text field:
 
 * a citizen ID: 18 characters, 17 digits then a digit or X, with a plausible birth date (YYYYMMDD at
-  positions 7–14, year 1900–2099), not inside a longer run of letters or digits. Written plain or as
-  6-8-4 groups separated by one space or hyphen. Kept: the first 6 and the last 4 characters
+  positions 7–14, year 1900–2099), not inside a longer run of letters or digits. Written plain or with a
+  separator after its 6th and/or its 14th character. Kept: the first 6 and the last 4 characters
   → ``340123********1234``.
 * a bank card number: a run of 16–19 digits not inside a longer digit run, or 4-digit groups separated
-  by one space or hyphen (the last group may have 1–3 digits) totalling 16–19 digits. Only the last
+  by one and the same separator (the last group may have 1–3 digits) totalling 16–19 digits. Only the last
   4 digits are kept → ``****7890``. An 18-digit run whose date is not plausible is no ID, so it is
   masked as a card.
-* a mobile number: 1[3-9] and 9 more digits not inside a longer digit run, plain or as 3-4-4 groups
-  → ``138****5678``.
+* a mobile number: 1[3-9] and 9 more digits not inside a longer digit run, plain or with a separator
+  after its 3rd and/or its 7th digit (3-4-4, 3-8, 7-4; the two separators may differ), and may be preceded
+  by the country code +86 or 0086 (itself kept) → ``+86 138****5678``.
+
+A separator is one half-width space or hyphen, a full-width hyphen (－), an ideographic space (U+3000), a
+no-break space or a typographic dash (‐ ‑ ‒ – —).
 
 "Letters" are Latin letters: Chinese text around a number (身份证340123…领款) does not protect it.
 Full-width digits (３４０１２３…) count as digits. Masked forms keep no separator.
 
-Masking is idempotent: ``mask(mask(x)) == mask(x)``. The grouped forms refuse to touch a ``*`` or a digit
-next to them, so what one masking leaves (``****7890 1234 …``) is never taken for a new number.
+Masking is idempotent: ``mask(mask(x)) == mask(x)``. The grouped card form refuses to touch a ``*`` or a digit
+next to it, so what one masking leaves (``****7890 1234 …``) is never taken for a new number.
 Invoice numbers are published in full: the caller does not pass the invoice field to `mask`.
 
 It runs on every published text field of a county month (90,000 rows × several fields), so a string
@@ -33,7 +39,7 @@ __all__ = ["mask"]
 _D = "0-9\uff10-\uff19"  # ASCII and full-width digits (inside a character class)
 _ALNUM = _D + "A-Za-z\uff21-\uff3a\uff41-\uff5a"  # digits and Latin letters, both widths
 _X = "Xx\uff38\uff58"
-_SEP = "[ -]"
+_SEP = "[ \\-\uff0d\u3000\u00a0\u2010-\u2014]"  # see the module docstring
 # around a grouped form: no digit or * next to it, nor one separator away
 _GROUP_BEFORE = rf"(?<![{_D}*])(?<![{_D}*]{_SEP})"
 _GROUP_AFTER = rf"(?![{_D}*])(?!{_SEP}[{_D}*])"
@@ -42,9 +48,9 @@ _ID_RE = re.compile(
     rf"""
     (?<![{_ALNUM}])
     (?P<head>[{_D}]{{6}})
-    (?P<sep>{_SEP}?)
+    {_SEP}?
     (?P<birth>[{_D}]{{8}})
-    (?P=sep)
+    {_SEP}?
     (?P<tail>[{_D}]{{3}}[{_D}{_X}])
     (?![{_ALNUM}])
     """,
@@ -62,12 +68,16 @@ _CARD_RE = re.compile(
 )
 _MOBILE_RE = re.compile(
     rf"""
-    (?<![{_D}])
+    (?:
+        (?P<cc>(?:[+\uff0b]|(?<![{_D}])[0\uff10]{{2}})[8\uff18][6\uff16]{_SEP}?)  # +86 / 0086, kept
+    |
+        (?<![{_D}])
+    )
     (?P<head>[1\uff11][3-9\uff13-\uff19][{_D}])
     (?:
         (?P<mid>[{_D}]{{4}})(?P<tail>[{_D}]{{4}})(?![{_D}])
     |
-        (?P<sep>{_SEP})(?P<mid2>[{_D}]{{4}})(?P=sep)(?P<tail2>[{_D}]{{4}}){_GROUP_AFTER}
+        {_SEP}?(?P<mid2>[{_D}]{{4}}){_SEP}?(?P<tail2>[{_D}]{{4}}){_GROUP_AFTER}
     )
     """,
     re.VERBOSE,
@@ -100,7 +110,7 @@ def _card(match: re.Match[str]) -> str:
 
 
 def _mobile(match: re.Match[str]) -> str:
-    return match["head"] + "****" + (match["tail"] or match["tail2"])
+    return (match["cc"] or "") + match["head"] + "****" + (match["tail"] or match["tail2"])
 
 
 def mask(text: str) -> str:

@@ -173,13 +173,14 @@ def public_expenses(expenses: Sequence, chart, receipts: Mapping[str, tuple[Rece
                     ) -> tuple[PublicExpense, ...]:
     """Ledger records → what is published: ordered by date and voucher, numbered, text masked (SPEC 5.6).
 
-    The invoice field is published in full; every other text goes through `privacy.mask`."""
+    The invoice field is published in full; every other text goes through `privacy.mask`, the category's group
+    too (an unknown category is its own group, SPEC 18)."""
     out = []
     receipts = receipts or {}
     for seq, e in enumerate(sorted(expenses, key=_order_key), start=1):
         out.append(PublicExpense(
             seq=seq, date=e.date, voucher=mask(e.voucher), summary=mask(e.summary),
-            category=mask(e.category), group=chart.group_of(e.category) if e.category else "未分类",
+            category=mask(e.category), group=mask(chart.group_of(e.category)) if e.category else "未分类",
             payee=mask(e.payee), amount=e.amount, method=mask(e.method), handler=mask(e.handler),
             reviewer=mask(e.reviewer), approver=mask(e.approver), attachments=e.attachments,
             invoice=e.invoice, remarks=mask(e.remarks), receipts=receipts.get(e.voucher, ()),

@@ -25,6 +25,7 @@ from .fonts import find_font
 from .history import published_invoices_of
 from .ledgers import parse_month, shanghai_today
 from .model import DEFAULT_OPTIONS, ERROR, CheckReport, Finding, Outcome, Period, RunOptions, VillageOutcome
+from .privacy import mask
 from .public import PublicExpense, content_hash, expenses_from_json, fingerprint, township_of
 from .site import MonthBuild, link_forward
 
@@ -199,7 +200,7 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
                 village=v.id, village_name=v.name, period=label, revision=revision, run_at=run_at.isoformat(),
                 publication_date=pub_date, on_time=on_time, count=count, total=total,
                 fingerprint=fingerprint(data), expenses_json=data,
-                correction_reason=correct if latest is not None else None,
+                correction_reason=mask(correct) if latest is not None else None,  # public text (SPEC 18)
                 added=added, removed=removed, changed=changed,
             )
             arc.record(pub, [ExpenseHash(*row) for row in rows])

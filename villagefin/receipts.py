@@ -39,8 +39,8 @@ DEFAULT_SERIES = "记"
 #: pinyin of the usual voucher series characters, for ASCII file names on the site
 _PINYIN = {"记": "ji", "现": "xian", "银": "yin", "收": "shou", "付": "fu", "转": "zhuan"}
 #: "记-012-2", "记012(1)", "记-012 (2)", "12_3": a voucher and the page number after it
-_PAGED = re.compile(r"^(?P<head>.*?\d+\s*号?)\s*(?:[-_]\s*(?P<a>\d+)|[(（]\s*(?P<b>\d+)\s*[)）])$")
-_PDF_PAGE = re.compile(r"^(?P<path>.+\.pdf)#page=(?P<page>\d+)$", re.IGNORECASE)
+_PAGED = re.compile(r"(?P<head>.*?\d+\s*号?)\s*(?:[-_]\s*(?P<a>\d+)|[(（]\s*(?P<b>\d+)\s*[)）])")
+_PDF_PAGE = re.compile(r"(?P<path>.+\.pdf)#page=(?P<page>\d+)", re.IGNORECASE)
 _DIGITS = re.compile(r"(\d+)")
 
 Key = tuple[str, int]
@@ -80,7 +80,7 @@ def _is_scan(name: str) -> bool:
 
 def _name_key(stem: str) -> tuple[Key, int] | None:
     """(voucher key, page) of a scan's file name without extension; the bare voucher is page 0."""
-    paged = _PAGED.match(stem.strip())
+    paged = _PAGED.fullmatch(stem.strip())
     if paged:
         key = parse_voucher(paged.group("head"))
         if key is not None:
@@ -309,7 +309,7 @@ def _open_source(source: str):
     """A loaded-on-demand PIL image of one source: an image file, or one page of a PDF rendered."""
     from PIL import Image
 
-    paged = _PDF_PAGE.match(source)
+    paged = _PDF_PAGE.fullmatch(source)
     if paged:
         import pypdfium2 as pdfium
 
@@ -439,7 +439,7 @@ def receipt_findings(config: Config, expenses: Sequence[Expense],
                 first = min(group, key=lambda e: (e.file, e.sheet or "", e.row))
                 out.append(F.make("receipt-mismatch", village=village.id, file=first.file, sheet=first.sheet,
                                   row=first.row, column=first.column_of("attachments"), voucher=first.voucher,
-                                  found=found, declared=declared, subject=f"凭证 {first.voucher}："))
+                                  found=found, declared=declared, subject=""))  # the location names the voucher
         stray = [p for key, paths in scans.items() if key not in by_key for p in paths] + unnamed
         for path in stray:
             out.append(F.make("receipt-mismatch", village=village.id, file=_display(path, config.root),

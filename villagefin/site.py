@@ -31,6 +31,7 @@ from .output import (
     swap_in,
     write_zip,
 )
+from .privacy import mask
 from .public import (
     Correction,
     TownshipView,
@@ -465,7 +466,7 @@ def village_statuses(config: Config, outcomes: Sequence[VillageOutcome], latest:
 def corrections_of(revisions: Sequence[Publication]) -> tuple[Correction, ...]:
     """The corrections a village page lists, newest first, from the month's archived revisions."""
     return tuple(
-        Correction(revision=p.revision, reason=p.correction_reason or "", added=p.added, removed=p.removed,
+        Correction(revision=p.revision, reason=mask(p.correction_reason or ""), added=p.added, removed=p.removed,
                    changed=p.changed, date=p.publication_date)
         for p in sorted(revisions, key=lambda p: -p.revision) if p.revision > 1
     )

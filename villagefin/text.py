@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 
 from .archive import Publication
-from .model import ERROR, CheckReport, Period
+from .model import ERROR, CheckReport, Outcome, Period, VillageOutcome
 from .money import display, plain
 from .publish import CORRECTION, NEW, PREVIEWED, REFUSED, PublishResult
 from .status import StatusReport
@@ -85,6 +85,10 @@ def report_text(report: CheckReport) -> str:
     missing = [report.village_names.get(v, v) for v in report.village_names if v not in read]
     if missing:
         lines.append(f"未找到账表的村（未报送）：{'、'.join(missing)}。请把账表放到 villagefin.toml 中该村 ledgers 指定的位置。")
+    if report.found_no_ledger:
+        lines.append("没有找到任何账表，没有检查任何内容：请把账表放到 villagefin.toml 中各村 ledgers 指定的位置，"
+                     "或在 check 后面给出账表文件，然后重新检查。")
+        return "\n".join(lines)
     status = "有错误，须改正后才能正式公开" if report.errors else "没有错误，可以公开"
     count = sum(t.expenses for t in totals.values())
     lines.append(f"共读取 {len(report.files)} 个工作表，支出 {count} 笔；"
@@ -105,10 +109,14 @@ def publish_text(result: PublishResult) -> str:
         lines.append(result.font_note)
     for o in result.outcomes:
         line = f"  {o.village_name}（{o.village_id}）：{o.text}"
-        if o.count is not None:
-            line += f"，{o.count} 笔，合计 {display(o.total)} 元"
-        if o.revision:
-            line += f"，第 {o.revision} 版"
+        if o.outcome == REFUSED:  # the counts are of the changed ledgers, which were not published
+            if o.count is not None:
+                line += f"（现账表 {o.count} 笔，合计 {display(o.total)} 元）"
+        else:
+            if o.count is not None:
+                line += f"，{o.count} 笔，合计 {display(o.total)} 元"
+            if o.revision:
+                line += f"，第 {o.revision} 版"
         lines.append(line)
         for f in o.errors:
             lines.append(f"      [错误] {where(f)}：{f.message}（{f.code}）")
@@ -124,17 +132,31 @@ def publish_text(result: PublishResult) -> str:
         lines.append(f"输出未改动：{result.month_dir}")
     else:
         lines.append(f"数据没有变化，输出未重写：{result.month_dir}")
-    skipped = [o for o in result.outcomes if o.skipped]
-    if skipped:
-        lines.append(f"{len(skipped)} 个村未公开，请改正后重新运行 villagefin publish。")
+    lines.extend(_skipped_advice(result.outcomes))
     return "\n".join(lines)
+
+
+def _skipped_advice(outcomes: Sequence[VillageOutcome]) -> list[str]:
+    """What to do about the villages this run did not publish: each kind is told its own remedy."""
+    count = {kind: sum(1 for o in outcomes if o.outcome == kind)
+             for kind in (Outcome.SKIPPED_ERRORS, Outcome.SKIPPED_MISSING, Outcome.REFUSED)}
+    out = []
+    if count[Outcome.SKIPPED_ERRORS]:
+        out.append(f"{count[Outcome.SKIPPED_ERRORS]} 个村有错误未公开：请改正账表后重新运行 villagefin publish。")
+    if count[Outcome.SKIPPED_MISSING]:
+        out.append(f"{count[Outcome.SKIPPED_MISSING]} 个村未报送：请村里报送本月账表，放好后重新运行 villagefin publish。")
+    if count[Outcome.REFUSED]:
+        out.append(f"{count[Outcome.REFUSED]} 个村的账表在公开后有改动：已公开的版本仍有效；如需更正，请运行 "
+                   "villagefin publish --correct \"原因\"。")
+    return out
 
 
 def status_text(report: StatusReport) -> str:
     lines = [f"{Period.from_key(report.period).label()} 各村情况："]
     for v in report.villages:
         if v.ledgers == 0:
-            lines.append(f"  {v.village_name}（{v.village_id}）：未报送（没有找到账表）；{v.state}")
+            ask = "；请村里报送本月账表，放到该村 ledgers 指定的位置" if v.published is None else ""
+            lines.append(f"  {v.village_name}（{v.village_id}）：未报送（没有找到账表）；{v.state}{ask}")
             continue
         line = (f"  {v.village_name}（{v.village_id}）：账表 {v.ledgers} 个，支出 {v.expenses} 笔，"
                 f"合计 {display(v.total)} 元，错误 {v.errors} 个，警告 {v.warnings} 个；{v.state}")

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 # series (letters that are not digits), optional 字, optional separator, optional 第, digits, optional 号
 _VOUCHER = re.compile(
-    r"^(?P<series>[^\d]*?)\s*字?\s*[-_#.、:：/\\—–－~]*\s*(?:No\.?)?\s*第?\s*(?P<number>\d+)\s*号?$",
+    r"(?P<series>[^\d]*?)\s*字?\s*[-_#.、:：/\\—–－~]*\s*(?:No\.?)?\s*第?\s*(?P<number>\d+)\s*号?",
     re.IGNORECASE,
 )
 _SEPARATORS = "-_#.、:：/\\—–－~ \t"
@@ -28,7 +28,7 @@ def parse_voucher(text: str) -> tuple[str, int] | None:
     if not text:
         return None
     norm = unicodedata.normalize("NFKC", str(text)).strip()
-    match = _VOUCHER.match(norm)
+    match = _VOUCHER.fullmatch(norm)
     if match is None:
         return None
     series = match.group("series").strip(_SEPARATORS)

@@ -8,9 +8,9 @@ import unicodedata
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
-_YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_MD = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_YMD = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_MD = re.compile(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 
 
 class DateProblem(ValueError):
@@ -45,7 +45,7 @@ def parse_date(value: object, year: int | None) -> dt.date:
             return from_serial(value)
         n = int(value)
         if 19000101 <= n <= 21001231:
-            m = _COMPACT.match(str(n))
+            m = _COMPACT.fullmatch(str(n))
             assert m
             return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if 20000 <= n <= 80000:
@@ -54,13 +54,13 @@ def parse_date(value: object, year: int | None) -> dt.date:
     text = unicodedata.normalize("NFKC", str(value)).strip()
     if not text:
         raise DateProblem("")
-    m = _YMD.match(text)
+    m = _YMD.fullmatch(text)
     if m:
         return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    m = _COMPACT.match(text)
+    m = _COMPACT.fullmatch(text)
     if m:
         return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    m = _MD.match(text)
+    m = _MD.fullmatch(text)
     if m:
         if year is None:
             raise DateProblem("，没有年份（检查全部月份时日期须写明年份）")

@@ -65,7 +65,7 @@ for _field, _names in ALIASES.items():
     for _name in _names:
         _LOOKUP.setdefault(norm_label(_name), []).append(_field)
 
-_YEAR_LABEL = re.compile(r"^(\d{4})年?$")
+_YEAR_LABEL = re.compile(r"(\d{4})年?")
 
 
 @dataclass
@@ -211,7 +211,7 @@ def find_header(
                     if (r + 1, c) in vtop:
                         s = ""
                     if s:
-                        m = _YEAR_LABEL.match(norm_label(t))
+                        m = _YEAR_LABEL.fullmatch(norm_label(t))
                         if m and norm_label(s) in ("月", "日"):
                             year = int(m.group(1))
                         labels.append((s, t + s, t))

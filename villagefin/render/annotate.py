@@ -31,7 +31,7 @@ _OPENPYXL_SUFFIXES = (".xlsx", ".xlsm")
 _ROW_FILL_MAX_COLUMNS = 40
 _BAD_TITLE = re.compile(r"[\\/?*\[\]:]")
 _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
-_COLUMN = re.compile(r"^[A-Z]{1,3}$")
+_COLUMN = re.compile(r"[A-Z]{1,3}")
 
 
 def annotate(
@@ -261,7 +261,7 @@ def _comment(cell, found: list[Finding]) -> None:
 
 
 def _column_index(letter: str | None) -> int | None:
-    if not letter or not _COLUMN.match(letter):
+    if not letter or not _COLUMN.fullmatch(letter):
         return None
     n = 0
     for ch in letter:
