@@ -462,12 +462,12 @@ def test_fit_columns_moves_a_column_off_a_one_or_two_character_stub() -> None:
     summary = column(["修" * 30] * 10)
     amount = column(["12345"], wraps=False)
     # 40 characters across: the level would be 8 characters, one short of 管理费用村干部报酬
-    widths = fit_columns([cat, summary, amount], fill=1, space=40 * s, pad=0, tail=2 * s)
+    widths = fit_columns([cat, summary, amount], fill=1, space=40 * s, pad=0, em=s)
     assert widths[0] == pytest.approx(9 * s) and widths[2] == pytest.approx(5 * s)
     assert widths[1] == pytest.approx(26 * s) and sum(widths) == pytest.approx(40 * s)
     # texts of 9 and 13 characters at a level of about 11: 13 would leave two characters, 9 fits in 11 → the
     # column narrows under 11 characters and 13 wraps as 10 + 3
     wide = column(["一二三四五六七八九", "一二三四五六七八九十一二三"] * 5)
-    widths = fit_columns([wide, summary, amount], fill=1, space=33.6 * s, pad=0, tail=2 * s)
+    widths = fit_columns([wide, summary, amount], fill=1, space=33.6 * s, pad=0, em=s)
     assert 9 * s <= widths[0] < 11 * s and widths[1] >= 17 * s
     assert sum(widths) == pytest.approx(33.6 * s)

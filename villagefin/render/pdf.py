@@ -212,7 +212,10 @@ class _Sheet:
             ATTACH: ([str(e.attachments) for e in exps if e.attachments is not None], False),
         }
         columns = [Column.of(texts[i][0], measure, measure(COLUMNS[i]), texts[i][1]) for i in range(10)]
-        widths = fit_columns(columns, SUMMARY, st.inner, st.pad, tail=2 * s)
+        rows = [(0.0, 0.0, measure(e.voucher), measure(e.summary) + measure(n), measure(e.category),
+                 measure(e.payee), 0.0, measure(e.handler), measure(e.approver), 0.0)
+                for e, n in zip(exps, self.notes, strict=True)]
+        widths = fit_columns(columns, SUMMARY, st.inner, st.pad, em=s, rows=rows)
         xs = [st.left]
         for w in widths:
             xs.append(xs[-1] + w)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -140,38 +141,58 @@ def _stubs(n: int, width: float, most: int = 4) -> list[tuple[float, float]]:
     return spans
 
 
-def fit_columns(columns: Sequence[Column], fill: int, space: float, pad: float, tail: float,
-                share: float = 1.6, most: float = 0.9) -> list[float]:
-    """Widths (padding included) of `columns` across `space` points, from the measured texts.
+#: the summary's weight against the other free columns, tried in this order when the rows are given
+SHARES = (1.6, 2.0, 2.6)
+
+
+def fit_columns(columns: Sequence[Column], fill: int, space: float, pad: float, em: float,
+                rows: Sequence[Sequence[float]] = (), most: float = 0.9) -> list[float]:
+    """Widths (padding included) of `columns` across `space` points, from the measured texts; `em` is the
+    width of one Chinese character.
 
     Numbers keep their widest text. The other columns get their natural width when everything fits;
-    otherwise the widest are held to a common level, no column narrower than its label, and a column whose
-    longest texts exceed the level by at most `tail` is widened to hold them. The `fill` column (the
-    summary) counts as `share` times that level, but never as more than holds the `most` shortest of its
-    texts on one line (its few long ones wrap rather than squeeze every other column); it takes whatever
-    space remains.
+    otherwise the widest are held to a common level, no column narrower than its label, and a column is
+    moved off a width at which a text would wrap for its last one or two characters (`Column.at`). The
+    `fill` column (the summary) counts as a weight times that level, but never as more than holds the `most`
+    shortest of its texts on one line (its few long ones wrap rather than squeeze every other column); it
+    takes whatever space remains. With `rows` (each row's text widths by column), the weight that gives the
+    shortest table is chosen, else the first of SHARES.
     """
-    p2 = 2 * pad
+    p2, tail = 2 * pad, 2 * em
     others = [i for i in range(len(columns)) if i != fill]
     room = space - p2 * len(columns)
     main = columns[fill]
     want = max(main.label, main.widths[int(most * (len(main.widths) - 1))] if main.widths else 0.0)
-
-    def used(level: float) -> float:
-        return sum(columns[i].at(level, tail) for i in others) + max(main.label, min(want, share * level))
-
     top = max((c.natural for c in columns), default=0.0)
-    if used(top) <= room:
-        level = top
-    else:
-        lo, hi = 0.0, top
-        for _ in range(40):
-            mid = (lo + hi) / 2
-            lo, hi = (mid, hi) if used(mid) <= room else (lo, mid)
-        level = lo
-    widths = [columns[i].at(level, tail) + p2 for i in range(len(columns))]
-    widths[fill] = max(room - sum(columns[i].at(level, tail) for i in others), main.label) + p2
-    return widths
+
+    def fit(share: float) -> list[float]:
+        def used(level: float) -> float:
+            return sum(columns[i].at(level, tail) for i in others) + max(main.label, min(want, share * level))
+
+        if used(top) <= room:
+            level = top
+        else:
+            lo, hi = 0.0, top
+            for _ in range(40):
+                mid = (lo + hi) / 2
+                lo, hi = (mid, hi) if used(mid) <= room else (lo, mid)
+            level = lo
+        inner = [columns[i].at(level, tail) for i in range(len(columns))]
+        inner[fill] = max(room - sum(inner[i] for i in others), main.label)
+        return inner
+
+    def lines(inner: list[float]) -> int:  # the table's height in lines, estimated: a line holds whole characters
+        free = [(i, max(em, em * math.floor(inner[i] / em + 1e-6))) for i, c in enumerate(columns) if c.wraps]
+        return sum(max([1] + [math.ceil(row[i] / line - 1e-6) for i, line in free]) for row in rows)
+
+    best = fit(SHARES[0])
+    if rows and best[fill] < main.natural:
+        tried = {SHARES[0]: (lines(best), best)}
+        for share in SHARES[1:]:
+            inner = fit(share)
+            tried[share] = (lines(inner), inner)
+        best = min(tried.values(), key=lambda t: t[0])[1]  # the first of the shortest
+    return [w + p2 for w in best]
 
 
 Span = tuple[int, int, list[str], str, Color, bool]  # first column, last column, lines, align, colour, bold
