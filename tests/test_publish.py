@@ -423,3 +423,13 @@ def test_print_all_starts_with_the_township_summary(published):
     assert pages[:len(summary)] == summary
     assert len(pages) == len(summary) + sum(len(s) for s in sheets)
     assert "财务支出明细公开表" in pages[len(summary)]
+
+
+def test_print_all_of_a_month_with_no_sheet_is_the_summary_and_a_note(workspace):
+    shutil.rmtree(workspace / "ledgers")
+    (workspace / "ledgers").mkdir()
+    result = run_publish(load_config(workspace), month="2026-10", today=TODAY, preview=True)
+    pages = pdftext(result.month_dir / "print-all.pdf").split("\f")[:-1]
+    assert len(pages) == 2
+    assert "村级财务支出公开汇总表" in pages[0] and "未报送" in pages[0]
+    assert "本月没有可打印的村级公开表" in pages[1]
