@@ -192,8 +192,13 @@ class _Sheet:
         s = st.body
         exps = v.expenses
 
+        widths: dict[str, float] = {}  # a village repeats its names, categories and summaries
+
         def measure(text: str) -> float:
-            return m.width(text, s)
+            w = widths.get(text)
+            if w is None:
+                w = widths[text] = m.width(text, s)
+            return w
 
         self.amounts = [display(e.amount) for e in exps]
         self.notes = [clean(e.remarks) if has_resolution(e.remarks) else "" for e in exps]
@@ -215,9 +220,8 @@ class _Sheet:
         rows = [(0.0, 0.0, measure(e.voucher), measure(e.summary) + measure(n), measure(e.category),
                  measure(e.payee), 0.0, measure(e.handler), measure(e.approver), 0.0)
                 for e, n in zip(exps, self.notes, strict=True)]
-        widths = fit_columns(columns, SUMMARY, st.inner, st.pad, em=s, rows=rows)
         xs = [st.left]
-        for w in widths:
+        for w in fit_columns(columns, SUMMARY, st.inner, st.pad, em=s, rows=rows):
             xs.append(xs[-1] + w)
         xs[-1] = st.right
         self.xs = xs
