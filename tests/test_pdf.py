@@ -472,3 +472,18 @@ def test_fit_columns_moves_a_column_off_a_one_or_two_character_stub() -> None:
     widths = fit_columns([wide, summary, amount], fill=1, space=33.6 * s, pad=0, em=s)
     assert 9 * s <= widths[0] < 11 * s and widths[1] >= 17 * s
     assert sum(widths) == pytest.approx(33.6 * s)
+
+
+def test_the_summary_takes_a_character_from_a_column_that_can_spare_it() -> None:
+    from villagefin.render.pdf_grid import Column, _unstub
+
+    s = 10.0
+
+    def column(texts: list[str]) -> Column:
+        return Column.of(texts, lambda t: len(t) * s, 2 * s)
+
+    summary = column(["村道硬化工程进度款"] * 2 + ["修" * 40] * 8)  # at 8 characters: 进度 / 款
+    long_names = column(["一二三四五六七八九十一二三四五六七"] * 3)  # wraps at 7 as at 6
+    short_names = column(["一二三四五六七"] * 3)  # fits at 7, not at 6
+    assert _unstub([long_names, summary], [7 * s, 8 * s], 1, 2 * s) == [6 * s, 9 * s]
+    assert _unstub([short_names, summary], [7 * s, 8 * s], 1, 2 * s) == [7 * s, 8 * s]

@@ -141,6 +141,27 @@ def _stubs(n: int, width: float, most: int = 4) -> list[tuple[float, float]]:
     return spans
 
 
+def _unstub(columns: Sequence[Column], inner: list[float], fill: int, tail: float) -> list[float]:
+    """When the `fill` column's width would leave a text's last one or two characters alone on a line, widen
+    it by taking the few points needed from a column that can spare them: one that wraps no more of its texts
+    for it and lands at no stub of its own."""
+    main = columns[fill]
+    stub = main._stub(inner[fill])
+    if stub is None or stub[1] - inner[fill] > tail:
+        return inner
+    need = stub[1] - inner[fill]
+    for i in sorted(range(len(columns)), key=lambda i: -inner[i]):
+        c = columns[i]
+        new = inner[i] - need
+        if i == fill or not c.wraps or new < c.label or c._stub(new) is not None:
+            continue
+        if bisect.bisect_right(c.widths, new) == bisect.bisect_right(c.widths, inner[i]):
+            out = list(inner)
+            out[i], out[fill] = new, stub[1]
+            return out
+    return inner
+
+
 #: the summary's weight against the other free columns, tried in this order when the rows are given
 SHARES = (1.6, 2.0, 2.6)
 
@@ -179,7 +200,7 @@ def fit_columns(columns: Sequence[Column], fill: int, space: float, pad: float, 
             level = lo
         inner = [columns[i].at(level, tail) for i in range(len(columns))]
         inner[fill] = max(room - sum(inner[i] for i in others), main.label)
-        return inner
+        return _unstub(columns, inner, fill, tail)
 
     def lines(inner: list[float]) -> int:  # the table's height in lines, estimated: a line holds whole characters
         free = [(i, max(em, em * math.floor(inner[i] / em + 1e-6))) for i, c in enumerate(columns) if c.wraps]
