@@ -12,6 +12,20 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/ from the current outputs (review the diff before committing)")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request) -> bool:
+    """True when the run was started with --update-golden: golden files are rewritten, not compared."""
+    return bool(request.config.getoption("--update-golden"))
+
+
 HEADER = ["日期", "凭证号", "摘要", "科目", "收款方", "金额", "经手人", "审核人", "审批人", "发票号码", "附件张数",
           "支付方式", "备注"]
 

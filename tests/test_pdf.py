@@ -142,7 +142,8 @@ def test_long_summary_wraps_and_row_is_never_split(tmp_path: Path, font) -> None
     page = holder[0]
     assert "888.88" in page and "（结束标记）" in squash(page)
     assert long_text not in page  # it wrapped…
-    assert squash(page).count("含水泥黄沙碎石") == 12  # …and every piece is on the same page
+    # …and every piece is on the same page (pdftotext sets the row's other cells among the summary's lines)
+    assert squash(page).replace("1710月18日记-017", "").count("含水泥黄沙碎石") == 12
     assert "（续）" not in "".join(pages)
 
 
@@ -349,3 +350,137 @@ def test_sheet_texts_feed_the_glyph_check(font) -> None:
     view = view_of([expense(1, "12.00", payee="𠮷祥商店"), expense(2, "3.00", handler="王䶮")])
     assert missing_glyphs(font, sheet_texts(view)) == "".join(sorted("𠮷䶮"))
     assert missing_glyphs(font, sheet_texts(view_of(many(5)))) == ""
+
+
+def bbox_words(path: Path) -> list[tuple[int, str, float, float, float, float]]:
+    """(page, word, xMin, yMin, xMax, yMax) of every word pdftotext finds (y grows downwards)."""
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    words, page = [], 0
+    for line in out.splitlines():
+        if "<page " in line:
+            page += 1
+        m = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)</word>', line)
+        if m:
+            words.append((page, m.group(5), *(float(m.group(i)) for i in range(1, 5))))
+    return words
+
+
+def test_a_resolution_in_the_remark_is_printed_under_its_summary(tmp_path: Path, font) -> None:
+    note = "经2026年10月8日村民代表会议决议"
+    rows = many(30)
+    rows[4] = expense(5, "1200000.00", summary="村道硬化工程进度款", remarks=note)
+    rows[9] = expense(10, "300.00", summary="购买打印纸", remarks="无决议，先行支付")
+    rows[12] = expense(13, "80.00", summary="购买墨盒", remarks="现金支付")
+    view = view_of(rows)
+    out = tmp_path / "resolution.pdf"
+    n = render_noticeboard(view, out, font=font)
+    lines = "\n".join(pdftotext(out)).splitlines()
+    at = next(i for i, line in enumerate(lines) if "村道硬化工程进度款" in line)
+    assert note in lines[at + 1] or (note in lines[at + 2] and "1,200,000.00" in lines[at + 1]), lines[at:at + 3]
+    text = "\n".join(lines)
+    assert "先行支付" not in text and "现金支付" not in text  # only a remark that names a 决议 is printed
+    words = {w[1]: w for w in bbox_words(out)}
+    summary, remark, seq = words["村道硬化工程进度款"], words[note], words["记-005"]
+    assert summary[0] == remark[0]
+    assert remark[3] >= summary[5] - 0.5  # on the line under the summary…
+    assert abs(remark[2] - summary[2]) < 0.5  # …in the same column…
+    assert abs((remark[5] - remark[3]) - (summary[5] - summary[3])) < 0.2  # …at body size
+    assert abs((remark[5] - remark[3]) - (seq[5] - seq[3])) < 0.2
+    # the taller row still adds up: every page's 本页小计 is the sum of its rows, the total is the month's
+    amounts = {e.voucher: e.amount for e in view.expenses}
+    pages = pdftotext(out)
+    assert len(pages) == n
+    for page in pages:
+        subtotal = re.search(r"本页小计\s+(-?[\d,]+\.\d\d)", page)
+        assert Decimal(subtotal.group(1).replace(",", "")) == sum(amounts[v] for v in re.findall(r"记-\d{3}", page))
+    assert display(view.total) in pages[-1]
+    assert note in sheet_texts(view) and "无决议，先行支付" not in sheet_texts(view)
+
+
+SAMPLE_ROWS = [  # (summary, category, payee): how the sample village 新街村 writes its ledger
+    ("缴纳村部10月宽带及固定电话费", "管理费用/通讯费", "中国电信股份有限公司天长分公司"),
+    ("发放9月党总支书记基本报酬", "管理费用/村干部报酬", "尹金乐"),
+    ("发放9月村委会主任基本报酬", "管理费用/村干部报酬", "夏美玲"),
+    ("修补西湾组排水沟", "公益支出/道路维修", "天长市通达路桥养护有限公司"),
+    ("购买应急手电筒20支", "公益支出/防汛物资", "天长市安泰劳保用品商行"),
+    ("订阅2027年度党报党刊", "管理费用/办公费", "中国邮政集团有限公司天长市分公司"),
+    ("新街组至河西组村道硬化工程进度款", "公益支出/道路维修", "天长市路达建筑工程有限公司"),
+    ("村会计赴滁州参加农经业务培训差旅费", "管理费用/差旅费", "彭建东"),
+]
+
+
+def test_columns_follow_the_text(tmp_path: Path, font) -> None:
+    rows = [expense(i, f"{100 + i * 37}.50", summary=s, category=c, payee=p, handler="郭德", approver="段晓山")
+            for i, (s, c, p) in enumerate(SAMPLE_ROWS * 3, 1)]
+    out = tmp_path / "columns.pdf"
+    render_noticeboard(view_of(rows), out, font=font)
+    text = "\n".join(pdftotext(out))
+    for _, category, payee in SAMPLE_ROWS:  # room for all of them on A4 landscape: nothing wraps
+        assert re.search(rf"{re.escape(category)}\s", text), category
+        assert payee in text, payee
+    assert "村干部报\n" not in text and not re.search(r"^\s*酬\s*$", text, re.M)
+    assert all(summary in text for summary, _, _ in SAMPLE_ROWS)
+
+
+@pytest.mark.parametrize("paper", ["A4", "A3"])
+def test_narrow_paper_never_wraps_a_category_for_one_or_two_characters(font, paper: str) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    from villagefin.fonts import register
+    from villagefin.render.pdf import CATEGORY, PAYEE, SUMMARY, _Sheet
+    from villagefin.render.pdf_grid import style
+
+    name = register(font)
+    people = ["尹金乐", "夏美玲", "欧阳晓明", "卢玉"]
+    rows = [expense(i, "12.00", summary=s * 2, category=c, payee=people[i % 4])
+            for i, (s, c, _) in enumerate(SAMPLE_ROWS * 2, 1)]
+    st = style(paper, "portrait")  # long summaries on portrait paper: 类别 cannot have all it would like
+    sheet = _Sheet(view_of(rows), Canvas("/dev/null"), name, st)
+    inner = {c: sheet._inner(c) for c in (SUMMARY, CATEGORY, PAYEE)}
+    assert inner[SUMMARY] >= max(inner[CATEGORY], inner[PAYEE])  # 摘要 has the most room
+    for row in sheet.rows:
+        for col in (CATEGORY, PAYEE):
+            lines = row.cells[col]
+            assert len(lines) == 1 or len(lines[-1]) > 2, (col, lines)  # no tail of one or two characters
+    assert sum(w for w in (sheet.xs[i + 1] - sheet.xs[i] for i in range(10))) == pytest.approx(st.inner)
+
+
+def test_fit_columns_moves_a_column_off_a_one_or_two_character_stub() -> None:
+    from villagefin.render.pdf_grid import Column, fit_columns
+
+    s = 10.0
+
+    def width(text: str) -> float:  # every character one em of 10 points
+        return len(text) * s
+
+    def column(texts: list[str], wraps: bool = True) -> Column:
+        return Column.of(texts, width, width("类别"), wraps)
+
+    cat = column(["管理费用办公费费", "管理费用村干部报酬"] * 5)  # nine characters at most
+    summary = column(["修" * 30] * 10)
+    amount = column(["12345"], wraps=False)
+    # 40 characters across: the level would be 8 characters, one short of 管理费用村干部报酬
+    widths = fit_columns([cat, summary, amount], fill=1, space=40 * s, pad=0, em=s)
+    assert widths[0] == pytest.approx(9 * s) and widths[2] == pytest.approx(5 * s)
+    assert widths[1] == pytest.approx(26 * s) and sum(widths) == pytest.approx(40 * s)
+    # texts of 9 and 13 characters at a level of about 11: 13 would leave two characters, 9 fits in 11 → the
+    # column narrows under 11 characters and 13 wraps as 10 + 3
+    wide = column(["一二三四五六七八九", "一二三四五六七八九十一二三"] * 5)
+    widths = fit_columns([wide, summary, amount], fill=1, space=33.6 * s, pad=0, em=s)
+    assert 9 * s <= widths[0] < 11 * s and widths[1] >= 17 * s
+    assert sum(widths) == pytest.approx(33.6 * s)
+
+
+def test_the_summary_takes_a_character_from_a_column_that_can_spare_it() -> None:
+    from villagefin.render.pdf_grid import Column, _unstub
+
+    s = 10.0
+
+    def column(texts: list[str]) -> Column:
+        return Column.of(texts, lambda t: len(t) * s, 2 * s)
+
+    summary = column(["村道硬化工程进度款"] * 2 + ["修" * 40] * 8)  # at 8 characters: 进度 / 款
+    long_names = column(["一二三四五六七八九十一二三四五六七"] * 3)  # wraps at 7 as at 6
+    short_names = column(["一二三四五六七"] * 3)  # fits at 7, not at 6
+    assert _unstub([long_names, summary], [7 * s, 8 * s], 1, 2 * s) == [6 * s, 9 * s]
+    assert _unstub([short_names, summary], [7 * s, 8 * s], 1, 2 * s) == [7 * s, 8 * s]

@@ -408,3 +408,28 @@ def test_village_option_says_the_others_are_pending_not_missing(workspace):
     hexi = next(x for x in summary.splitlines() if "河西村" in x)
     assert "待公开" in hexi and "未报送" not in hexi
     assert "待公开" in page
+
+
+def test_print_all_starts_with_the_township_summary(published):
+    ws, _ = published
+    month = ws / "site" / "2026-10"
+    pages = subprocess.run(["pdftotext", "-layout", str(month / "print-all.pdf"), "-"], capture_output=True,
+                           text=True, check=True).stdout.split("\f")[:-1]
+    summary = pdftext(month / "summary.pdf").split("\f")[:-1]
+    sheets = [pdftext(month / vid / "noticeboard.pdf").split("\f")[:-1]
+              for vid in ("xinjie", "hexi", "dongfeng", "qianjin", "shuanglong", "taoyuan")
+              if (month / vid).is_dir()]
+    assert "村级财务支出公开汇总表" in pages[0] and "合计（已公开" in pages[len(summary) - 1]
+    assert pages[:len(summary)] == summary
+    assert len(pages) == len(summary) + sum(len(s) for s in sheets)
+    assert "财务支出明细公开表" in pages[len(summary)]
+
+
+def test_print_all_of_a_month_with_no_sheet_is_the_summary_and_a_note(workspace):
+    shutil.rmtree(workspace / "ledgers")
+    (workspace / "ledgers").mkdir()
+    result = run_publish(load_config(workspace), month="2026-10", today=TODAY, preview=True)
+    pages = pdftext(result.month_dir / "print-all.pdf").split("\f")[:-1]
+    assert len(pages) == 2
+    assert "村级财务支出公开汇总表" in pages[0] and "未报送" in pages[0]
+    assert "本月没有可打印的村级公开表" in pages[1]

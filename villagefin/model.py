@@ -31,6 +31,20 @@ FIELDS: tuple[str, ...] = (
 )
 REQUIRED_FIELDS: tuple[str, ...] = ("date", "voucher", "summary", "amount")
 
+#: a remark that names a resolution (决议) of the villagers' meeting or the two committees
+RESOLUTION_MARKERS: tuple[str, ...] = ("决议", "会议纪要", "会议决定", "会决定", "四议两公开")
+_NO_RESOLUTION = re.compile(r"(无|没有|未经?|尚无|暂无|未作|未形成|缺)\s*(决议|会议纪要|会议决定)")
+
+
+def has_resolution(text: str) -> bool:
+    """Whether a remark names a resolution: 决议, 会议纪要, 会议决定, 四议两公开 ("无决议" does not).
+
+    Here, below the rules (needs-resolution) and the sheets (which print such a remark under its summary)."""
+    if not text:
+        return False
+    text = _NO_RESOLUTION.sub("", text)
+    return any(marker in text for marker in RESOLUTION_MARKERS)
+
 ERROR = "error"
 WARNING = "warning"
 

@@ -24,14 +24,11 @@ from operator import attrgetter, itemgetter
 from .chart import Chart
 from .config import Config
 from .findings import excerpt, make, sorted_findings
-from .model import JOURNAL, Expense, Finding
+from .model import JOURNAL, Expense, Finding, has_resolution
 from .money import display
 from .vouchers import format_voucher, parse_voucher
 
 ZERO = Decimal("0")
-
-#: a remark that names a resolution (决议) of the villagers' meeting or the two committees
-RESOLUTION_MARKERS: tuple[str, ...] = ("决议", "会议纪要", "会议决定", "会决定", "四议两公开")
 
 _APPROVAL_FIELDS: tuple[tuple[str, str], ...] = (("handler", "经手人"), ("reviewer", "审核人"), ("approver", "审批人"))
 _HAS_ALNUM = re.compile(r"[0-9A-Za-z]")
@@ -599,17 +596,6 @@ def cash_over_limit(expenses: Sequence[Expense], config: Config, context: RuleCo
             yield make("cash-over-limit", village=e.village, file=e.file, sheet=e.sheet, row=e.row,
                        column=e.column_of("method") or e.column_of("amount"), voucher=e.voucher,
                        amount=display(total), limit=display(limit))
-
-
-_NO_RESOLUTION = re.compile(r"(无|没有|未经?|尚无|暂无|未作|未形成|缺)\s*(决议|会议纪要|会议决定)")
-
-
-def has_resolution(text: str) -> bool:
-    """Whether a remark names a resolution: 决议, 会议纪要, 会议决定, 四议两公开 ("无决议" does not)."""
-    if not text:
-        return False
-    text = _NO_RESOLUTION.sub("", text)
-    return any(marker in text for marker in RESOLUTION_MARKERS)
 
 
 def needs_resolution(expenses: Sequence[Expense], config: Config, context: RuleContext) -> Iterable[Finding]:

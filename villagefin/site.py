@@ -8,6 +8,7 @@ assets and the upload zip, each replaced atomically too. Village folders are ren
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -370,16 +371,18 @@ class MonthBuild:
         (build / "index.html").write_text(render_township_page(env, tview, months=months), encoding="utf-8")
 
     def _print_all(self, build: Path, village_ids: Sequence[str], ready: dict) -> None:
-        """print-all.pdf: every village's sheets, in config order, joined page for page (pypdf) from the
-        noticeboards just written, rather than drawn a second time. `ready` holds the future of each village
-        still being drawn."""
-        if not village_ids:  # nothing published yet: one page that says so, never an empty PDF
-            s = self.settings
-            render_noticeboards([], build / "print-all.pdf", font=s.font, paper=s.paper, orientation=s.orientation)
-            return
-        from pypdf import PdfWriter
+        """print-all.pdf: the township summary, then every village's sheets in config order, joined page for
+        page (pypdf) from the PDFs just written, rather than drawn a second time. `ready` holds the future of
+        each village still being drawn."""
+        from pypdf import PdfWriter  # heavy: only when a month is written
 
         writer = PdfWriter()
+        writer.append(str(build / "summary.pdf"))  # written first (`meanwhile`), before any village is joined
+        if not village_ids:  # nothing published yet: after the summary, one page that says so
+            s = self.settings
+            note = io.BytesIO()
+            render_noticeboards([], note, font=s.font, paper=s.paper, orientation=s.orientation)
+            writer.append(note)
         for vid in village_ids:
             if vid in ready:
                 ready[vid].result()

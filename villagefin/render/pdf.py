@@ -28,25 +28,27 @@ from typing import TYPE_CHECKING, BinaryIO
 from reportlab.pdfgen.canvas import Canvas
 
 from villagefin.fonts import FontChoice, register
-from villagefin.model import cn_date
+from villagefin.model import cn_date, has_resolution
 from villagefin.money import display
 from villagefin.public import PublicExpense, TownshipView, VillageView
 from villagefin.render.pdf_grid import (
     HEADER_FILL,
     TOTAL_FILL,
+    Column,
     Grid,
     Span,
     Style,
     banner,
     capitals_line,
     draw_heading,
+    fit_columns,
     heading,
     period_text,
     style,
     watermark,
 )
 from villagefin.render.pdf_summary import draw_summary
-from villagefin.render.pdf_text import BLACK, GREY, RED, Color, Pen, metrics
+from villagefin.render.pdf_text import BLACK, GREY, RED, Color, Pen, clean, metrics
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -137,6 +139,10 @@ def _qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
 # the village sheet
 
 
+def _day(d: dt.date) -> str:
+    return f"{d.month}月{d.day}日"
+
+
 @dataclass
 class _Row:
     cells: list[list[str]]
@@ -159,7 +165,7 @@ class _Sheet:
         self.view, self.canvas, self.font_name, self.st = view, canvas, font_name, st
         self.m = metrics(font_name)
         self._columns()
-        self.rows = [self._row(e, a) for e, a in zip(view.expenses, self.amounts, strict=True)]
+        self.rows = [self._row(e, a, n) for e, a, n in zip(view.expenses, self.amounts, self.notes, strict=True)]
         self.header_cells = [self.m.wrap(label, self._inner(i), st.body) for i, label in enumerate(COLUMNS)]
         self.header_lines = max(len(c) for c in self.header_cells)
         lead, pad = st.leading, st.pad
@@ -179,50 +185,42 @@ class _Sheet:
 
     # ---- geometry
     def _columns(self) -> None:
+        """Column widths from the measured texts: numbers never wrap, names and categories get what they
+        need when the paper allows (never wrapping for one or two characters), 摘要 the rest."""
         st, m, v = self.st, self.m, self.view
-        s, p2 = st.body, 2 * st.pad
+        s = st.body
         exps = v.expenses
 
-        def widest(texts, lo: float, hi: float) -> float:
-            best = max((m.width(t, s) for t in set(texts)), default=0.0)
-            return min(max(best, lo), hi) + p2
+        widths: dict[str, float] = {}  # a village repeats its names, categories and summaries
+
+        def measure(text: str) -> float:
+            w = widths.get(text)
+            if w is None:
+                w = widths[text] = m.width(text, s)
+            return w
 
         self.amounts = [display(e.amount) for e in exps]
+        self.notes = [clean(e.remarks) if has_resolution(e.remarks) else "" for e in exps]
         big = sum((abs(e.amount) for e in exps), Decimal(0))
-        amounts = self.amounts + [display(big), display(-big), display(v.ytd_total), display(v.total)]
-
-        def label(text: str) -> float:  # a header that must not break inside this text
-            return m.width(text, s)
-
-        fixed = {  # header labels never wrap: they are what people (and pdftotext) look for
-            SEQ: widest([str(len(exps))], label("序号"), 4 * s),
-            DATE: widest(["12月30日"], label("日期"), 6 * s),
-            VOUCHER: widest([e.voucher for e in exps], label("凭证号"), 9 * s),
-            AMOUNT: widest(amounts, label("金额（元）"), 11 * s),
-            HANDLER: widest([e.handler for e in exps], label("经手人"), 4 * s),
-            APPROVER: widest([e.approver for e in exps], label("审批人"), 4 * s),
-            ATTACH: widest([], label("附件（张）"), 6 * s),
+        amounts = self.amounts + [display(big), display(-big), display(v.ytd_total), display(v.total), REVERSAL]
+        texts = {
+            SEQ: ([str(e.seq) for e in exps], False),
+            DATE: ([_day(e.date) for e in exps], False),
+            VOUCHER: ([e.voucher for e in exps], True),
+            SUMMARY: ([e.summary for e in exps] + [n for n in self.notes if n], True),
+            CATEGORY: ([e.category for e in exps], True),
+            PAYEE: ([e.payee for e in exps], True),
+            AMOUNT: (amounts, False),
+            HANDLER: ([e.handler for e in exps], True),
+            APPROVER: ([e.approver for e in exps], True),
+            ATTACH: ([str(e.attachments) for e in exps if e.attachments is not None], False),
         }
-        # the free-text columns keep at least 8 + 4 + 4 characters: squeeze vouchers and names (they wrap,
-        # down to their header labels) when long ones on narrow paper would leave less; numbers never wrap
-        floors = {c: w - p2 for c, w in fixed.items()}
-        floors.update({VOUCHER: label("凭证号"), HANDLER: label("经手人"), APPROVER: label("审批人")})
-        short = 16 * s + 3 * p2 - (st.inner - sum(fixed.values()))
-        excess = sum(fixed[c] - floors[c] - p2 for c in fixed)
-        if short > 0 and excess > 0:
-            keep = max(0.0, 1 - short / excess)
-            fixed = {c: floors[c] + p2 + (w - floors[c] - p2) * keep for c, w in fixed.items()}
-        rest = st.inner - sum(fixed.values())
-        if exps:
-            cat = max(min(widest([e.category for e in exps], 3 * s, 40 * s), 0.2 * rest), 4 * s + p2)
-            payee = max(min(widest([e.payee for e in exps], 3 * s, 60 * s), 0.28 * rest), 4 * s + p2)
-        else:
-            cat, payee = 0.2 * rest, 0.28 * rest
-        widths = [fixed.get(i, 0.0) for i in range(10)]
-        widths[CATEGORY], widths[PAYEE] = cat, payee
-        widths[SUMMARY] = rest - cat - payee
+        columns = [Column.of(texts[i][0], measure, measure(COLUMNS[i]), texts[i][1]) for i in range(10)]
+        rows = [(0.0, 0.0, measure(e.voucher), measure(e.summary) + measure(n), measure(e.category),
+                 measure(e.payee), 0.0, measure(e.handler), measure(e.approver), 0.0)
+                for e, n in zip(exps, self.notes, strict=True)]
         xs = [st.left]
-        for w in widths:
+        for w in fit_columns(columns, SUMMARY, st.inner, st.pad, em=s, rows=rows):
             xs.append(xs[-1] + w)
         xs[-1] = st.right
         self.xs = xs
@@ -230,15 +228,18 @@ class _Sheet:
     def _inner(self, col: int) -> float:
         return self.xs[col + 1] - self.xs[col] - 2 * self.st.pad
 
-    def _row(self, e: PublicExpense, shown: str) -> _Row:
+    def _row(self, e: PublicExpense, shown: str, note: str) -> _Row:
         wrap, s = self.m.wrap, self.st.body
         inner = self._inner
         amount = [shown, REVERSAL] if e.amount < 0 else [shown]
+        summary = wrap(e.summary, inner(SUMMARY), s)
+        if note:  # the 决议 a remark names, on the lines under the summary
+            summary += wrap(note, inner(SUMMARY), s)
         cells = [
             [str(e.seq)],
-            [f"{e.date.month}月{e.date.day}日"],
+            [_day(e.date)],
             wrap(e.voucher, inner(VOUCHER), s),
-            wrap(e.summary, inner(SUMMARY), s),
+            summary,
             wrap(e.category, inner(CATEGORY), s),
             wrap(e.payee, inner(PAYEE), s),
             amount,
@@ -602,6 +603,8 @@ def sheet_texts(view: VillageView) -> list[str]:
     texts = [view.village_name, t.name, t.county, t.supervision_phone, view.total_capitals]
     for e in view.expenses:
         texts += [e.voucher, e.summary, e.category, e.payee, e.handler, e.approver]
+        if has_resolution(e.remarks):
+            texts.append(e.remarks)
     texts += [c.name for c in view.categories]
     for c in view.corrections:
         texts += [c.reason, *c.added, *c.removed, *c.changed]

@@ -6,7 +6,10 @@ draws the cells of one page, collects its rules and fills, and writes them befor
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from reportlab.lib.units import mm
@@ -74,6 +77,144 @@ def style(paper: str, orientation: str) -> Style:
                      small=11.0, pad=3.5, leading=18.2)
     return Style(w, h, margin=12 * mm, top=10 * mm, bottom=9 * mm, body=10.5, title=20.0, head=13.0,
                  small=9.0, pad=2.5, leading=13.65)
+
+
+@dataclass(frozen=True)
+class Column:
+    """What a column of a table must hold, measured in points without padding."""
+
+    widths: tuple[float, ...]  # its texts, one per row, sorted (the header label not among them)
+    label: float  # its header label, which never wraps: the narrowest the column may be
+    wraps: bool = True  # False for numbers, dates and counts: never narrower than their widest text
+    # widths at which some text would leave only its last one or two characters on its last line: merged
+    # intervals [start, end)
+    stubs: tuple[tuple[float, float], ...] = ()
+
+    @classmethod
+    def of(cls, texts: Iterable[str], width: Callable[[str], float], label: float, wraps: bool = True) -> Column:
+        texts = list(texts)
+        spans = sorted({span for t in set(texts) if len(t) > 2
+                        for span in [(width(t[:-2]), width(t)), *_stubs(len(t), width(t))]}) if wraps else []
+        merged: list[tuple[float, float]] = []
+        for lo, hi in spans:
+            if merged and lo <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+            else:
+                merged.append((lo, hi))
+        return cls(tuple(sorted(width(t) for t in texts)), label, wraps, tuple(merged))
+
+    @property
+    def natural(self) -> float:
+        return max(self.widths[-1] if self.widths else 0.0, self.label)
+
+    def _stub(self, width: float) -> tuple[float, float] | None:
+        """The stub interval holding `width`, if any."""
+        i = bisect.bisect_right(self.stubs, (width, float("inf"))) - 1
+        return self.stubs[i] if i >= 0 and self.stubs[i][0] <= width < self.stubs[i][1] - 1e-6 else None
+
+    def at(self, level: float, tail: float) -> float:
+        """The column's width when the free columns are held to `level`: its natural width if that is less,
+        never less than its label, and moved by at most `tail` (wider if it can, else narrower) off a width
+        at which one of its texts would wrap for its last one or two characters."""
+        if not self.wraps:
+            return self.natural
+        width = min(self.natural, max(self.label, level))
+        stub = self._stub(width)
+        if stub is None:
+            return width
+        if stub[1] - width <= tail:
+            return min(stub[1], self.natural)
+        if width - stub[0] <= tail and stub[0] > self.label:
+            return stub[0] - 1e-3
+        return width
+
+
+def _stubs(n: int, width: float, most: int = 4) -> list[tuple[float, float]]:
+    """The widths at which a text of `n` characters, `width` points wide, would break into k + 1 lines, the
+    last holding one or two characters (k = 2 … most; the caller measures k = 1 exactly). Characters are
+    taken as equally wide here, so a line of width w holds floor(w / a) of them, a = width / n."""
+    a = width / n if n else 0.0
+    spans = []
+    for k in range(2, min(most, n // 3) + 1):
+        lo, hi = -(-(n - 2) // k), -(-n // k)  # line capacities (characters) giving such a stub
+        if lo < hi:
+            spans.append((lo * a, hi * a))
+    return spans
+
+
+def _unstub(columns: Sequence[Column], inner: list[float], fill: int, tail: float) -> list[float]:
+    """When the `fill` column's width would leave a text's last one or two characters alone on a line, widen
+    it by taking the few points needed from a column that can spare them: one that wraps no more of its texts
+    for it and lands at no stub of its own."""
+    main = columns[fill]
+    stub = main._stub(inner[fill])
+    if stub is None or stub[1] - inner[fill] > tail:
+        return inner
+    need = stub[1] - inner[fill]
+    for i in sorted(range(len(columns)), key=lambda i: -inner[i]):
+        c = columns[i]
+        new = inner[i] - need
+        if i == fill or not c.wraps or new < c.label or c._stub(new) is not None:
+            continue
+        if bisect.bisect_right(c.widths, new) == bisect.bisect_right(c.widths, inner[i]):
+            out = list(inner)
+            out[i], out[fill] = new, stub[1]
+            return out
+    return inner
+
+
+#: the summary's weight against the other free columns, tried in this order when the rows are given
+SHARES = (1.6, 2.0, 2.6)
+
+
+def fit_columns(columns: Sequence[Column], fill: int, space: float, pad: float, em: float,
+                rows: Sequence[Sequence[float]] = (), most: float = 0.9) -> list[float]:
+    """Widths (padding included) of `columns` across `space` points, from the measured texts; `em` is the
+    width of one Chinese character.
+
+    Numbers keep their widest text. The other columns get their natural width when everything fits;
+    otherwise the widest are held to a common level, no column narrower than its label, and a column is
+    moved off a width at which a text would wrap for its last one or two characters (`Column.at`). The
+    `fill` column (the summary) counts as a weight times that level, but never as more than holds the `most`
+    shortest of its texts on one line (its few long ones wrap rather than squeeze every other column); it
+    takes whatever space remains. With `rows` (each row's text widths by column), the weight that gives the
+    shortest table is chosen, else the first of SHARES.
+    """
+    p2, tail = 2 * pad, 2 * em
+    others = [i for i in range(len(columns)) if i != fill]
+    room = space - p2 * len(columns)
+    main = columns[fill]
+    want = max(main.label, main.widths[int(most * (len(main.widths) - 1))] if main.widths else 0.0)
+    top = max((c.natural for c in columns), default=0.0)
+
+    def fit(share: float) -> list[float]:
+        def used(level: float) -> float:
+            return sum(columns[i].at(level, tail) for i in others) + max(main.label, min(want, share * level))
+
+        if used(top) <= room:
+            level = top
+        else:
+            lo, hi = 0.0, top
+            for _ in range(40):
+                mid = (lo + hi) / 2
+                lo, hi = (mid, hi) if used(mid) <= room else (lo, mid)
+            level = lo
+        inner = [columns[i].at(level, tail) for i in range(len(columns))]
+        inner[fill] = max(room - sum(inner[i] for i in others), main.label)
+        return _unstub(columns, inner, fill, tail)
+
+    def lines(inner: list[float]) -> int:  # the table's height in lines, estimated: a line holds whole characters
+        free = [(i, max(em, em * math.floor(inner[i] / em + 1e-6))) for i, c in enumerate(columns) if c.wraps]
+        return sum(max([1] + [math.ceil(row[i] / line - 1e-6) for i, line in free]) for row in rows)
+
+    best = fit(SHARES[0])
+    if rows and best[fill] < main.natural:
+        tried = {SHARES[0]: (lines(best), best)}
+        for share in SHARES[1:]:
+            inner = fit(share)
+            tried[share] = (lines(inner), inner)
+        best = min(tried.values(), key=lambda t: t[0])[1]  # the first of the shortest
+    return [w + p2 for w in best]
 
 
 Span = tuple[int, int, list[str], str, Color, bool]  # first column, last column, lines, align, colour, bold
