@@ -100,9 +100,13 @@ def check(files, villages, month, config_path, fmt, annotate) -> None:
     from .report import report_json, report_text
 
     config = _load(config_path, required=not files)
-    history = _published_invoices(config, month)
+    history, notes = _published_invoices(config, month)
     report = run_check(list(files) or None, config, month=month, villages=villages,
                        published_invoices=history, progress=_progress("读取账表"), keep_expenses=annotate is not None)
+    if notes:  # a damaged archive: checked without the history, and said first
+        from dataclasses import replace
+
+        report = replace(report, findings=(*notes, *report.findings))
     if annotate is not None:
         from .feedback import annotate_report
 
@@ -128,18 +132,16 @@ def _echo_utf8(text: str) -> None:
 
 
 def _published_invoices(config, month):
-    """Invoices already published in other months, from the workspace archive (if any)."""
+    """Invoices already published in other months, from the workspace archive (if any), and the warnings
+    about the archive itself."""
     if config.root is None:
-        return {}
-    try:
-        from .archive import published_invoices
-    except ImportError:
-        return {}
+        return {}, ()
+    from .archive import history_for_check
     from .ledgers import parse_month
 
     period = parse_month(month)
     label = None if period is None else f"{period.year:04d}-{period.month:02d}"
-    return published_invoices(config.root, exclude_period=label)
+    return history_for_check(config.root, exclude_period=label)
 
 
 def _parse_date(text: str | None):
@@ -276,7 +278,8 @@ def serve(out, port, config_path) -> None:
 
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path))
-@click.option("--township", default="某某镇", show_default=True, help="乡镇名称。")
+@click.option("--township", default=None,
+              help="乡镇名称（默认：文件夹名以镇、乡或街道结尾时就是文件夹名，否则为「某某镇」，公开前须改成本镇名称）。")
 def init(directory, township) -> None:
     """新建一个镇工作目录：带说明的 villagefin.toml、账表文件夹和空白账表模板。"""
     from .workspace import init_workspace

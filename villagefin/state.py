@@ -13,11 +13,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .archive import Archive, archive_path
 from .config import CONFIG_NAME, Config
 from .ledgers import resolve_sources
 
@@ -55,12 +55,9 @@ def inputs_fingerprint(config: Config, period: str, villages: Sequence[str], out
             folder = Path(v.receipts) if os.path.isabs(v.receipts) else root / v.receipts
             if folder.is_dir():
                 h.update(f"\n{v.id}:".encode() + "\n".join(_walk(folder)).encode())
-    db = root / ".villagefin" / "archive.sqlite"
-    if db.exists():
-        with sqlite3.connect(str(db)) as conn:
-            row = conn.execute("SELECT MAX(id) FROM publications").fetchone()
-        conn.close()
-        h.update(f"\narchive:{row[0]}".encode())
+    if archive_path(root).exists():
+        with Archive(root, create=False) as arc:  # a damaged archive says so here (ArchiveDamaged)
+            h.update(f"\narchive:{arc.last_id()}".encode())
     return h.hexdigest()
 
 
@@ -93,3 +90,23 @@ def output_intact(out_dir: Path, period: str, doc: dict) -> bool:
     return (manifest_hash(out_dir / period) == doc.get("manifest")
             and (out_dir / "index.html").is_file()
             and (out_dir / f"villagefin-{period}.zip").is_file())
+
+
+def _output_path(root: Path, period: str) -> Path:
+    return root / STATE_DIR / f"{period}.out"
+
+
+def remember_output(root: Path, period: str, out_dir: Path) -> None:
+    """Where the month's official output goes, written before anything is archived: `status` compares the
+    archive with that output and says when the output is behind (a run that failed after archiving)."""
+    from .output import atomic_write
+
+    atomic_write(_output_path(root, period), str(Path(out_dir).resolve()).encode("utf-8"))
+
+
+def output_dir(root: Path, period: str) -> Path:
+    """The folder the month was last published into (the workspace's site/ when none is remembered)."""
+    try:
+        return Path(_output_path(root, period).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return root / "site"
