@@ -110,6 +110,15 @@ def sqlite_error(exc: sqlite3.Error, path: Path, writing: str = "使用") -> Vil
     code = getattr(exc, "sqlite_errorcode", None)
     if code == getattr(sqlite3, "SQLITE_FULL", -1) or "disk is full" in text:
         return storage_error(None, path.parent)
+    if "disk i/o error" in text:  # what SQLite says when its -wal or -shm file cannot grow on a full disk
+        import errno
+        import shutil
+
+        try:
+            full = shutil.disk_usage(path.parent).free < (1 << 20)
+        except OSError:
+            full = False
+        return storage_error(None if full else OSError(errno.EIO, "磁盘读写错误"), path.parent)
     if "locked" in text or "busy" in text:
         return ArchiveBusy(f"存档 {path} 正被另一个 villagefin 进程{writing}，请等它结束后再运行（{exc}）。")
     if "readonly" in text or "unable to open" in text:

@@ -73,9 +73,18 @@ def load(root: Path, period: str) -> dict | None:
 
 
 def save(root: Path, period: str, doc: dict) -> None:
+    _write(root, _path(root, period), json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+
+
+def _write(root: Path, path: Path, data: bytes) -> None:
+    """Write a state file atomically; a failure names the workspace's state folder (SPEC 18)."""
+    from .errors import storage_error
     from .output import atomic_write
 
-    atomic_write(_path(root, period), json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+    try:
+        atomic_write(path, data)
+    except OSError as exc:
+        raise storage_error(exc, root / STATE_DIR) from None
 
 
 def manifest_hash(month_dir: Path) -> str | None:
@@ -99,9 +108,13 @@ def _output_path(root: Path, period: str) -> Path:
 def remember_output(root: Path, period: str, out_dir: Path) -> None:
     """Where the month's official output goes, written before anything is archived: `status` compares the
     archive with that output and says when the output is behind (a run that failed after archiving)."""
-    from .output import atomic_write
-
-    atomic_write(_output_path(root, period), str(Path(out_dir).resolve()).encode("utf-8"))
+    path, text = _output_path(root, period), str(Path(out_dir).resolve())
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return  # written by an earlier run: nothing to write (a full disk must not stop a repair)
+    except (OSError, ValueError):
+        pass
+    _write(root, path, text.encode("utf-8"))
 
 
 def output_dir(root: Path, period: str) -> Path:
