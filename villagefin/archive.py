@@ -8,7 +8,9 @@ that any month's output can be rebuilt from the archive alone. One transaction p
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
+import shutil
 import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -17,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .errors import ArchiveBusy, ArchiveDamaged, VillagefinError, storage_error
+from .findings import make
 
 ARCHIVE_DIR = ".villagefin"
 ARCHIVE_NAME = "archive.sqlite"
@@ -111,9 +114,6 @@ def sqlite_error(exc: sqlite3.Error, path: Path, writing: str = "使用") -> Vil
     if code == getattr(sqlite3, "SQLITE_FULL", -1) or "disk is full" in text:
         return storage_error(None, path.parent)
     if "disk i/o error" in text:  # what SQLite says when its -wal or -shm file cannot grow on a full disk
-        import errno
-        import shutil
-
         try:
             full = shutil.disk_usage(path.parent).free < (1 << 20)
         except OSError:
@@ -122,8 +122,6 @@ def sqlite_error(exc: sqlite3.Error, path: Path, writing: str = "使用") -> Vil
     if "locked" in text or "busy" in text:
         return ArchiveBusy(f"存档 {path} 正被另一个 villagefin 进程{writing}，请等它结束后再运行（{exc}）。")
     if "readonly" in text or "unable to open" in text:
-        import errno
-
         return storage_error(OSError(errno.EACCES, str(exc)), path.parent)
     if type(exc) is sqlite3.DatabaseError or any(w in text for w in ("malformed", "not a database", "no such table")):
         return damaged(path, exc)  # SQLITE_CORRUPT and SQLITE_NOTADB are plain DatabaseErrors
@@ -321,8 +319,6 @@ def published_invoices(root: Path, exclude_period: str | None = None):
 def history_for_check(root: Path, exclude_period: str | None = None) -> tuple[dict, tuple]:
     """For `check`: the published invoices, and the warnings to add to its report. A damaged archive does not
     stop `check` (SPEC 18): it runs without the history and says cross-month duplicates were not checked."""
-    from .findings import make
-
     try:
         return published_invoices(root, exclude_period), ()
     except ArchiveDamaged:

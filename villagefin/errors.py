@@ -57,7 +57,8 @@ def storage_error(exc: OSError | None, folder: object, *, after_archive: bool = 
     elif code == errno.EROFS:
         text = f"{folder} 所在的磁盘是只读的，无法写入；请换一个可以写入的文件夹（如 --out 指定）后重新运行。"
     elif code in (errno.ENOENT, errno.ENOTDIR, errno.EEXIST):
-        text = f"{folder} 不是一个可以写入的文件夹（{_reason(exc)}）；请换一个文件夹（如 --out 指定）后重新运行。"
+        what = "已经有同名的文件" if code == errno.EEXIST else "这个位置不能建文件夹"
+        text = f"无法在 {folder} 写入：{what}；请换一个可以写入的文件夹（如 --out 指定）后重新运行。"
     elif code in _DENIED:
         text = f"没有权限写入 {folder}；请换一个可以写入的文件夹（如 --out 指定），或请管理员开放写入权限。"
     else:

@@ -19,7 +19,9 @@ from pathlib import Path
 from . import __version__
 from .archive import Archive, archive_path
 from .config import CONFIG_NAME, Config
+from .errors import storage_error
 from .ledgers import resolve_sources
+from .output import atomic_write
 
 STATE_DIR = Path(".villagefin") / "state"
 
@@ -78,9 +80,6 @@ def save(root: Path, period: str, doc: dict) -> None:
 
 def _write(root: Path, path: Path, data: bytes) -> None:
     """Write a state file atomically; a failure names the workspace's state folder (SPEC 18)."""
-    from .errors import storage_error
-    from .output import atomic_write
-
     try:
         atomic_write(path, data)
     except OSError as exc:
