@@ -74,7 +74,8 @@ def make_workspace(villages: int, rows: int) -> Path:
     ledgers = ensure_files(Path(tempfile.gettempdir()) / "villagefin-bench" / f"county-{villages}x{rows}",
                            villages, rows)
     (root / "ledgers").mkdir(parents=True, exist_ok=True)
-    lines = ['[township]\nname = "测试镇"\ncounty = "测试县"\nsupervision_phone = "0550-7000000"\n',
+    lines = ['[township]\nname = "测试镇"\ncounty = "测试县"\nsupervision_phone = "0550-7000000"\n'
+             'portal_url = "https://cwgk.ceshizhen.gov.cn"\n',
              '[rules]\nresolution_threshold = "50000"\n']
     for i, path in enumerate(ledgers):
         target = root / "ledgers" / path.name

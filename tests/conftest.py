@@ -91,3 +91,20 @@ def codes(report) -> list[tuple]:
 def errors(report) -> list[tuple]:
     """(code, row, column) of every error finding (warnings left out)."""
     return [(f.code, f.row, f.column) for f in report.findings if f.severity == "error"]
+
+
+#: the portal of the test townships: the samples' example.org is a placeholder, which an official publish refuses
+PORTAL = "https://cwgk.xinjiezhen.gov.cn"
+
+
+def sample_workspace(target: Path) -> Path:
+    """A copy of the sample township at `target`, with a real-looking portal so that it can be published."""
+    import shutil
+
+    shutil.copytree(SAMPLES, target)
+    toml = target / "villagefin.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert 'portal_url = "https://example.org/cwgk"' in text
+    toml.write_text(text.replace('portal_url = "https://example.org/cwgk"', f'portal_url = "{PORTAL}"'),
+                    encoding="utf-8")
+    return target

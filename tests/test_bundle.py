@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +13,7 @@ from urllib.request import url2pathname
 
 import pytest
 from browser import chromium
-from conftest import SAMPLES
+from conftest import sample_workspace
 
 from villagefin.config import load_config
 from villagefin.publish import run_publish
@@ -23,7 +22,7 @@ from villagefin.publish import run_publish
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory) -> Path:
     ws = tmp_path_factory.mktemp("bundle") / "ws"
-    shutil.copytree(SAMPLES, ws)
+    sample_workspace(ws)
     result = run_publish(load_config(ws), month="2026-10", today=dt.date(2026, 11, 5))
     target = tmp_path_factory.mktemp("unzipped") / "门户 上传"
     with zipfile.ZipFile(result.zip_path) as zf:

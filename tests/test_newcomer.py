@@ -35,6 +35,17 @@ def test_init_template_fill_check_publish(tmp_path):
     proc = cli("check", "--month", "2026-10", cwd=ws)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "1,069.50" in proc.stdout
+    # the new workspace's placeholders are refused until the accountant fills them in, one key at a time
+    proc = cli("publish", "--month", "2026-10", "--date", "2026-11-05", cwd=ws)
+    assert proc.returncode == 2 and "supervision_phone" in proc.stderr, proc.stderr
+    config = ws / "villagefin.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('supervision_phone = ""',
+                                                                 'supervision_phone = "0550-7000000"'), encoding="utf-8")
+    proc = cli("publish", "--month", "2026-10", "--date", "2026-11-05", cwd=ws)
+    assert proc.returncode == 2 and "portal_url" in proc.stderr and "example.org" in proc.stderr, proc.stderr
+    assert not (ws / ".villagefin" / "archive.sqlite").exists()
+    config.write_text(config.read_text(encoding="utf-8").replace("https://example.org/cwgk",
+                                                                 "https://cwgk.xinjiezhen.gov.cn"), encoding="utf-8")
     proc = cli("publish", "--month", "2026-10", "--date", "2026-11-05", cwd=ws)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (ws / "site" / "2026-10" / village / "noticeboard.pdf").is_file()

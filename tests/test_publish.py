@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
+from conftest import PORTAL, SAMPLES, sample_workspace
 
 from villagefin.archive import Archive
 from villagefin.config import load_config
@@ -38,7 +38,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     target = tmp_path / "新街镇"
-    shutil.copytree(SAMPLES, target)
+    sample_workspace(target)
     return target
 
 
@@ -46,7 +46,7 @@ def workspace(tmp_path: Path) -> Path:
 def published(tmp_path_factory):
     """One official publication of the samples, shared by the read-only tests below."""
     ws = tmp_path_factory.mktemp("pub") / "ws"
-    shutil.copytree(SAMPLES, ws)
+    sample_workspace(ws)
     result = run_publish(load_config(ws), month="2026-10", today=TODAY)
     return ws, result
 
@@ -177,12 +177,17 @@ def test_republish_unchanged_rewrites_nothing_and_changed_needs_correct(workspac
     again = run_publish(config, month="2026-10", today=dt.date(2026, 11, 20))
     assert not again.rewritten and {o.outcome for o in again.outcomes} == {"unchanged", "errors"}
     assert snapshot(workspace / "site") == before
-    # a change of settings alone is not a change of data: the ledgers are read again, nothing is rewritten
+    # a change of settings alone is not a change of data: the month is drawn again from the archive with the
+    # new settings (SPEC 16), no revision added; then it is unchanged again
     toml = workspace / "villagefin.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace("0550-7000000", "0550-7000001"), encoding="utf-8")
     config = load_config(workspace)
     settings_only = run_publish(config, month="2026-10", today=dt.date(2026, 11, 20))
-    assert not settings_only.rewritten and snapshot(workspace / "site") == before
+    assert settings_only.rewritten and {o.outcome for o in settings_only.outcomes} == {"rerendered", "errors"}
+    assert "0550-7000001" in pdftext(workspace / "site/2026-10/hexi/noticeboard.pdf")
+    before = snapshot(workspace / "site")
+    assert not run_publish(config, month="2026-10", today=dt.date(2026, 11, 20)).rewritten
+    assert snapshot(workspace / "site") == before
     # a changed ledger: refused without --correct, the earlier output untouched
     csv = workspace / "ledgers" / "hexi" / "2026年10月.csv"
     text = csv.read_bytes().decode("gb18030")
@@ -331,7 +336,7 @@ def test_qr_code_on_the_sheet_opens_the_village_page(published):
                     str(ws / "qr")], check=True)
     png = next(ws.glob("qr*.png"))
     out = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True).stdout.strip()
-    assert out == "https://example.org/cwgk/2026-10/hexi/"
+    assert out == f"{PORTAL}/2026-10/hexi/"
 
 
 def test_with_receipts_appends_each_scan_once_and_the_site_has_no_originals(workspace):

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
-from conftest import SAMPLES
+from conftest import sample_workspace
 from test_check import cli
 
 from villagefin.config import load_config
@@ -15,7 +14,7 @@ from villagefin.status import run_history, run_status
 
 def test_status_and_history_after_publishing(tmp_path):
     ws = tmp_path / "ws"
-    shutil.copytree(SAMPLES, ws)
+    sample_workspace(ws)
     config = load_config(ws)
     run_publish(config, month="2026-10", today=dt.date(2026, 11, 9), villages=["hexi", "xinjie"],
                 date=dt.date(2026, 11, 5))

@@ -8,7 +8,9 @@ that any month's output can be rebuilt from the archive alone. One transaction p
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
+import shutil
 import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -17,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import ArchiveBusy
+from .errors import ArchiveBusy, ArchiveDamaged, VillagefinError, storage_error
 from .model import Period
 
 ARCHIVE_DIR = ".villagefin"
@@ -107,6 +109,35 @@ def archive_path(root: Path) -> Path:
     return Path(root) / ARCHIVE_DIR / ARCHIVE_NAME
 
 
+def damaged(path: Path, detail: object) -> ArchiveDamaged:
+    """The line for an archive SQLite cannot read (SPEC 18): what is damaged, and how to restore it."""
+    return ArchiveDamaged(
+        f"存档 {ARCHIVE_DIR}/{ARCHIVE_NAME} 已损坏，无法读取（{detail}）。请从备份恢复：先把 {path} "
+        f"（连同旁边的 {ARCHIVE_NAME}-wal、{ARCHIVE_NAME}-shm，如果有）改名保留，再把最近一次备份的 {ARCHIVE_NAME} "
+        f"复制到 {path.parent}，然后重新运行；没有备份时请联系维护人员。")
+
+
+def sqlite_error(exc: sqlite3.Error, path: Path, writing: str = "使用") -> VillagefinError | None:
+    """The Chinese line for an SQLite error on the archive at `path`, or None for a defect of ours."""
+    text = str(exc).lower()
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code == getattr(sqlite3, "SQLITE_FULL", -1) or "disk is full" in text:
+        return storage_error(None, path.parent)
+    if "disk i/o error" in text:  # what SQLite says when its -wal or -shm file cannot grow on a full disk
+        try:
+            full = shutil.disk_usage(path.parent).free < (1 << 20)
+        except OSError:
+            full = False
+        return storage_error(None if full else OSError(errno.EIO, "磁盘读写错误"), path.parent)
+    if "locked" in text or "busy" in text:
+        return ArchiveBusy(f"存档 {path} 正被另一个 villagefin 进程{writing}，请等它结束后再运行（{exc}）。")
+    if "readonly" in text or "unable to open" in text:
+        return storage_error(OSError(errno.EACCES, str(exc)), path.parent)
+    if type(exc) is sqlite3.DatabaseError or any(w in text for w in ("malformed", "not a database", "no such table")):
+        return damaged(path, exc)  # SQLITE_CORRUPT and SQLITE_NOTADB are plain DatabaseErrors
+    return None
+
+
 def _row(r: sqlite3.Row) -> Publication:
     return Publication(
         village=r["village"], village_name=r["village_name"], period=r["period"], revision=r["revision"],
@@ -123,10 +154,13 @@ class Archive:
 
     def __init__(self, root: Path, *, create: bool = True, timeout: float = 30.0):
         self.path = archive_path(root)
+        self.conn: sqlite3.Connection | None = None
         if not self.path.exists() and not create:
-            self.conn: sqlite3.Connection | None = None
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise storage_error(exc, self.path.parent) from None
         self.conn = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None)
         self.conn.row_factory = sqlite3.Row
         try:
@@ -134,9 +168,13 @@ class Archive:
             # and a crash still loses nothing that was committed before the last checkpoint's sync
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.executescript(_SCHEMA)
-        except sqlite3.OperationalError as exc:
-            raise ArchiveBusy(f"存档 {self.path} 正被另一个 villagefin 进程使用，请等它结束后再运行（{exc}）。") from None
+            if create:
+                self.conn.executescript(_SCHEMA)
+            else:  # a reader: the archive must at least be a database with publications in it
+                self.conn.execute("SELECT COUNT(*) FROM publications").fetchone()
+        except sqlite3.Error as exc:
+            self.close()
+            self._raise(exc)
 
     def __enter__(self) -> Archive:
         return self
@@ -149,10 +187,25 @@ class Archive:
             self.conn.close()
             self.conn = None
 
+    def _raise(self, exc: sqlite3.Error, writing: str = "使用") -> None:
+        error = sqlite_error(exc, self.path, writing)
+        if error is None:
+            raise exc
+        raise error from None
+
     def _query(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
         if self.conn is None:
             return []
-        return self.conn.execute(sql, args).fetchall()
+        try:
+            return self.conn.execute(sql, args).fetchall()
+        except sqlite3.Error as exc:
+            self._raise(exc)
+            raise  # not reached
+
+    def last_id(self) -> int | None:
+        """The newest publication's row id (what `state` fingerprints: any new publication changes it)."""
+        rows = self._query("SELECT MAX(id) FROM publications")
+        return rows[0][0] if rows else None
 
     # -- reading ---------------------------------------------------------------------------------------------
     def latest(self, village: str, period: str) -> Publication | None:
@@ -182,10 +235,6 @@ class Archive:
             args.append(period)
         sql += " ORDER BY period, village, revision"
         return [_row(r) for r in self._query(sql, tuple(args))]
-
-    def last_id(self) -> int | None:
-        rows = self._query("SELECT MAX(id) AS last FROM publications")
-        return rows[0]["last"] if rows else None
 
     def periods(self) -> list[str]:
         return [r[0] for r in self._query("SELECT DISTINCT period FROM publications ORDER BY period DESC")]
@@ -226,15 +275,22 @@ class Archive:
         assert self.conn is not None
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise ArchiveBusy(f"存档 {self.path} 正被另一个 villagefin 进程写入，请等它结束后再运行（{exc}）。") from None
+        except sqlite3.Error as exc:
+            self._raise(exc, "写入")
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
             self.conn.execute("COMMIT")
+        except BaseException as exc:
+            # SQLite has already rolled back after some errors (a full disk): rolling back again would hide
+            # the real error behind "cannot rollback - no transaction is active"
+            if self.conn.in_transaction:
+                try:
+                    self.conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            if isinstance(exc, sqlite3.Error):
+                self._raise(exc, "写入")
+            raise
 
     def record(self, pub: Publication, expenses: list[ExpenseHash], files: Mapping[str, str] | None = None) -> int:
         """Append one village publication in one transaction; returns its revision."""
@@ -277,13 +333,22 @@ def publish_lock(root: Path, wait: float = 600.0) -> Iterator[None]:
     The lock is an open write transaction on a small SQLite file, so the operating system releases it if
     the process dies: no stale lock file to clean up, on any platform."""
     path = Path(root) / ARCHIVE_DIR / "publish.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise storage_error(exc, path.parent) from None
     conn = sqlite3.connect(str(path), timeout=wait, isolation_level=None)
     try:
         try:
             conn.execute("BEGIN EXCLUSIVE")
-        except sqlite3.OperationalError:
-            raise ArchiveBusy("另一个 villagefin publish 正在这个工作目录中运行，等了很久仍未结束；请等它结束后再运行。") from None
+        except sqlite3.Error as exc:
+            text = str(exc).lower()
+            if "locked" in text or "busy" in text:
+                raise ArchiveBusy("另一个 villagefin publish 正在这个工作目录中运行，等了很久仍未结束；请等它结束后再运行。") from None
+            error = sqlite_error(exc, path)
+            if error is None:
+                raise
+            raise error from None
         try:
             yield
         finally:

@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -19,9 +20,9 @@ from .config import Config, find_config
 from .demo import run_demo
 from .errors import ConfigError, UsageError, VillagefinError
 from .feedback import annotate_report
-from .history import load_history
-from .ledgers import parse_month
-from .model import RunOptions
+from .history import history_for_check
+from .ledgers import MONTH_FORMS, parse_month, shanghai_today
+from .model import Period, RunOptions
 from .publish import run_publish
 from .serve import serve as run_server
 from .status import run_history, run_status
@@ -196,9 +197,6 @@ class MonthType(click.ParamType):
         self.any_ok = any_ok
 
     def convert(self, value, param, ctx):
-        from .ledgers import MONTH_FORMS, shanghai_today
-        from .model import Period
-
         if self.any_ok and str(value).strip().lower() == "any":
             return "any"
         period = Period.parse(str(value), shanghai_today())
@@ -297,10 +295,12 @@ def check(files, villages, month, config_path, fmt, annotate) -> None:
     """
     config = _load(config_path, required=not files)
     period = parse_month(month)
-    history = load_history(config.root, None if period is None else period.key)
+    history, notes = history_for_check(config.root, None if period is None else period.key)
     report = run_check(list(files) or None, config, month=month, villages=villages,
                        published_invoices=history, progress=_progress("读取账表"), keep_expenses=annotate is not None,
                        options=_options())
+    if notes:  # a damaged archive: checked without the history, and said first
+        report = replace(report, findings=(*notes, *report.findings))
     if annotate is not None:
         written = annotate_report(report, config, list(files) or None, villages, annotate)
         click.echo(f"已写出 {len(written)} 个标注后的账表到 {annotate}", err=True)
@@ -401,7 +401,8 @@ def serve(out, port, config_path) -> None:
 
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path))
-@click.option("--township", default="某某镇", show_default=True, help="乡镇名称。")
+@click.option("--township", default=None,
+              help="乡镇名称（默认：文件夹名以镇、乡或街道结尾时就是文件夹名，否则为「某某镇」，公开前须改成本镇名称）。")
 def init(directory, township) -> None:
     """新建一个镇工作目录：带说明的 villagefin.toml、账表文件夹和空白账表模板。"""
     written = init_workspace(directory, township=township)

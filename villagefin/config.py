@@ -287,3 +287,29 @@ def find_config(explicit: Path | None = None, cwd: Path | None = None) -> Config
     if here.is_file():
         return load_config(here)
     return None
+
+
+#: the township name of a new workspace, until the accountant writes the real one
+PLACEHOLDER_TOWNSHIP = "某某镇"
+#: portals of the documentation examples (RFC 2606): a QR code pointing there leads nowhere
+EXAMPLE_DOMAINS = ("example.org", "example.com")
+
+
+def check_not_placeholders(config: Config) -> None:
+    """An official publish never prints a placeholder (SPEC 16): raises ConfigError naming the key."""
+    from urllib.parse import urlsplit
+
+    t = config.township
+    if not t.name.strip() or t.name.strip() == PLACEHOLDER_TOWNSHIP:
+        raise ConfigError(f"配置项 township.name 还是「{t.name.strip() or '（空）'}」：正式公开前请在 villagefin.toml 中"
+                          "写上本乡镇的名称，例如 name = \"新街镇\"。")
+    if not t.supervision_phone.strip():
+        raise ConfigError("配置项 township.supervision_phone（监督电话）为空：正式公开前请在 villagefin.toml 中填写，"
+                          "例如 supervision_phone = \"0550-7000000\"；它印在每张公开表和每个网页上。")
+    try:
+        host = (urlsplit(t.portal_url.strip()).hostname or "").lower().rstrip(".")
+    except ValueError:
+        host = ""
+    if any(host == d or host.endswith("." + d) for d in EXAMPLE_DOMAINS):
+        raise ConfigError(f"配置项 township.portal_url 还是示例地址「{t.portal_url}」：公开表上的二维码会指向不存在的网站。"
+                          "正式公开前请在 villagefin.toml 中写上本镇公开网站的地址。")

@@ -43,7 +43,7 @@ def run_demo(out: Path, progress: Callable[[int, int], None] | None = None) -> D
              "第二步 公开："]
     try:
         result = run_publish(config, month=SAMPLES_PERIOD, out=site, today=DEMO_TODAY, date=DEMO_TODAY,
-                             progress=progress)
+                             progress=progress, allow_placeholders=True)  # the samples are examples
     except FontError:  # a machine without a CJK font: a preview, whose note says how to install one
         lines.append("  本机没有可嵌入的中文字体，演示改为生成预览稿。")
         result = run_publish(config, month=SAMPLES_PERIOD, out=site, today=DEMO_TODAY, date=DEMO_TODAY,

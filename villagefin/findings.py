@@ -71,6 +71,8 @@ _CODES = (
          "请使用会计制度中的科目名称或编码，或在 villagefin.toml 的 [chart] extra 中添加该科目。"),
     Code("glyph-missing", WARNING, "字体缺字", "PDF 字体无法显示这些字：{chars}。",
          "请换用常见写法，或在 villagefin.toml 的 [publication] font 中换一个字更全的字体（如 SimSun）。"),
+    Code("archive-unreadable", WARNING, "存档已损坏", "存档已损坏，无法读取，本次没有核对跨月重复发票。",
+         "请从备份恢复 .villagefin/archive.sqlite（损坏的文件先改名保留），再重新检查；存档修好之前不能正式公开。"),
     Code("receipt-mismatch", WARNING, "票据张数不符", "{subject}找到 {found} 张票据扫描件，登记附件 {declared} 张。",
          "请补扫缺少的票据，或改正附件张数；扫描件请按凭证号命名（如 记-012.jpg）。"),
 )

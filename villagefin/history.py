@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from .archive import Archive, InvoiceUse, archive_path
+from .archive import ARCHIVE_DIR, ARCHIVE_NAME, Archive, InvoiceUse, archive_path
+from .errors import ArchiveDamaged
+from .findings import make
+from .model import Finding
 from .rules import PublishedInvoice, invoice_key
 
 #: invoice_key(number) → its uses in the latest revision of every published month but the one being checked
@@ -38,3 +41,13 @@ def load_history(root: Path | None, period_key: str | None) -> dict[str, tuple[P
         return {}
     with Archive(root, create=False) as arc:
         return published_invoices_of(arc, period_key or "")
+
+
+def history_for_check(root: Path | None, period_key: str | None
+                      ) -> tuple[dict[str, tuple[PublishedInvoice, ...]], tuple[Finding, ...]]:
+    """For `check`: the history, and the warnings to add to its report. A damaged archive does not stop `check`
+    (SPEC 18): it runs without the history and says that cross-month duplicates were not checked."""
+    try:
+        return load_history(root, period_key), ()
+    except ArchiveDamaged:
+        return {}, (make("archive-unreadable", file=f"{ARCHIVE_DIR}/{ARCHIVE_NAME}"),)

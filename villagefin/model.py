@@ -87,6 +87,8 @@ class Outcome(str, Enum):
     CORRECTION = "correction"
     UNCHANGED = "unchanged"
     REWRITTEN = "rewritten"
+    #: unchanged data, drawn again because settings, templates or font changed
+    RERENDERED = "rerendered"
     SKIPPED_ERRORS = "errors"
     SKIPPED_MISSING = "missing"
     REFUSED = "refused"
@@ -106,6 +108,7 @@ _OUTCOME_TEXT = {
     Outcome.CORRECTION: "已发布更正",
     Outcome.UNCHANGED: "数据未变，未重写",
     Outcome.REWRITTEN: "已按存档重写输出",
+    Outcome.RERENDERED: "数据未变，已按新设置重新生成",
     Outcome.SKIPPED_ERRORS: "有错误，未公开",
     Outcome.SKIPPED_MISSING: "未报送（没有找到本月账表），未公开：请村里报送账表，放到该村 ledgers 指定的位置后重新运行 publish",
     Outcome.REFUSED: "第 {revision} 版仍有效；数据已变更，如需更正请加 --correct \"原因\"",

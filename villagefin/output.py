@@ -20,6 +20,20 @@ from .errors import UsageError
 
 TMP_PREFIX = ".vf-tmp-"
 OLD_PREFIX = ".vf-old-"
+#: what a zip entry of a published file carries: rw-r--r-- (a web server can read what is unpacked)
+ZIP_FILE_MODE = 0o644
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def public_mode(path: Path, *, folder: bool = False) -> None:
+    """Give a file 0644 (a folder 0755), less what the umask removes: mkstemp and mkdtemp make 0600 and 0700,
+    which a web server running as another user cannot read (SPEC 16)."""
+    os.chmod(path, (0o777 if folder else 0o666) & ~_umask() & (0o755 if folder else 0o644))
 
 
 @contextmanager
@@ -31,6 +45,7 @@ def replacing(path: Path, suffix: str = "") -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
+        public_mode(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -56,9 +71,27 @@ def save_workbook(workbook, path: Path, what: str) -> None:
                          "如果它正在 Excel/WPS 中打开，请先关闭再运行。") from None
 
 
+def ensure_writable(folder: Path) -> None:
+    """Make sure files can be written in `folder` (created if missing): a probe file of 64 KiB, then removed.
+
+    Raises the OSError of the first thing that fails, before anything is archived (SPEC 18)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=folder)
+    try:
+        data = memoryview(b"\0" * (64 << 10))
+        while data:
+            data = data[os.write(fd, data):]
+    finally:
+        os.close(fd)
+        os.unlink(tmp)
+
+
 def new_build_dir(parent: Path, name: str) -> Path:
     parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{name}-", dir=parent))
+    build = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{name}-", dir=parent))
+    public_mode(build, folder=True)
+    return build
 
 
 def swap_in(build: Path, target: Path) -> None:
@@ -127,3 +160,6 @@ def write_zip(path: Path, entries: Iterable[tuple[Path, str]]) -> None:
         for file, name in entries:
             stored = file.suffix.lower() in (".pdf", ".jpg", ".jpeg", ".png", ".zip")
             zf.write(file, name, compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
+            # the mode lives only in the central directory, written at close: a regular file, rw-r--r--,
+            # whatever the file on disk had
+            zf.infolist()[-1].external_attr = (0o100000 | ZIP_FILE_MODE) << 16

@@ -18,21 +18,22 @@ from pathlib import Path
 from . import state
 from .archive import Archive, ExpenseHash, Publication, publish_lock
 from .check import PublicSpec, run_check
-from .config import Config
-from .errors import ConfigError, PublishRefused, UsageError
+from .config import Config, check_not_placeholders
+from .errors import ConfigError, PublishRefused, UsageError, storage_error
 from .findings import make
 from .fonts import find_font
 from .history import published_invoices_of
 from .ledgers import parse_month, shanghai_today
 from .model import DEFAULT_OPTIONS, ERROR, CheckReport, Finding, Outcome, Period, RunOptions, VillageOutcome
+from .output import ensure_writable
 from .privacy import mask
 from .public import PublicExpense, content_hash, expenses_from_json, fingerprint, township_of
-from .site import MonthBuild, link_forward
+from .site import MonthBuild, damaged_files, refresh_zips, relink, render_key
 
 # what happened to a village in a run (names kept for the callers; the codes live in model.Outcome)
 NEW, CORRECTION, UNCHANGED, REWRITTEN = Outcome.NEW, Outcome.CORRECTION, Outcome.UNCHANGED, Outcome.REWRITTEN
 SKIPPED_ERRORS, SKIPPED_MISSING = Outcome.SKIPPED_ERRORS, Outcome.SKIPPED_MISSING
-REFUSED, PREVIEWED = Outcome.REFUSED, Outcome.PREVIEWED
+REFUSED, PREVIEWED, RERENDERED = Outcome.REFUSED, Outcome.PREVIEWED, Outcome.RERENDERED
 
 
 @dataclass
@@ -102,11 +103,16 @@ def run_publish(
     progress: Callable[[int, int], None] | None = None,
     now: dt.datetime | None = None,
     options: RunOptions = DEFAULT_OPTIONS,
+    allow_placeholders: bool = False,
 ) -> PublishResult:
-    """Publish (or preview) one month for the configured villages. Bad data never raises: it is reported."""
+    """Publish (or preview) one month for the configured villages. Bad data never raises: it is reported.
+
+    `allow_placeholders` is for `demo` only: its samples are examples, with an example.org portal."""
     if config.root is None:
         raise ConfigError("publish 需要镇工作目录（含 villagefin.toml）；请先运行 villagefin init。")
     root = config.root
+    if not preview and not allow_placeholders:
+        check_not_placeholders(config)
     for vid in villages:
         if config.village(vid) is None:
             raise UsageError(f"未知的村代号「{vid}」；villagefin.toml 中有：{'、'.join(v.id for v in config.villages)}。")
@@ -132,12 +138,27 @@ def run_publish(
     if not preview and not correct:
         remembered = state.load(root, label)
         if (remembered and remembered.get("inputs") == state.inputs_fingerprint(config, label, villages, out_dir)
-                and state.output_intact(out_dir, label, remembered)):
+                and remembered.get("with_receipts", False) == with_receipts
+                and state.output_intact(out_dir, label, remembered) and not damaged_files(month_dir)):
             return _replay(remembered, label, out_dir)
 
-    with publish_lock(root):
-        return _publish(config, root, period, label, villages, out_dir, month_dir, preview, pub_date, on_time,
-                        correct, with_receipts, progress, now, options)
+    try:
+        with publish_lock(root):
+            return _publish(config, root, period, label, villages, out_dir, month_dir, preview, pub_date, on_time,
+                            correct, with_receipts, progress, now, options)
+    except OSError as exc:  # a full disk, a folder taken away meanwhile: one line naming the folder
+        raise storage_error(exc, _failed_folder(exc, out_dir, root)) from None
+
+
+def _failed_folder(exc: OSError, out_dir: Path, root: Path) -> Path:
+    """The folder to name for a write that failed: the output or the workspace's .villagefin, else the file's."""
+    if not exc.filename:
+        return out_dir
+    path = Path(str(exc.filename))
+    for folder in (out_dir, root / ".villagefin"):
+        if path == folder or folder in path.parents:
+            return folder
+    return path.parent
 
 
 def _publish(config: Config, root: Path, period: Period, label: str, villages: Sequence[str], out_dir: Path,
@@ -148,6 +169,10 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
     if configured_font and not Path(configured_font).is_absolute():
         configured_font = str(root / configured_font)
     font = find_font(configured_font, allow_fallback=preview)
+    try:  # before anything is archived (SPEC 18): an output folder that cannot be written stops here
+        ensure_writable(out_dir)
+    except OSError as exc:
+        raise storage_error(exc, out_dir) from None
     font_note = None
     if not font.embedded:
         font_note = ("没有找到可嵌入的中文字体，本次预览使用 PDF 阅读器自带的宋体（未嵌入）。正式公开前请安装字体"
@@ -155,6 +180,8 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
 
     with Archive(root, create=not preview) as arc:
         invoices = published_invoices_of(arc, label)
+        if not preview:  # where this month's output goes, for `status` to compare with the archive
+            state.remember_output(root, label, out_dir)
         # the workers build each village's public expenses.json as they check it: this process only
         # compares bytes with the archive, records, and hands the bytes on to the renderers
         report = run_check(None, config, month=label, published_invoices=invoices, progress=progress,
@@ -210,16 +237,25 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
         settings = Settings(config.publication.paper, config.publication.orientation, font,
                             root / "templates" if (root / "templates").is_dir() else None, with_receipts,
                             inline=options.inline)
+        key = "" if preview else render_key(config, settings)
         build = MonthBuild(config=config, arc=arc, period=period, out_dir=out_dir, settings=settings,
                            preview=preview, report=report, outcomes=outcomes, fresh=fresh,
-                           publication_date=pub_date, progress=progress)
-        rewritten = build.run()
-        if not preview:
-            link_forward(config, arc, out_dir, period, [o.village_id for o in outcomes
-                                                        if o.outcome in (NEW, CORRECTION)], settings)
+                           publication_date=pub_date, progress=progress, render_key=key)
+        archived = any(o.outcome in (NEW, CORRECTION) for o in outcomes)
+        try:
+            rewritten = build.run()
+            if not preview:
+                relink(config, arc, out_dir, period, [o.village_id for o in outcomes
+                                                      if o.outcome in (NEW, CORRECTION)], settings, key)
+                if rewritten:
+                    refresh_zips(out_dir, arc.periods())
+        except OSError as exc:  # the archive is ahead of the output: the next run rebuilds it (SPEC 18)
+            raise storage_error(exc, _failed_folder(exc, out_dir, root), after_archive=archived) from None
         for o in outcomes:
             if o.outcome == UNCHANGED and o.village_id in build.rewritten_villages:
                 o.outcome = REWRITTEN
+            elif o.outcome == UNCHANGED and build.rerendered:
+                o.outcome = RERENDERED
     warnings = _glyph_warnings(build.missing_glyphs)
     result = PublishResult(
         period=label, preview=preview, out_dir=out_dir, month_dir=month_dir, publication_date=pub_date,
@@ -227,11 +263,12 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
         rewritten=rewritten, zip_path=build.zip_path,
     )
     if not preview:
-        _remember(config, label, villages, result)
+        _remember(config, label, villages, result, with_receipts)
     return result
 
 
-def _remember(config: Config, label: str, villages: Sequence[str], result: PublishResult) -> None:
+def _remember(config: Config, label: str, villages: Sequence[str], result: PublishResult,
+              with_receipts: bool) -> None:
     """Save what this run was made from and what it said (see `state`)."""
     assert config.root is not None
     doc = {
@@ -239,6 +276,7 @@ def _remember(config: Config, label: str, villages: Sequence[str], result: Publi
         "manifest": state.manifest_hash(result.month_dir),
         "publication_date": result.publication_date.isoformat(),
         "on_time": result.on_time,
+        "with_receipts": with_receipts,
         "outcomes": [{"village_id": o.village_id, "village_name": o.village_name, "outcome": o.outcome,
                       "revision": o.revision, "count": o.count, "total": None if o.total is None else str(o.total),
                       "errors": [f.as_dict() for f in o.errors]} for o in result.outcomes],
@@ -255,7 +293,7 @@ def _replay(doc: dict, label: str, out_dir: Path) -> PublishResult:
 
     outcomes = []
     for o in doc["outcomes"]:
-        kind = UNCHANGED if o["outcome"] in (NEW, CORRECTION, REWRITTEN, UNCHANGED) else Outcome(o["outcome"])
+        kind = UNCHANGED if o["outcome"] in (NEW, CORRECTION, REWRITTEN, RERENDERED, UNCHANGED) else Outcome(o["outcome"])
         outcomes.append(VillageOutcome(o["village_id"], o["village_name"], kind, o["revision"], o["count"],
                                        None if o["total"] is None else Decimal(o["total"]),
                                        tuple(finding(f) for f in o["errors"])))

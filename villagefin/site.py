@@ -8,15 +8,18 @@ assets and the upload zip, each replaced atomically too. Village folders are ren
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import os
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
+from . import __version__
 from .archive import Archive, Publication
 from .config import Config
 from .fonts import missing_glyphs, register
@@ -53,6 +56,7 @@ from .render.pages import (
     write_assets,
 )
 from .render.pdf import ReceiptPage, render_noticeboard, render_noticeboards, render_summary, sheet_texts
+from .resources import templates_dir
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,109 @@ def _render_many(jobs: Sequence[VillageJob]) -> dict[str, str]:
     return {job.meta.village_id: render_village(job, config, period, settings, months) for job in jobs}
 
 
+def read_manifest(month_dir: Path) -> dict:
+    """A month folder's manifest.json ({} when missing or unreadable); this module writes it."""
+    try:
+        doc = json.loads((Path(month_dir) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return doc if isinstance(doc, dict) else {}
+
+
+def damaged_files(month_dir: Path) -> set[str]:
+    """The files of a month's manifest that are missing or no longer have their sha256 (SPEC 18): an
+    unchanged re-publish rewrites them from the archive. A month folder without a readable manifest is damaged
+    as a whole ("manifest.json")."""
+    month_dir = Path(month_dir)
+    if not month_dir.is_dir():
+        return set()
+    doc = read_manifest(month_dir)
+    if not isinstance(doc.get("files"), list):
+        return {"manifest.json"}
+    out = set()
+    for entry in doc["files"]:
+        path = month_dir / str(entry.get("path", ""))
+        try:
+            if path.stat().st_size != entry.get("bytes") or sha256_file(path) != entry.get("sha256"):
+                out.add(str(entry["path"]))
+        except OSError:
+            out.add(str(entry.get("path", "")))
+    return out
+
+
+def shown_revisions(month_dir: Path) -> dict[str, int]:
+    """village id → the revision the month folder shows (for `status`: is the output behind the archive?)."""
+    villages = read_manifest(month_dir).get("villages", {})
+    return {vid: v.get("revision") for vid, v in villages.items() if isinstance(v, dict)}
+
+
+def _tree_digest(h, folder: Path | None) -> None:
+    if folder is None or not Path(folder).is_dir():
+        h.update(b"-\n")
+        return
+    for p in sorted(Path(folder).rglob("*")):
+        if p.is_file():
+            h.update(f"{p.relative_to(folder).as_posix()}:{sha256_file(p)}\n".encode())
+
+
+def render_key(config: Config, settings) -> str:
+    """What a month's output is rendered with besides its archived data (SPEC 16): the settings a page or
+    sheet shows, the templates, the font, villagefin's version. A re-publish of unchanged data whose key
+    changed rewrites the month from the archive."""
+    h = hashlib.sha256()
+    t, pub = config.township, config.publication
+    villages = [(v.id, v.name, v.receipts, v.publish_receipts) for v in config.villages]
+    font = settings.font
+    h.update(repr((__version__, t.name, t.county, t.supervision_phone, t.portal_url, t.publication_day,
+                   pub.paper, pub.orientation, villages, getattr(font, "path", None),
+                   getattr(font, "subfont_index", None), getattr(font, "embedded", None),
+                   settings.with_receipts)).encode())
+    if getattr(font, "path", None):
+        try:
+            st = os.stat(font.path)
+            h.update(f"font:{st.st_size}:{st.st_mtime_ns}\n".encode())
+        except OSError:
+            pass
+    _tree_digest(h, templates_dir())
+    _tree_digest(h, settings.workspace_templates)
+    return h.hexdigest()
+
+
+def write_month_zip(out_dir: Path, label: str) -> Path:
+    """villagefin-YYYY-MM.zip: the month folder, the root index and the assets (SPEC 5.2), atomically."""
+    month_dir = out_dir / label
+    entries = [(p, f"{label}/{p.relative_to(month_dir).as_posix()}") for p in files_under(month_dir)]
+    entries.append((out_dir / "index.html", "index.html"))
+    entries += [(p, f"assets/{p.relative_to(out_dir / 'assets').as_posix()}")
+                for p in files_under(out_dir / "assets")]
+    path = out_dir / f"villagefin-{label}.zip"
+    write_zip(path, entries)
+    return path
+
+
+def refresh_zips(out_dir: Path, months: Sequence[str]) -> list[str]:
+    """Rebuild every month's zip whose root index is not the current one (SPEC 18: months in any order):
+    each zip carries the root index, and an upload of any of them must not bring back an older one."""
+    try:
+        current = (out_dir / "index.html").read_bytes()
+    except OSError:
+        return []
+    done = []
+    for label in months:
+        path = out_dir / f"villagefin-{label}.zip"
+        if not (out_dir / label / "manifest.json").is_file():
+            continue
+        try:
+            with zipfile.ZipFile(path) as zf:
+                same = zf.read("index.html") == current
+        except (OSError, KeyError, zipfile.BadZipFile):
+            same = False
+        if not same:
+            write_month_zip(out_dir, label)
+            done.append(label)
+    return done
+
+
 @dataclass
 class MonthBuild:
     config: Config
@@ -193,6 +300,10 @@ class MonthBuild:
     forced: frozenset[str] = frozenset()
     #: keep the statuses the month's manifest shows (an earlier month redrawn for its links)
     keep_statuses: bool = False
+    #: the settings, templates and font this run renders with (`render_key`); "" for a preview
+    render_key: str = ""
+    #: True when published villages were redrawn only because the render key changed
+    rerendered: bool = False
 
     @property
     def label(self) -> str:
@@ -255,11 +366,18 @@ class MonthBuild:
         data: dict[str, bytes] = {}
         render: list[str] = []
         keep: list[str] = []
+        damaged: set[str] = set()
+        rekey = False
         if self.preview:
             for vid, raw in self.fresh.items():
                 metas[vid], data[vid] = self._preview_meta(vid, raw), raw
                 render.append(vid)
         else:
+            # every file of the manifest present with its sha256, else the month is rewritten from the archive
+            damaged = damaged_files(month_dir)
+            whole = "manifest.json" in damaged
+            # settings, templates or font changed since the month was drawn: every village is drawn again
+            rekey = month_dir.is_dir() and manifest.get("render_key") != self.render_key
             for v in self.config.villages:
                 pub = latest.get(v.id)
                 if pub is None:
@@ -267,17 +385,22 @@ class MonthBuild:
                 metas[v.id] = self._meta(pub)
                 entry = shown.get(v.id, {})
                 up_to_date = (month_dir / v.id / "index.html").is_file() and entry.get("fingerprint") == \
-                    pub.fingerprint and entry.get("revision") == pub.revision
-                if v.id in self.fresh or v.id in self.forced or not up_to_date:
+                    pub.fingerprint and entry.get("revision") == pub.revision and not whole \
+                    and not any(d.startswith(f"{v.id}/") for d in damaged)
+                if v.id in self.fresh or v.id in self.forced or not up_to_date or rekey:
                     data[v.id] = pub.expenses_json
                     render.append(v.id)
                     if v.id not in self.fresh and v.id not in self.forced:
-                        self.rewritten_villages.add(v.id)
+                        if not up_to_date:
+                            self.rewritten_villages.add(v.id)
+                        else:
+                            self.rerendered = True
                 else:
                     keep.append(v.id)
         statuses_same = manifest.get("statuses") == status
         root_ok = (self.out_dir / "index.html").is_file() and (self.out_dir / f"villagefin-{self.label}.zip").is_file()
-        if not render and statuses_same and month_dir.is_dir() and root_ok and not self.preview:
+        if (not render and statuses_same and month_dir.is_dir() and root_ok and not self.preview and not damaged
+                and not rekey):
             self.zip_path = self.out_dir / f"villagefin-{self.label}.zip"
             return False
         months = self._months()
@@ -400,7 +523,7 @@ class MonthBuild:
                     for v in self.config.villages if v.id in views}
         statuses = {v.id: VillageStatus(status.get(v.id, VillageStatus.MISSING)).value for v in self.config.villages}
         doc = {"period": self.label, "files": files, "villages": villages, "statuses": statuses,
-               "preview": self.preview}
+               "preview": self.preview, "render_key": self.render_key}
         (build / "manifest.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
 
     def _root(self, months: list[str]) -> None:
@@ -428,12 +551,7 @@ class MonthBuild:
         atomic_write(self.out_dir / "index.html", html.encode("utf-8"))
 
     def _zip(self, month_dir: Path) -> None:
-        entries = [(p, f"{self.label}/{p.relative_to(month_dir).as_posix()}") for p in files_under(month_dir)]
-        entries.append((self.out_dir / "index.html", "index.html"))
-        entries += [(p, f"assets/{p.relative_to(self.out_dir / 'assets').as_posix()}")
-                    for p in files_under(self.out_dir / "assets")]
-        self.zip_path = self.out_dir / f"villagefin-{self.label}.zip"
-        write_zip(self.zip_path, entries)
+        self.zip_path = write_month_zip(self.out_dir, self.label)
 
 
 def village_statuses(config: Config, outcomes: Sequence[VillageOutcome], latest: Mapping[str, Publication],
@@ -475,26 +593,28 @@ def corrections_of(revisions: Sequence[Publication]) -> tuple[Correction, ...]:
     )
 
 
-def link_forward(config: Config, arc: Archive, out_dir: Path, period: Period, villages: Sequence[str],
-                 settings) -> None:
-    """After `villages` published `period`, redraw their pages of the month before (from the archive, as
-    any rewrite), so that those pages link forward to the new month (SPEC 5.4: previous/next month)."""
+def relink(config: Config, arc: Archive, out_dir: Path, period: Period, villages: Sequence[str],
+           settings, key: str) -> None:
+    """After `villages` published `period`, redraw their pages of the nearest published months before and
+    after it (from the archive, as any rewrite), so that those pages link to the new month (SPEC 5.4:
+    previous/next month), in whatever order the months were published (SPEC 18)."""
     label = period.key
-    earlier: dict[str, set[str]] = {}
+    redraw: dict[str, set[str]] = {}
     for vid in villages:
-        before = [m for m in arc.village_periods(vid) if m < label]
-        if not before:
-            continue
-        page = out_dir / before[-1] / vid / "index.html"
-        try:
-            text = page.read_text(encoding="utf-8")
-        except OSError:
-            continue
-        if f"../../{label}/{vid}/index.html" not in text:
-            earlier.setdefault(before[-1], set()).add(vid)
-    for month, vids in sorted(earlier.items()):
+        months = arc.village_periods(vid)
+        before = [m for m in months if m < label]
+        after = [m for m in months if m > label]
+        for neighbour in (before[-1:] + after[:1]):
+            page = out_dir / neighbour / vid / "index.html"
+            try:
+                text = page.read_text(encoding="utf-8")
+            except OSError:
+                continue
+            if f"../../{label}/{vid}/index.html" not in text:
+                redraw.setdefault(neighbour, set()).add(vid)
+    for month, vids in sorted(redraw.items()):
         pubs = arc.latest_of_period(month)
         MonthBuild(config=config, arc=arc, period=Period.from_key(month), out_dir=out_dir, settings=settings,
                    preview=False, report=CheckReport(period=month, files=(), expenses=(), findings=()),
                    outcomes=[], fresh={}, publication_date=max(p.publication_date for p in pubs.values()),
-                   forced=frozenset(vids), keep_statuses=True).run()
+                   forced=frozenset(vids), keep_statuses=True, render_key=key).run()

@@ -19,6 +19,7 @@ from pathlib import Path
 from . import __version__
 from .archive import last_publication_id
 from .config import CONFIG_NAME, Config
+from .errors import storage_error
 from .ledgers import resolve_sources
 from .output import atomic_write
 
@@ -72,7 +73,15 @@ def load(root: Path, period: str) -> dict | None:
 
 
 def save(root: Path, period: str, doc: dict) -> None:
-    atomic_write(_path(root, period), json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+    _write(root, _path(root, period), json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+
+
+def _write(root: Path, path: Path, data: bytes) -> None:
+    """Write a state file atomically; a failure names the workspace's state folder (SPEC 18)."""
+    try:
+        atomic_write(path, data)
+    except OSError as exc:
+        raise storage_error(exc, root / STATE_DIR) from None
 
 
 def manifest_hash(month_dir: Path) -> str | None:
@@ -87,3 +96,27 @@ def output_intact(out_dir: Path, period: str, doc: dict) -> bool:
     return (manifest_hash(out_dir / period) == doc.get("manifest")
             and (out_dir / "index.html").is_file()
             and (out_dir / f"villagefin-{period}.zip").is_file())
+
+
+def _output_path(root: Path, period: str) -> Path:
+    return root / STATE_DIR / f"{period}.out"
+
+
+def remember_output(root: Path, period: str, out_dir: Path) -> None:
+    """Where the month's official output goes, written before anything is archived: `status` compares the
+    archive with that output and says when the output is behind (a run that failed after archiving)."""
+    path, text = _output_path(root, period), str(Path(out_dir).resolve())
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return  # written by an earlier run: nothing to write (a full disk must not stop a repair)
+    except (OSError, ValueError):
+        pass
+    _write(root, path, text.encode("utf-8"))
+
+
+def output_dir(root: Path, period: str) -> Path:
+    """The folder the month was last published into (the workspace's site/ when none is remembered)."""
+    try:
+        return Path(_output_path(root, period).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return root / "site"

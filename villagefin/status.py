@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from . import state
 from .archive import Archive, Publication, archive_path
 from .check import PublicSpec, run_check
 from .config import Config
@@ -14,6 +15,7 @@ from .errors import UsageError
 from .ingest.read import ReadError, sheet_names
 from .ledgers import parse_month, resolve_sources, shanghai_today
 from .public import township_of
+from .site import shown_revisions
 
 
 @dataclass(frozen=True)
@@ -27,12 +29,16 @@ class VillageStatus:
     warnings: int
     published: Publication | None
     changed_since: bool  # the ledgers now differ from what was published: a correction is needed
+    #: archived, but the month's output does not show that revision (a publish failed after archiving)
+    output_behind: bool = False
 
     @property
     def state(self) -> str:
         if self.published is None:
             return "未公开"
         p = self.published
+        if self.output_behind:
+            return f"第{p.revision}版已存档，输出未完成，请重新运行 publish"
         label = "按时" if p.on_time else "逾期"
         if p.backdated:
             label += "，补登"
@@ -59,6 +65,7 @@ def run_status(config: Config, *, month: str | None = None, today: dt.date | Non
     sources = resolve_sources(config, None)
     totals = report.village_totals()
     out = []
+    shown = shown_revisions(state.output_dir(config.root, label) / label)
     with Archive(config.root, create=False) as arc:
         latest = arc.latest_of_period(label) if archive_path(config.root).exists() else {}
         for v in config.villages:
@@ -70,7 +77,8 @@ def run_status(config: Config, *, month: str | None = None, today: dt.date | Non
             out.append(VillageStatus(
                 village_id=v.id, village_name=v.name, ledgers=sum(1 for s in sources if s.village == v.id),
                 expenses=t.expenses if t else 0, total=t.total if t else Decimal("0.00"),
-                errors=t.errors if t else 0, warnings=t.warnings if t else 0, published=pub, changed_since=changed))
+                errors=t.errors if t else 0, warnings=t.warnings if t else 0, published=pub, changed_since=changed,
+                output_behind=pub is not None and shown.get(v.id) != pub.revision))
     return StatusReport(period=label, villages=tuple(out), unread_sheets=tuple(_unread_sheets(config, sources)))
 
 

@@ -14,7 +14,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .config import CONFIG_NAME, Config, PublicationConf, Rules, TownshipConf, parse_config
+from .config import (
+    CONFIG_NAME,
+    PLACEHOLDER_TOWNSHIP,
+    Config,
+    PublicationConf,
+    Rules,
+    TownshipConf,
+    parse_config,
+)
 from .errors import UsageError
 from .template import write_template
 
@@ -28,7 +36,7 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def config_text(township: str = "某某镇") -> str:
+def config_text(township: str = PLACEHOLDER_TOWNSHIP) -> str:
     """The commented villagefin.toml of a new workspace (the defaults of SPEC 2, one example village)."""
     t, p, r = TownshipConf(), PublicationConf(), Rules()
     return f"""\
@@ -92,8 +100,16 @@ publish_receipts = true
 """
 
 
-def init_workspace(directory: Path, *, township: str = "某某镇") -> list[Path]:
-    """Create a workspace in `directory`; return the files and folders created.
+def township_from_folder(directory: Path) -> str:
+    """The township name a new workspace gets: the folder's name when it ends in 镇, 乡 or 街道 (SPEC 16),
+    else the placeholder, which an official publish refuses until it is replaced."""
+    name = Path(directory).resolve().name.strip()
+    return name if name.endswith(("镇", "乡", "街道")) else PLACEHOLDER_TOWNSHIP
+
+
+def init_workspace(directory: Path, *, township: str | None = None) -> list[Path]:
+    """Create a workspace in `directory`; return the files and folders created. Without `township`, the name
+    comes from the folder (`township_from_folder`).
 
     Raises UsageError when `directory` already has a villagefin.toml (it is never overwritten) or cannot be
     written.
@@ -104,7 +120,7 @@ def init_workspace(directory: Path, *, township: str = "某某镇") -> list[Path
         raise UsageError(f"{config_path} 已经存在，不会覆盖。请换一个空文件夹，或直接编辑现有的配置文件。")
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory} 是一个文件，不是文件夹；请换一个文件夹名。")
-    text = config_text(township)
+    text = config_text(township if township is not None else township_from_folder(directory))
     _check(text)
     created: list[Path] = []
     try:
