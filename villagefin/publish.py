@@ -24,14 +24,16 @@ from .findings import make
 from .fonts import find_font
 from .history import published_invoices_of
 from .ledgers import parse_month, shanghai_today
-from .model import ERROR, CheckReport, Finding, Outcome, Period, VillageOutcome
+from .model import ERROR, CheckReport, Finding, Outcome, Period, ReviewConclusion, VillageOutcome
 from .public import PublicExpense, content_hash, expenses_from_json, fingerprint, township_of
-from .site import MonthBuild, link_forward
+from .rules import reviewer_conflicts
+from .site import MonthBuild, link_forward, refresh_annexes
 
 # what happened to a village in a run (names kept for the callers; the codes live in model.Outcome)
 NEW, CORRECTION, UNCHANGED, REWRITTEN = Outcome.NEW, Outcome.CORRECTION, Outcome.UNCHANGED, Outcome.REWRITTEN
 SKIPPED_ERRORS, SKIPPED_MISSING = Outcome.SKIPPED_ERRORS, Outcome.SKIPPED_MISSING
 REFUSED, PREVIEWED = Outcome.REFUSED, Outcome.PREVIEWED
+AWAITING_REVIEW, REVIEW_REJECTED = Outcome.AWAITING_REVIEW, Outcome.REVIEW_REJECTED
 
 
 @dataclass
@@ -48,6 +50,8 @@ class PublishResult:
     font_note: str | None = None
     rewritten: bool = False  # False: nothing was written (unchanged month)
     zip_path: Path | None = None
+    #: months whose upload bundle this run rewrote (queries or reviews redrawn): upload them again (SPEC 14)
+    bundles_changed: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -190,6 +194,10 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
             if latest is not None and not correct:
                 outcomes.append(VillageOutcome(v.id, v.name, REFUSED, latest.revision, count, total))
                 continue
+            gate = _review_gate(config, arc, v.id, label, fingerprint(data))
+            if gate is not None:  # SPEC 13: only approved data go out
+                outcomes.append(VillageOutcome(v.id, v.name, gate, latest.revision if latest else None, count, total))
+                continue
             revision = 1 if latest is None else latest.revision + 1
             added = removed = changed = ()
             if latest is not None:
@@ -218,15 +226,42 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
         for o in outcomes:
             if o.outcome == UNCHANGED and o.village_id in build.rewritten_villages:
                 o.outcome = REWRITTEN
-    warnings = _glyph_warnings(build.missing_glyphs)
+        bundles = [label] if rewritten and not preview else []
+        if not preview:
+            bundles += refresh_annexes(config, arc, out_dir, settings, exclude=label)
+        conflicts = [] if preview else _conflicts(arc, label, outcomes, fresh)
+    warnings = _glyph_warnings(build.missing_glyphs) + conflicts
     result = PublishResult(
         period=label, preview=preview, out_dir=out_dir, month_dir=month_dir, publication_date=pub_date,
         on_time=on_time, outcomes=outcomes, report=report, warnings=warnings, font_note=font_note,
-        rewritten=rewritten, zip_path=build.zip_path,
+        rewritten=rewritten, zip_path=build.zip_path, bundles_changed=sorted(bundles),
     )
     if not preview:
         _remember(config, label, villages, result)
     return result
+
+
+def _review_gate(config: Config, arc: Archive, village: str, label: str, fp: str) -> Outcome | None:
+    """None when the village may add a revision; else why not (SPEC 13: require_review)."""
+    if not config.publication.require_review:
+        return None
+    review = arc.latest_review(village, label)
+    if review is None or review.fingerprint != fp:
+        return AWAITING_REVIEW
+    return None if review.conclusion == ReviewConclusion.APPROVE else REVIEW_REJECTED
+
+
+def _conflicts(arc: Archive, label: str, outcomes: Sequence[VillageOutcome], fresh: dict[str, bytes]) -> list[Finding]:
+    """reviewer-conflict for the villages this run published with a recorded approval of their data."""
+    out: list[Finding] = []
+    for o in outcomes:
+        if o.outcome not in (NEW, CORRECTION) or o.village_id not in fresh:
+            continue
+        data = fresh[o.village_id]
+        review = arc.latest_review(o.village_id, label)
+        if review is not None and review.fingerprint == fingerprint(data) and review.conclusion == ReviewConclusion.APPROVE:
+            out += reviewer_conflicts(o.village_id, review.reviewers, expenses_from_json(data))
+    return out
 
 
 def _remember(config: Config, label: str, villages: Sequence[str], result: PublishResult) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from .archive import Archive, Publication
 from .config import Config
 from .fonts import missing_glyphs, register
-from .model import ERROR, CheckReport, Outcome, Period, VillageOutcome, VillageStatus
+from .model import ERROR, CheckReport, Outcome, Period, ReviewConclusion, VillageOutcome, VillageStatus
 from .money import ZERO, capitals, display, plain
 from .output import (
     atomic_write,
@@ -33,14 +33,19 @@ from .output import (
 )
 from .public import (
     Correction,
+    PublicQuery,
+    PublicReview,
     TownshipView,
     VillageRow,
     VillageView,
+    annex_key,
     build_village_view,
     expenses_from_json,
     fingerprint,
     township_of,
 )
+from .public import public_query as _public_query
+from .public import public_review as _public_review
 from .receipts import receipt_sources, receipts_for_vouchers, write_receipt_images
 from .render.opendata import expenses_csv
 from .render.pages import (
@@ -72,6 +77,13 @@ class VillageMeta:
     total: Decimal
     prev_period: str | None = None  # the village's nearest published months, for the page's links
     next_period: str | None = None
+    queries: tuple[PublicQuery, ...] = ()  # SPEC 14: the month's queries, masked
+    review: PublicReview | None = None  # SPEC 13: the recorded approval of this revision's data
+    reply_days: int = 10
+
+    @property
+    def annex_key(self) -> str:
+        return annex_key(self.queries, self.review)
 
 
 @dataclass(frozen=True)
@@ -97,6 +109,7 @@ def view_of(meta: VillageMeta, data: bytes, config: Config, period: Period) -> V
         publication_date=meta.publication_date, ytd_before=meta.ytd_before, ytd_from_month=meta.ytd_from_month,
         revision=meta.revision, corrections=meta.corrections, preview=meta.preview,
         receipts_published=meta.receipts_published, prev_period=meta.prev_period, next_period=meta.next_period,
+        queries=meta.queries, review=meta.review, reply_days=meta.reply_days,
     )
     return replace(view, fingerprint=meta.fingerprint)
 
@@ -207,7 +220,8 @@ class MonthBuild:
             publication_date=pub.publication_date, ytd_before=ytd_before, ytd_from_month=ytd_from,
             revision=pub.revision, corrections=corrections_of(revisions), preview=False,
             receipts_published=bool(v and v.receipts and v.publish_receipts), fingerprint=pub.fingerprint,
-            count=pub.count, total=pub.total, **self._neighbours(pub.village))
+            count=pub.count, total=pub.total, **self._neighbours(pub.village),
+            **annex_of(self.arc, self.config, pub.village, pub.period, pub.fingerprint))
 
     def _preview_meta(self, vid: str, data: bytes) -> VillageMeta:
         v = self.config.village(vid)
@@ -218,7 +232,8 @@ class MonthBuild:
             village_id=vid, village_name=v.name, publication_date=self.publication_date, ytd_before=ytd_before,
             ytd_from_month=ytd_from, revision=1, corrections=(), preview=True,
             receipts_published=bool(v.receipts and v.publish_receipts), fingerprint=fingerprint(data),
-            count=count, total=total, **self._neighbours(vid))
+            count=count, total=total, **self._neighbours(vid),
+            **annex_of(self.arc, self.config, vid, self.label, fingerprint(data)))
 
     def _neighbours(self, vid: str) -> dict[str, str | None]:
         """The village's published months just before and after this one (links on its page)."""
@@ -265,7 +280,8 @@ class MonthBuild:
                 metas[v.id] = self._meta(pub)
                 entry = shown.get(v.id, {})
                 up_to_date = (month_dir / v.id / "index.html").is_file() and entry.get("fingerprint") == \
-                    pub.fingerprint and entry.get("revision") == pub.revision
+                    pub.fingerprint and entry.get("revision") == pub.revision and \
+                    entry.get("annex_key", "") == metas[v.id].annex_key
                 if v.id in self.fresh or v.id in self.forced or not up_to_date:
                     data[v.id] = pub.expenses_json
                     render.append(v.id)
@@ -392,7 +408,8 @@ class MonthBuild:
                  for p in files_under(build)]
         # "villages": the villages this month folder publishes (SPEC 5.2); "statuses": every configured village
         villages = {v.id: {"expenses": views[v.id].count, "total": plain(views[v.id].total),
-                           "revision": views[v.id].revision, "fingerprint": views[v.id].fingerprint}
+                           "revision": views[v.id].revision, "fingerprint": views[v.id].fingerprint,
+                           "annex_key": views[v.id].annex_key}
                     for v in self.config.villages if v.id in views}
         statuses = {v.id: VillageStatus(status.get(v.id, VillageStatus.MISSING)).value for v in self.config.villages}
         doc = {"period": self.label, "files": files, "villages": villages, "statuses": statuses,
@@ -445,6 +462,10 @@ def village_statuses(config: Config, outcomes: Sequence[VillageOutcome], latest:
             out[o.village_id] = VillageStatus.CORRECTED if pub.revision > 1 else VillageStatus.PUBLISHED
         elif o.outcome == Outcome.SKIPPED_ERRORS or (preview and o.errors):
             out[o.village_id] = VillageStatus.BLOCKED
+        elif o.outcome == Outcome.AWAITING_REVIEW:
+            out[o.village_id] = VillageStatus.AWAITING_REVIEW
+        elif o.outcome == Outcome.REVIEW_REJECTED:
+            out[o.village_id] = VillageStatus.REVIEW_REJECTED
         else:
             out[o.village_id] = VillageStatus.MISSING
     blocked = {f.village for f in report.findings if f.severity == ERROR}
@@ -460,6 +481,24 @@ def village_statuses(config: Config, outcomes: Sequence[VillageOutcome], latest:
         else:
             out[v.id] = VillageStatus.PENDING if v.id in found else VillageStatus.MISSING
     return out
+
+
+def annex_of(arc: Archive, config: Config, village: str, period: str, fp: str) -> dict:
+    """The queries about a village-month and the approval of data `fp`, as its pages publish them (SPEC 13, 14):
+    VillageMeta fields. The approval shown is the latest review of exactly these data, when it approves."""
+    days = config.queries.reply_days
+    queries = tuple(
+        _public_query(number=q.number, received=q.received, channel=q.channel, revision=q.revision, item=q.item,
+                      voucher=q.voucher, summary=q.summary, question=q.question, answer=q.answer,
+                      answer_date=q.answer_date, reply_days=days)
+        for q in arc.queries(village=village, period=period))
+    review = None
+    for r in reversed(arc.reviews(village=village, period=period)):
+        if r.fingerprint == fp:
+            if r.conclusion == ReviewConclusion.APPROVE:
+                review = _public_review(opinion=r.opinion, reviewers=r.reviewers, date=r.review_date)
+            break
+    return {"queries": queries, "review": review, "reply_days": days}
 
 
 def corrections_of(revisions: Sequence[Publication]) -> tuple[Correction, ...]:
@@ -495,3 +534,43 @@ def link_forward(config: Config, arc: Archive, out_dir: Path, period: Period, vi
                    preview=False, report=CheckReport(period=month, files=(), expenses=(), findings=()),
                    outcomes=[], fresh={}, publication_date=max(p.publication_date for p in pubs.values()),
                    forced=frozenset(vids), keep_statuses=True).run()
+
+
+def refresh_annexes(config: Config, arc: Archive, out_dir: Path, settings, exclude: str) -> list[str]:
+    """Redraw, from the archive, the village folders of other published months whose queries or approval
+    changed since they were drawn (SPEC 14: no revision added); return the months whose bundle was rewritten.
+
+    The manifest keeps each village's `annex_key`; only villages that have queries or reviews, or a non-empty
+    key, are looked at, so a county with none costs one read per month's manifest."""
+    touched: set[tuple[str, str]] = {(q.village, q.period) for q in arc.queries()}
+    touched |= {(r.village, r.period) for r in arc.reviews()}
+    changed: list[str] = []
+    for month in arc.periods():
+        if month == exclude:
+            continue
+        path = out_dir / month / "manifest.json"
+        try:
+            shown = json.loads(path.read_text(encoding="utf-8")).get("villages", {})
+        except (OSError, ValueError):
+            continue  # that month's output is not in this folder
+        pubs = arc.latest_of_period(month)
+        redraw = set()
+        for vid, pub in pubs.items():
+            entry = shown.get(vid)
+            if entry is None or config.village(vid) is None:
+                continue
+            if (vid, month) not in touched and not entry.get("annex_key"):
+                continue
+            key = annex_key(**{k: val for k, val in annex_of(arc, config, vid, month, pub.fingerprint).items()
+                               if k in ("queries", "review")})
+            if entry.get("annex_key", "") != key:
+                redraw.add(vid)
+        if not redraw:
+            continue
+        year, mon = (int(x) for x in month.split("-"))
+        MonthBuild(config=config, arc=arc, period=Period(year, mon), out_dir=out_dir, settings=settings,
+                   preview=False, report=CheckReport(period=month, files=(), expenses=(), findings=()),
+                   outcomes=[], fresh={}, publication_date=max(p.publication_date for p in pubs.values()),
+                   forced=frozenset(redraw), keep_statuses=True).run()
+        changed.append(month)
+    return changed
