@@ -226,7 +226,8 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
         for o in outcomes:
             if o.outcome == UNCHANGED and o.village_id in build.rewritten_villages:
                 o.outcome = REWRITTEN
-        bundles = [label] if rewritten and not preview else []
+        # a month already out whose pages were redrawn from the archive (queries, approvals): upload it again
+        bundles = [label] if rewritten and any(o.outcome == REWRITTEN for o in outcomes) else []
         if not preview:
             bundles += refresh_annexes(config, arc, out_dir, settings, exclude=label)
         conflicts = [] if preview else _conflicts(arc, label, outcomes, fresh)

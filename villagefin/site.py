@@ -47,7 +47,7 @@ from .public import (
 from .public import public_query as _public_query
 from .public import public_review as _public_review
 from .receipts import receipt_sources, receipts_for_vouchers, write_receipt_images
-from .render.opendata import expenses_csv
+from .render.opendata import expenses_csv, queries_csv
 from .render.pages import (
     make_environment,
     render_root_page,
@@ -132,6 +132,8 @@ def render_village(job: VillageJob, config: Config, period: Period, settings, mo
     render_noticeboard(view, folder / "noticeboard.pdf", receipts=receipt_pages, **pdf_kw)
     (folder / "expenses.json").write_bytes(job.data)
     (folder / "expenses.csv").write_bytes(expenses_csv(view))
+    if view.queries:  # SPEC 14: the month's questions and answers as open data too
+        (folder / "queries.csv").write_bytes(queries_csv(view))
     env = _environment(settings.workspace_templates)
     (folder / "index.html").write_text(render_village_page(env, view, months=months), encoding="utf-8")
     for meta, data in job.earlier:
