@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -34,6 +33,7 @@ from .rules import reviewer_conflicts
 from .site import VillageMeta, _captions, annex_of, corrections_of, view_of
 
 REVIEW_DIR = "review"
+RECEIPTS_CACHE = Path(".villagefin") / "review-receipts"  # cleaned scans for the review copies
 FINGERPRINT = re.compile(r"[0-9a-f]{16}")
 _NAME_SEP = re.compile(r"[,，、;；\s]+")
 
@@ -152,10 +152,9 @@ def run_review(config: Config, *, month: str | None = None, villages: Sequence[s
             hint = f"villagefin review --month {label} --village {v.id} --approve --by \"姓名,姓名\" --fingerprint {fp}"
             pdf_kw = dict(font=font, paper=config.publication.paper, orientation=config.publication.orientation)
             buffer = io.BytesIO()
-            with tempfile.TemporaryDirectory(prefix="villagefin-review-") as tmp:
-                receipts = _receipt_pages(config, v, view, Path(tmp))
-                render_review_copy(view, buffer, sheet=ReviewSheet(written=written, record_hint=hint),
-                                   receipts=receipts, **pdf_kw)
+            receipts = _receipt_pages(config, v, view, root / RECEIPTS_CACHE / label / v.id)
+            render_review_copy(view, buffer, sheet=ReviewSheet(written=written, record_hint=hint),
+                               receipts=receipts, **pdf_kw)
             atomic_write(path, buffer.getvalue())
             arc.record_review_copy(ReviewCopy(village=v.id, period=label, fingerprint=fp, path=str(path),
                                               written_at=written.isoformat()))
@@ -170,7 +169,17 @@ def _receipt_pages(config: Config, village, view, folder: Path) -> tuple[Receipt
     files = receipt_sources(config, village, view)
     if not files:
         return ()
-    write_receipt_images(files, folder)
+    # cleaned scans are kept between runs: a scan is cleaned again only when it is newer than its copy
+    stale = []
+    for source, target in files:
+        dest = folder / target
+        try:
+            if dest.stat().st_mtime_ns >= Path(source.split("#page=")[0]).stat().st_mtime_ns:
+                continue
+        except OSError:
+            pass
+        stale.append((source, target))
+    write_receipt_images(stale, folder)
     return tuple(ReceiptPage(folder / target, caption) for target, caption in _captions(view)
                  if (folder / target).is_file())
 
