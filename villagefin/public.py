@@ -94,9 +94,8 @@ class PublicQuery:
 
     @property
     def line(self) -> str:
-        """The line it concerns: 「第2版 序号12 凭证 记-012 摘要」 (the revision named only after a correction)."""
-        head = f"第{self.revision}版 " if self.revision > 1 else ""
-        return f"{head}序号{self.item} 凭证 {self.voucher} {self.summary}".strip()
+        """The line it concerns: 「第2版 序号12 凭证 记-012 摘要」 (a later correction does not move it)."""
+        return f"第{self.revision}版 序号{self.item} 凭证 {self.voucher} {self.summary}".strip()
 
 
 @dataclass(frozen=True, slots=True)

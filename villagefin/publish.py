@@ -220,16 +220,18 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
                            preview=preview, report=report, outcomes=outcomes, fresh=fresh,
                            publication_date=pub_date, progress=progress)
         rewritten = build.run()
+        linked: list[str] = []
         if not preview:
-            link_forward(config, arc, out_dir, period, [o.village_id for o in outcomes
-                                                        if o.outcome in (NEW, CORRECTION)], settings)
+            linked = link_forward(config, arc, out_dir, period, [o.village_id for o in outcomes
+                                                                 if o.outcome in (NEW, CORRECTION)], settings)
         for o in outcomes:
             if o.outcome == UNCHANGED and o.village_id in build.rewritten_villages:
                 o.outcome = REWRITTEN
         # a month already out whose pages were redrawn from the archive (queries, approvals): upload it again
         bundles = [label] if rewritten and any(o.outcome == REWRITTEN for o in outcomes) else []
         if not preview:
-            bundles += refresh_annexes(config, arc, out_dir, settings, exclude=label)
+            bundles += [m for m in refresh_annexes(config, arc, out_dir, settings, exclude=label) if m not in linked]
+            bundles += linked
         conflicts = [] if preview else _conflicts(arc, label, outcomes, fresh)
     warnings = _glyph_warnings(build.missing_glyphs) + conflicts
     result = PublishResult(

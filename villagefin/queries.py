@@ -34,8 +34,7 @@ class QueryLine:
     @property
     def line(self) -> str:
         r = self.record
-        head = f"第{r.revision}版 " if r.revision > 1 else ""
-        return f"{head}序号{r.item} 凭证 {r.voucher} {r.summary}".strip()
+        return f"第{r.revision}版 序号{r.item} 凭证 {r.voucher} {r.summary}".strip()
 
     def as_dict(self) -> dict:
         r = self.record

@@ -513,7 +513,7 @@ def corrections_of(revisions: Sequence[Publication]) -> tuple[Correction, ...]:
 
 
 def link_forward(config: Config, arc: Archive, out_dir: Path, period: Period, villages: Sequence[str],
-                 settings) -> None:
+                 settings) -> list[str]:
     """After `villages` published `period`, redraw their pages of the month before (from the archive, as
     any rewrite), so that those pages link forward to the new month (SPEC 5.4: previous/next month)."""
     label = f"{period.year:04d}-{period.month:02d}"
@@ -536,6 +536,7 @@ def link_forward(config: Config, arc: Archive, out_dir: Path, period: Period, vi
                    preview=False, report=CheckReport(period=month, files=(), expenses=(), findings=()),
                    outcomes=[], fresh={}, publication_date=max(p.publication_date for p in pubs.values()),
                    forced=frozenset(vids), keep_statuses=True).run()
+    return sorted(earlier)  # the months redrawn: their upload bundles changed
 
 
 def refresh_annexes(config: Config, arc: Archive, out_dir: Path, settings, exclude: str) -> list[str]:

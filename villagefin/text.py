@@ -128,7 +128,7 @@ def publish_text(result: PublishResult) -> str:
     else:
         lines.append(f"数据没有变化，输出未重写：{result.month_dir}")
     if result.bundles_changed:
-        lines.append("以下月份的上传压缩包已更新（含村民质询与答复或审核意见），请重新上传："
+        lines.append("以下月份的上传压缩包已更新（村民质询与答复、审核意见或前后月链接），请重新上传："
                      + "、".join(f"villagefin-{m}.zip" for m in result.bundles_changed))
     skipped = [o for o in result.outcomes if o.skipped]
     if skipped:
