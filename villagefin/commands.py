@@ -21,11 +21,11 @@ from .errors import ConfigError, UsageError, VillagefinError
 from .feedback import annotate_report
 from .history import load_history
 from .ledgers import parse_month
-from .publish import run_publish
-from .serve import serve as run_server
 from .model import QueryState, ReviewConclusion
+from .publish import run_publish
 from .queries import CHANNELS, run_query_add, run_query_answer, run_query_list
 from .review import run_review, run_review_decision
+from .serve import serve as run_server
 from .status import run_history, run_review_history, run_status
 from .template import write_template
 from .text import (
