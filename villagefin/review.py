@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -126,6 +128,7 @@ def run_review(config: Config, *, month: str | None = None, villages: Sequence[s
     written = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone(dt.timedelta(hours=8)))
     pub_date = _publication_date(period, config.township.publication_day, today)
     run = ReviewRun(period=label)
+    jobs: list[_CopyJob] = []
     with Archive(root) as arc:
         for v in config.villages:
             if villages and v.id not in villages:
@@ -147,19 +150,64 @@ def run_review(config: Config, *, month: str | None = None, villages: Sequence[s
                 ytd_from_month=ytd_from, revision=revision, corrections=corrections_of(arc.revisions(v.id, label)),
                 preview=False, receipts_published=bool(v.receipts and v.publish_receipts), fingerprint=fp,
                 count=count, total=total, **annex_of(arc, config, v.id, label, fp))
-            view = view_of(meta, data, config, period)
             path = copy_path(root, label, v.id)
-            hint = f"villagefin review --month {label} --village {v.id} --approve --by \"姓名,姓名\" --fingerprint {fp}"
-            pdf_kw = dict(font=font, paper=config.publication.paper, orientation=config.publication.orientation)
-            buffer = io.BytesIO()
-            receipts = _receipt_pages(config, v, view, root / RECEIPTS_CACHE / label / v.id)
-            render_review_copy(view, buffer, sheet=ReviewSheet(written=written, record_hint=hint),
-                               receipts=receipts, **pdf_kw)
-            atomic_write(path, buffer.getvalue())
-            arc.record_review_copy(ReviewCopy(village=v.id, period=label, fingerprint=fp, path=str(path),
-                                              written_at=written.isoformat()))
+            jobs.append(_CopyJob(meta=meta, data=data, path=path))
             run.villages.append(ReviewCopyLine(v.id, v.name, path, fp, count, total))
+        context = _CopyContext(config=config, period=period, font=font, written=written)
+        _render_copies(jobs, context)
+        for job in jobs:
+            arc.record_review_copy(ReviewCopy(village=job.meta.village_id, period=label, fingerprint=job.meta.fingerprint,
+                                              path=str(job.path), written_at=written.isoformat()))
     return run
+
+
+@dataclass(frozen=True)
+class _CopyJob:
+    meta: VillageMeta
+    data: bytes  # the expenses.json bytes the copy shows
+    path: Path
+
+
+@dataclass(frozen=True)
+class _CopyContext:
+    """What every copy needs besides its job (picklable, for worker processes)."""
+
+    config: Config
+    period: Period
+    font: object  # fonts.FontChoice
+    written: dt.datetime
+
+
+def _render_copy(job: _CopyJob, ctx: _CopyContext) -> None:
+    config, meta = ctx.config, job.meta
+    register(ctx.font)
+    view = view_of(meta, job.data, config, ctx.period)
+    village = config.village(meta.village_id)
+    hint = (f"villagefin review --month {ctx.period.key} --village {meta.village_id} --approve --by \"姓名,姓名\" "
+            f"--fingerprint {meta.fingerprint}")
+    assert config.root is not None and village is not None
+    receipts = _receipt_pages(config, village, view, config.root / RECEIPTS_CACHE / ctx.period.key / meta.village_id)
+    buffer = io.BytesIO()
+    render_review_copy(view, buffer, sheet=ReviewSheet(written=ctx.written, record_hint=hint), receipts=receipts,
+                       font=ctx.font, paper=config.publication.paper, orientation=config.publication.orientation)
+    atomic_write(job.path, buffer.getvalue())
+
+
+def _render_many(jobs: Sequence[_CopyJob], ctx: _CopyContext) -> None:
+    for job in jobs:
+        _render_copy(job, ctx)
+
+
+def _render_copies(jobs: Sequence[_CopyJob], ctx: _CopyContext) -> None:
+    """Each copy in a worker process (a township's copies take two cores' time), a few inline."""
+    workers = min(os.cpu_count() or 1, len(jobs) // 2)
+    if workers <= 1:
+        _render_many(jobs, ctx)
+        return
+    chunks = [jobs[i::workers] for i in range(workers)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for fut in [pool.submit(_render_many, chunk, ctx) for chunk in chunks]:
+            fut.result()
 
 
 def _receipt_pages(config: Config, village, view, folder: Path) -> tuple[ReceiptPage, ...]:
