@@ -2,6 +2,10 @@
 
 Each command parses options, calls one library function, prints its result and exits 0 / 1 / 2. Library
 errors (`VillagefinError`) become one Chinese line and their exit code; `--debug` shows a traceback instead.
+
+The library modules that pull in the readers and renderers (openpyxl, reportlab, Jinja2, Pillow) are imported by
+the commands that use them, not here: `query add/answer/list` must answer in under 0.5 s (SPEC 9a), and importing
+the renderers alone costs about that much on a busy two-core machine.
 """
 
 from __future__ import annotations
@@ -14,20 +18,12 @@ from pathlib import Path
 
 import click
 
-from .check import run_check
 from .config import Config, find_config
-from .demo import run_demo
 from .errors import ConfigError, UsageError, VillagefinError
-from .feedback import annotate_report
-from .history import load_history
 from .ledgers import parse_month
 from .model import QueryState, ReviewConclusion
-from .publish import run_publish
 from .queries import CHANNELS, run_query_add, run_query_answer, run_query_list
-from .review import run_review, run_review_decision
 from .serve import serve as run_server
-from .status import run_history, run_review_history, run_status
-from .template import write_template
 from .text import (
     history_text,
     publish_text,
@@ -42,7 +38,6 @@ from .text import (
     review_text,
     status_text,
 )
-from .workspace import init_workspace
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -124,6 +119,10 @@ def check(files, villages, month, config_path, fmt, annotate) -> None:
 
     不给 FILES 时检查工作目录中每个村配置的账表。退出码：0 没有错误，1 有错误，2 用法或配置错误。
     """
+    from .check import run_check
+    from .feedback import annotate_report
+    from .history import load_history
+
     config = _load(config_path, required=not files)
     period = parse_month(month)
     history = load_history(config.root, None if period is None else period.key)
@@ -175,6 +174,8 @@ def publish(month, villages, out, preview, pub_date, correct, with_receipts, con
 
     没有错误的村正式公开；有错误的村列出问题并跳过。退出码：0 全部公开，1 有村被跳过，2 用法、配置或字体问题。
     """
+    from .publish import run_publish
+
     config = _load(config_path)
     result = run_publish(config, month=month, villages=villages, out=out, preview=preview,
                          date=_parse_date(pub_date), correct=correct, with_receipts=with_receipts,
@@ -187,6 +188,8 @@ def publish(month, villages, out, preview, pub_date, correct, with_receipts, con
 @out_option("演示输出文件夹（默认：当前文件夹中的 villagefin-demo/）。")
 def demo(out) -> None:
     """用自带的示例乡镇（samples/，2026年10月）演示整个流程：检查、公开、网页。"""
+    from .demo import run_demo
+
     result = run_demo(out or Path("villagefin-demo"), progress=_progress("生成"))
     click.echo(result.text)
 
@@ -196,6 +199,8 @@ def demo(out) -> None:
 @config_option
 def status(month, config_path) -> None:
     """各村本月情况：找到的账表、支出笔数和金额、错误和警告、公开情况（第几版、日期、按时/逾期/未公开）。"""
+    from .status import run_status
+
     config = _load(config_path)
     click.echo(status_text(run_status(config, month=month)))
 
@@ -206,6 +211,8 @@ def status(month, config_path) -> None:
 @config_option
 def history(villages, month, config_path) -> None:
     """每次公开和更正的记录：月份、版本、公开日期和实际运行时间、按时/逾期/补登、笔数、金额、更正原因。"""
+    from .status import run_history, run_review_history
+
     config = _load(config_path)
     click.echo(history_text(run_history(config, villages=villages, month=month)))
     reviews = review_history_text(run_review_history(config, villages=villages, month=month))
@@ -234,6 +241,8 @@ def review(month, villages, conclusion, by, opinion, review_date, fingerprint, c
     加结论：--village 村代号 --approve --by "王建国,李秀英" --opinion "同意公开"。数据在审核后改动过时
     不登记，退出码 1。
     """
+    from .review import run_review, run_review_decision
+
     config = _load(config_path)
     if conclusion is None:
         for flag, value in (("--by", by), ("--opinion", opinion), ("--date", review_date), ("--fingerprint", fingerprint)):
@@ -330,6 +339,8 @@ def serve(out, port, config_path) -> None:
 @click.option("--township", default="某某镇", show_default=True, help="乡镇名称。")
 def init(directory, township) -> None:
     """新建一个镇工作目录：带说明的 villagefin.toml、账表文件夹和空白账表模板。"""
+    from .workspace import init_workspace
+
     written = init_workspace(directory, township=township)
     click.echo(f"已创建工作目录 {directory}：")
     for p in written:
@@ -344,6 +355,8 @@ def init(directory, township) -> None:
 @config_option
 def template(villages, output, config_path) -> None:
     """生成村里填写用的空白账表模板（表头、下拉选项、数据校验、填写说明）。"""
+    from .template import write_template
+
     config = _load(config_path, required=False)
     village = villages[0] if villages else None
     if village and config.village(village) is None:

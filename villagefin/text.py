@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from .archive import Publication, ReviewRecord
-from .model import ERROR, CheckReport, QueryState
+from .model import ERROR, CheckReport, Outcome, QueryState
 from .money import display, plain
-from .publish import CORRECTION, NEW, PREVIEWED, REFUSED, PublishResult
-from .queries import QueryLine
-from .review import ReviewDecision, ReviewRun
-from .status import StatusReport
+
+if TYPE_CHECKING:  # types only: `query` imports this module and must not pay for the renderers (SPEC 9a)
+    from .archive import Publication, ReviewRecord
+    from .publish import PublishResult
+    from .queries import QueryLine
+    from .review import ReviewDecision, ReviewRun
+    from .status import StatusReport
+
+NEW, CORRECTION, PREVIEWED, REFUSED = Outcome.NEW, Outcome.CORRECTION, Outcome.PREVIEWED, Outcome.REFUSED
 
 _SEVERITY = {ERROR: "错误", "warning": "警告"}
 
