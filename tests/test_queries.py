@@ -216,3 +216,26 @@ def test_a_query_stays_on_its_line_after_a_correction(published):
     assert "序号3 凭证 记-003 修补李洼组桥头护栏" in page
     later = add(ws, "--item", "4", "--question", "还是护栏", "--received", dt.date(2026, 11, 12).isoformat())
     assert "第2版 序号4 凭证 记-003" in later.output
+
+
+def test_query_commands_never_load_the_readers_or_renderers(published):
+    """SPEC 9a: query add/answer/list under 0.5 s — their path imports no spreadsheet reader or PDF/HTML renderer."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from villagefin import commands\n"
+        "for argv in (['query', 'add', '--village', 'xinjie', '--month', '2026-10', '--item', '1', '--question', 'q'],\n"
+        "             ['query', 'answer', 'Q2026-001', '--answer', 'a'], ['query', 'list', '--format', 'json']):\n"
+        "    try:\n"
+        "        commands.main(argv)\n"
+        "    except SystemExit as exc:\n"
+        "        assert exc.code == 0, (argv, exc.code)\n"
+        "heavy = [m for m in ('reportlab', 'jinja2', 'openpyxl', 'pandas', 'PIL', 'pypdf') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], cwd=published, capture_output=True, text=True,
+                         encoding="utf-8", timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "HEAVY []" in out.stdout, out.stdout

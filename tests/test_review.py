@@ -156,6 +156,16 @@ def test_gate_on_nothing_unreviewed_goes_out_then_the_approved_village_does(gate
     assert line in (ws / "site" / "2026-10" / "xinjie" / "index.html").read_text(encoding="utf-8")
     status = run(ws, "status", "--month", "2026-10")
     assert "河西村（hexi）" in status.output and "待审核" in status.output
+    assert "已审核" in status.output.split("新街村（xinjie）", 1)[1].split("\n", 1)[0]
+    # the gate never applies to a preview, nor to re-rendering what is already published
+    preview = run(ws, "publish", "--month", "2026-10", "--preview")
+    assert preview.exit_code == 0, preview.output
+    reject = run(ws, "review", "--month", "2026-10", "--village", "xinjie", "--reject", "--by", "王建国",
+                 "--fingerprint", fp)
+    assert reject.exit_code == 0
+    again = publish(ws)
+    assert "新街村（xinjie）：数据未变" in again.output or "新街村（xinjie）：已按存档重写输出" in again.output
+    assert revisions(ws, "xinjie") == 1 and (ws / "site" / "2026-10" / "xinjie" / "index.html").is_file()
 
     history = run(ws, "history", "--month", "2026-10")
     assert "审核记录" in history.output and "同意公开" in history.output and fp in history.output
@@ -209,11 +219,14 @@ def test_gate_off_publishes_unreviewed_and_a_later_approval_shows_without_a_new_
     page = ws / "site" / "2026-10" / "xinjie" / "index.html"
     assert "审核意见" not in page.read_text(encoding="utf-8")
     assert run(ws, "review", "--month", "2026-10", "--village", "xinjie").exit_code == 0
-    assert approve(ws, "xinjie", "王建国", "--opinion", "同意").exit_code == 0
+    assert approve(ws, "xinjie", "王建国", "--opinion", "同意<b>公开</b>，联系13812345678").exit_code == 0
     again = publish(ws)
     assert again.exit_code == 0, again.output
     assert "已按存档重写输出" in again.output and "villagefin-2026-10.zip" in again.output
-    assert "审核意见：同意。审核人：王建国 2026-11-04" in page.read_text(encoding="utf-8")
+    html = page.read_text(encoding="utf-8")
+    assert "审核意见：同意&lt;b&gt;公开&lt;/b&gt;，联系138****5678。审核人：王建国 2026-11-04" in html
+    assert "13812345678" not in html
+    assert "13812345678" not in pdftext(ws / "site" / "2026-10" / "xinjie" / "noticeboard.pdf")
     assert revisions(ws, "xinjie") == 1
     # nothing changed since: nothing is rewritten
     assert "数据没有变化" in publish(ws).output

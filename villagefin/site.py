@@ -543,12 +543,13 @@ def refresh_annexes(config: Config, arc: Archive, out_dir: Path, settings, exclu
     """Redraw, from the archive, the village folders of other published months whose queries or approval
     changed since they were drawn (SPEC 14: no revision added); return the months whose bundle was rewritten.
 
-    The manifest keeps each village's `annex_key`; only villages that have queries or reviews, or a non-empty
-    key, are looked at, so a county with none costs one read per month's manifest."""
+    The manifest keeps each village's `annex_key`; only months with queries or reviews are looked at (both are
+    append-only, so a key once set never goes back to empty without a review of that month), and in them only
+    villages that have some or show a key: a workspace with none costs two small queries."""
     touched: set[tuple[str, str]] = {(q.village, q.period) for q in arc.queries()}
     touched |= {(r.village, r.period) for r in arc.reviews()}
     changed: list[str] = []
-    for month in arc.periods():
+    for month in sorted({period for _vid, period in touched}):
         if month == exclude:
             continue
         path = out_dir / month / "manifest.json"
