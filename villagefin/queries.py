@@ -83,7 +83,7 @@ def run_query_add(config: Config, *, village: str, month: str, question: str, it
     received = received or today
     label = period.key
     if not archive_path(config.root).exists():
-        raise UsageError(f"{config.village(village).name} {period.label()}还没有正式公开，不能登记质询；请先运行 villagefin publish。")
+        raise UsageError(f"{pub_name(config, village)} {period.label()}还没有正式公开，不能登记质询；请先运行 villagefin publish。")
     with Archive(config.root) as arc:
         pub = arc.latest(village, label)
         if pub is None:
@@ -99,8 +99,9 @@ def run_query_add(config: Config, *, village: str, month: str, question: str, it
             found = [e for e in lines if e.voucher == wanted]
             what = f"凭证 {voucher}"
         if not found:
+            span = f"共 {len(lines)} 笔，序号 1–{len(lines)}" if lines else "本月无支出"
             raise UsageError(f"{pub_name(config, village)} {period.label()}第{pub.revision}版公开表中没有{what}"
-                             f"（共 {len(lines)} 笔，序号 1–{len(lines)}）；请核对公开表上的序号或凭证号。")
+                             f"（{span}）；请核对公开表上的序号或凭证号。")
         line = found[0]
         rec = QueryRecord(number="", village=village, period=label, revision=pub.revision, item=str(line.seq),
                           voucher=line.voucher, summary=line.summary, question=question, channel=channel,
