@@ -18,6 +18,13 @@ def test_demo_publishes_the_samples_whatever_today_is(tmp_path):
     assert (site / "index.html").is_file() and (site / "2026-10" / "print-all.pdf").is_file()
     assert (site / "2026-10" / "xinjie" / "noticeboard.pdf").is_file()
     assert str(site / "index.html") in proc.stdout
+    # SPEC 13, 14: one village reviewed and approved; one October line asked about and answered, one still open
+    assert (tmp_path / "demo" / "workspace" / "review" / "2026-10" / "xinjie-审核稿.pdf").is_file()
+    page = (site / "2026-10" / "xinjie" / "index.html").read_text(encoding="utf-8")
+    assert "审核意见：账实相符，同意公开。审核人：王建国、李秀英 2026-11-05" in page
+    assert "Q2026-001" in page and "卫生室为村集体所有" in page
+    assert "Q2026-002" in page and "待答复（答复期限 2026-11-18）" in page
+    assert "村民甲" not in page and "村民甲" not in (site / "2026-10" / "xinjie" / "queries.csv").read_text("utf-8-sig")
     # run twice: the demo starts afresh
     again = cli("demo", "--out", str(tmp_path / "demo"))
     assert again.returncode == 0, again.stderr

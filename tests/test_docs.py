@@ -29,7 +29,7 @@ def test_every_code_is_documented_and_every_template_renders():
         fields = {name: "x" for name in ("reason", "detail", "field", "value", "period", "stated", "computed", "diff",
                                          "invoice", "other", "voucher", "debit", "credit", "before", "after",
                                          "missing", "fields", "amount", "limit", "payee", "days", "count", "what",
-                                         "chars", "found", "declared", "subject")}
+                                         "chars", "found", "declared", "subject", "name", "seqs", "role")}
         text = code.template.format(**fields) + code.hint.format(**fields)
         assert "{" not in text
 

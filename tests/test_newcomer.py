@@ -1,4 +1,4 @@
-"""The README's path for a new township, as a newcomer runs it: init → template → fill → check → publish."""
+"""The README's path for a new township, as a newcomer runs it: init → template → fill → check → review → publish."""
 
 from __future__ import annotations
 
@@ -46,6 +46,15 @@ def test_init_template_fill_check_publish(tmp_path):
     assert not (ws / ".villagefin" / "archive.sqlite").exists()
     config.write_text(config.read_text(encoding="utf-8").replace("https://example.org/cwgk",
                                                                  "https://cwgk.xinjiezhen.gov.cn"), encoding="utf-8")
+    # init writes require_review = true (SPEC 13): nothing goes out before the committee's approval
+    proc = cli("publish", "--month", "2026-10", "--date", "2026-11-05", cwd=ws)
+    assert proc.returncode == 1 and "待审核" in proc.stdout, proc.stdout + proc.stderr
+    proc = cli("review", "--month", "2026-10", cwd=ws)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (ws / "review" / "2026-10" / f"{village}-审核稿.pdf").is_file()
+    proc = cli("review", "--month", "2026-10", "--village", village, "--approve", "--by", "王建国,李秀英",
+               "--opinion", "同意公开", cwd=ws)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
     proc = cli("publish", "--month", "2026-10", "--date", "2026-11-05", cwd=ws)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (ws / "site" / "2026-10" / village / "noticeboard.pdf").is_file()

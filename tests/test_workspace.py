@@ -20,7 +20,8 @@ else:  # pragma: no cover
 
 SPEC_KEYS = {
     "township": {"name", "county", "supervision_phone", "portal_url", "publication_day"},
-    "publication": {"paper", "orientation", "font"},
+    "publication": {"paper", "orientation", "font", "require_review"},
+    "queries": {"reply_days"},
     "rules": {"cash_limit", "resolution_threshold", "split_window_days", "vague_terms", "min_summary_chars"},
     "chart": {"system", "extra"},
 }
@@ -40,7 +41,10 @@ def test_init_creates_workspace_that_loads(tmp_path):
     assert [(v.id, v.name, v.ledgers, v.receipts) for v in config.villages] == [
         ("xinjie", "新街村", ("ledgers/xinjie/*.xlsx",), "ledgers/xinjie/receipts")]
     assert config.rules == Config().rules and config.chart.system == "auto"
-    assert config.publication == Config().publication
+    # SPEC 13: a new workspace gates publication on the committee's review; everything else is the default
+    assert config.publication.require_review is True
+    assert config.publication.paper == Config().publication.paper and config.publication.font == ""
+    assert config.queries.reply_days == 10
 
 
 def test_every_key_is_present_and_explained_in_chinese(tmp_path):

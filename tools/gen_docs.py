@@ -11,7 +11,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-COMMANDS = ("check", "publish", "status", "history", "demo", "serve", "init", "template")
+COMMANDS = ("check", "review", "publish", "status", "history", "query add", "query answer", "query list", "demo",
+            "serve", "init", "template")
 
 
 def command_reference() -> str:
@@ -22,7 +23,7 @@ def command_reference() -> str:
     runner = CliRunner()
     parts = []
     for name in COMMANDS:
-        result = runner.invoke(cli, [name, "--help"], prog_name="villagefin", terminal_width=100)
+        result = runner.invoke(cli, [*name.split(), "--help"], prog_name="villagefin", terminal_width=100)
         if result.exit_code != 0:
             raise SystemExit(f"villagefin {name} --help failed: {result.output}")
         parts.append(f"### `villagefin {name}`\n\n```\n{result.output.rstrip()}\n```\n")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import ArchiveBusy, ArchiveDamaged, VillagefinError, storage_error
-from .model import Period
+from .model import Period, QueryState, ReviewConclusion
 
 ARCHIVE_DIR = ".villagefin"
 ARCHIVE_NAME = "archive.sqlite"
@@ -59,6 +59,55 @@ CREATE INDEX IF NOT EXISTS expenses_invoice ON expenses(invoice);
 CREATE INDEX IF NOT EXISTS expenses_publication ON expenses(publication_id);
 CREATE TRIGGER IF NOT EXISTS publications_append_only BEFORE DELETE ON publications
 BEGIN SELECT RAISE(ABORT, 'archive is append-only'); END;
+CREATE TABLE IF NOT EXISTS review_copies (
+    id INTEGER PRIMARY KEY,
+    village TEXT NOT NULL,
+    period TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    path TEXT NOT NULL,
+    written_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS reviews (
+    id INTEGER PRIMARY KEY,
+    village TEXT NOT NULL,
+    period TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    reviewers TEXT NOT NULL,
+    conclusion TEXT NOT NULL,
+    opinion TEXT NOT NULL,
+    review_date TEXT NOT NULL,
+    run_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reviews_month ON reviews(village, period);
+CREATE TABLE IF NOT EXISTS queries (
+    number TEXT PRIMARY KEY,
+    year INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    village TEXT NOT NULL,
+    period TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    item TEXT NOT NULL,
+    voucher TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    question TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    received TEXT NOT NULL,
+    asker TEXT NOT NULL DEFAULT '',
+    run_at TEXT NOT NULL,
+    UNIQUE (year, seq)
+);
+CREATE TABLE IF NOT EXISTS answers (
+    id INTEGER PRIMARY KEY,
+    number TEXT NOT NULL REFERENCES queries(number),
+    answer TEXT NOT NULL,
+    answered_by TEXT NOT NULL,
+    answer_date TEXT NOT NULL,
+    run_at TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS reviews_append_only BEFORE DELETE ON reviews
+BEGIN SELECT RAISE(ABORT, 'archive is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS answers_append_only BEFORE DELETE ON answers
+BEGIN SELECT RAISE(ABORT, 'archive is append-only'); END;
 """
 
 
@@ -94,6 +143,61 @@ class ExpenseHash:
     invoice: str
     amount: Decimal
     content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewCopy:
+    """A review copy written by `villagefin review` (SPEC 13): the data fingerprint the committee reads."""
+
+    village: str
+    period: str
+    fingerprint: str
+    path: str
+    written_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    """The committee's recorded conclusion on one village-month's data (SPEC 13)."""
+
+    village: str
+    period: str
+    fingerprint: str
+    reviewers: tuple[str, ...]
+    conclusion: ReviewConclusion
+    opinion: str
+    review_date: dt.date
+    run_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class QueryRecord:
+    """A villager's query (SPEC 14) with its latest answer ("" while unanswered). `asker` is internal only."""
+
+    number: str
+    village: str
+    period: str
+    revision: int
+    item: str  # 序号 of that revision
+    voucher: str
+    summary: str
+    question: str
+    channel: str
+    received: dt.date
+    asker: str
+    answer: str = ""
+    answered_by: str = ""
+    answer_date: dt.date | None = None
+    answers: int = 0  # how many answers were recorded (the latest one is published)
+
+    def deadline(self, reply_days: int) -> dt.date:
+        """Received + `[queries] reply_days` calendar days (SPEC 14)."""
+        return self.received + dt.timedelta(days=reply_days)
+
+    def state(self, reply_days: int, today: dt.date) -> QueryState:
+        if self.answer:
+            return QueryState.ANSWERED
+        return QueryState.OVERDUE if today > self.deadline(reply_days) else QueryState.OPEN
 
 
 class InvoiceUse(NamedTuple):
@@ -149,7 +253,125 @@ def _row(r: sqlite3.Row) -> Publication:
     )
 
 
-class Archive:
+def _review(r: sqlite3.Row) -> ReviewRecord:
+    return ReviewRecord(village=r["village"], period=r["period"], fingerprint=r["fingerprint"],
+                        reviewers=tuple(json.loads(r["reviewers"])), conclusion=ReviewConclusion(r["conclusion"]),
+                        opinion=r["opinion"], review_date=dt.date.fromisoformat(r["review_date"]), run_at=r["run_at"])
+
+
+_QUERY_SELECT = (
+    "SELECT q.*, a.answer AS answer, a.answered_by AS answered_by, a.answer_date AS answer_date, "
+    "(SELECT COUNT(*) FROM answers c WHERE c.number = q.number) AS answers FROM queries q "
+    "LEFT JOIN answers a ON a.id = (SELECT MAX(id) FROM answers b WHERE b.number = q.number) WHERE 1=1")
+
+
+def _query_row(r: sqlite3.Row) -> QueryRecord:
+    return QueryRecord(
+        number=r["number"], village=r["village"], period=r["period"], revision=r["revision"], item=r["item"],
+        voucher=r["voucher"], summary=r["summary"], question=r["question"], channel=r["channel"],
+        received=dt.date.fromisoformat(r["received"]), asker=r["asker"], answer=r["answer"] or "",
+        answered_by=r["answered_by"] or "",
+        answer_date=dt.date.fromisoformat(r["answer_date"]) if r["answer_date"] else None, answers=r["answers"])
+
+
+class Annex:
+    """Reviews and villagers' queries (SPEC 13, 14): what the archive records beside the publications.
+
+    Mixed into `Archive`; each write is one transaction, the query number allocated inside it."""
+
+    conn: sqlite3.Connection | None
+
+    def _query(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:  # pragma: no cover - Archive's
+        raise NotImplementedError
+
+    def transaction(self):  # pragma: no cover - Archive's
+        raise NotImplementedError
+
+    # -- review copies and reviews
+    def record_review_copy(self, copy: ReviewCopy) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO review_copies (village, period, fingerprint, path, written_at) VALUES (?,?,?,?,?)",
+                         (copy.village, copy.period, copy.fingerprint, copy.path, copy.written_at))
+
+    def latest_review_copy(self, village: str, period: str) -> ReviewCopy | None:
+        rows = self._query("SELECT * FROM review_copies WHERE village=? AND period=? ORDER BY id DESC LIMIT 1",
+                           (village, period))
+        if not rows:
+            return None
+        r = rows[0]
+        return ReviewCopy(village=r["village"], period=r["period"], fingerprint=r["fingerprint"], path=r["path"],
+                          written_at=r["written_at"])
+
+    def record_review(self, rec: ReviewRecord) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO reviews (village, period, fingerprint, reviewers, conclusion, opinion, review_date, run_at)"
+                " VALUES (?,?,?,?,?,?,?,?)",
+                (rec.village, rec.period, rec.fingerprint, json.dumps(list(rec.reviewers), ensure_ascii=False),
+                 rec.conclusion.value, rec.opinion, rec.review_date.isoformat(), rec.run_at))
+
+    def reviews(self, village: str | None = None, period: str | None = None) -> list[ReviewRecord]:
+        """Reviews recorded, oldest first."""
+        sql, args = "SELECT * FROM reviews WHERE 1=1", []
+        if village:
+            sql += " AND village=?"
+            args.append(village)
+        if period:
+            sql += " AND period=?"
+            args.append(period)
+        return [_review(r) for r in self._query(sql + " ORDER BY id", tuple(args))]
+
+    def latest_review(self, village: str, period: str) -> ReviewRecord | None:
+        rows = self._query("SELECT * FROM reviews WHERE village=? AND period=? ORDER BY id DESC LIMIT 1",
+                           (village, period))
+        return _review(rows[0]) if rows else None
+
+    # -- villagers' queries
+    def add_query(self, rec: QueryRecord, year: int, run_at: str) -> str:
+        """Record a query; its number Q{year}-{NNN} counts up within the workspace and the year received."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT MAX(seq) FROM queries WHERE year=?", (year,)).fetchone()
+            seq = (row[0] or 0) + 1
+            number = f"Q{year:04d}-{seq:03d}"
+            conn.execute(
+                "INSERT INTO queries (number, year, seq, village, period, revision, item, voucher, summary, question,"
+                " channel, received, asker, run_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (number, year, seq, rec.village, rec.period, rec.revision, rec.item, rec.voucher, rec.summary,
+                 rec.question, rec.channel, rec.received.isoformat(), rec.asker, run_at))
+        return number
+
+    def answer_query(self, number: str, answer: str, by: str, date: dt.date, run_at: str) -> bool:
+        """Append an answer (the latest is the one published); False when there is no such query."""
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM queries WHERE number=?", (number,)).fetchone() is None:
+                return False
+            conn.execute("INSERT INTO answers (number, answer, answered_by, answer_date, run_at) VALUES (?,?,?,?,?)",
+                         (number, answer, by, date.isoformat(), run_at))
+        return True
+
+    def query(self, number: str) -> QueryRecord | None:
+        rows = self._query(_QUERY_SELECT + " AND q.number=?", (number,))
+        return _query_row(rows[0]) if rows else None
+
+    def queries(self, village: str | None = None, period: str | None = None) -> list[QueryRecord]:
+        """Queries in number order (year, then count), each with its latest answer."""
+        sql, args = _QUERY_SELECT, []
+        if village:
+            sql += " AND q.village=?"
+            args.append(village)
+        if period:
+            sql += " AND q.period=?"
+            args.append(period)
+        return [_query_row(r) for r in self._query(sql + " ORDER BY q.year, q.seq", tuple(args))]
+
+    def annex_stamp(self) -> str:
+        """Changes whenever a review or a query (or an answer) is recorded: part of a month's inputs."""
+        rows = self._query("SELECT (SELECT COALESCE(MAX(id), 0) FROM reviews), (SELECT COUNT(*) FROM queries), "
+                           "(SELECT COALESCE(MAX(id), 0) FROM answers)")
+        return ":".join(str(x) for x in rows[0]) if rows else ""
+
+
+class Archive(Annex):
     """A connection to a workspace's archive. Use as a context manager."""
 
     def __init__(self, root: Path, *, create: bool = True, timeout: float = 30.0):
@@ -316,6 +538,14 @@ class Archive:
                 " VALUES (?,?,?,?,?,?,?)",
                 [(pid, e.seq, e.date, e.voucher, e.invoice, str(e.amount), e.content_hash) for e in expenses])
         return pub.revision
+
+
+def annex_stamp(root: Path) -> str:
+    """`Annex.annex_stamp` of a workspace ("" without an archive)."""
+    if not archive_path(root).exists():
+        return ""
+    with Archive(root, create=False) as arc:
+        return arc.annex_stamp()
 
 
 def last_publication_id(root: Path) -> int | None:

@@ -2,6 +2,10 @@
 
 Each command parses options, calls one library function, prints its result and exits 0 / 1 / 2. Library
 errors (`VillagefinError`) become one Chinese line and their exit code; `--debug` shows a traceback instead.
+
+The library modules that pull in the readers and renderers (openpyxl, reportlab, Jinja2, Pillow) are imported by
+the commands that use them, not here: `query add/answer/list` must answer in under 0.5 s (SPEC 9a), and importing
+the renderers alone costs about that much on a busy two-core machine.
 """
 
 from __future__ import annotations
@@ -15,20 +19,27 @@ from pathlib import Path
 
 import click
 
-from .check import run_check
 from .config import Config, find_config
-from .demo import run_demo
 from .errors import ConfigError, UsageError, VillagefinError
-from .feedback import annotate_report
 from .history import history_for_check
 from .ledgers import MONTH_FORMS, parse_month, shanghai_today
-from .model import Period, RunOptions
-from .publish import run_publish
+from .model import Period, QueryState, ReviewConclusion, RunOptions
+from .queries import CHANNELS, run_query_add, run_query_answer, run_query_list
 from .serve import serve as run_server
-from .status import run_history, run_status
-from .template import write_template
-from .text import history_text, publish_text, report_json, report_text, status_text
-from .workspace import init_workspace
+from .text import (
+    history_text,
+    publish_text,
+    query_added_text,
+    query_answered_text,
+    query_list_json,
+    query_list_text,
+    report_json,
+    report_text,
+    review_decision_text,
+    review_history_text,
+    review_text,
+    status_text,
+)
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -270,6 +281,7 @@ def cli(ctx: click.Context) -> None:
     \b
     每月流程：
       villagefin check            检查各村上月账表，报告每个问题
+      villagefin review           打印审核稿，登记村务监督委员会的审核结论
       villagefin publish          生成公开栏 PDF、网页、数据文件并存档
       villagefin status           查看各村报送、公开情况
     任何命令加 --debug 可显示详细的出错信息。
@@ -293,6 +305,8 @@ def check(files, villages, month, config_path, fmt, annotate) -> None:
 
     不给 FILES 时检查工作目录中每个村配置的账表。退出码：0 没有错误，1 有错误或没有找到任何账表，2 用法或配置错误。
     """
+    from .check import run_check
+
     config = _load(config_path, required=not files)
     period = parse_month(month)
     history, notes = history_for_check(config.root, None if period is None else period.key)
@@ -302,6 +316,8 @@ def check(files, villages, month, config_path, fmt, annotate) -> None:
     if notes:  # a damaged archive: checked without the history, and said first
         report = replace(report, findings=(*notes, *report.findings))
     if annotate is not None:
+        from .feedback import annotate_report
+
         written = annotate_report(report, config, list(files) or None, villages, annotate)
         click.echo(f"已写出 {len(written)} 个标注后的账表到 {annotate}", err=True)
     if fmt == "json":
@@ -347,7 +363,10 @@ def publish(month, villages, out, preview, pub_date, correct, with_receipts, con
 
     没有错误的村正式公开；有错误的村列出问题并跳过。退出码：0 全部公开，1 有村被跳过，2 用法、配置或字体问题。
     """
+
     config = _load(config_path)
+    from .publish import run_publish
+
     result = run_publish(config, month=month, villages=villages, out=out, preview=preview,
                          date=_parse_date(pub_date), correct=correct, with_receipts=with_receipts,
                          progress=_progress("生成"), options=_options())
@@ -359,6 +378,8 @@ def publish(month, villages, out, preview, pub_date, correct, with_receipts, con
 @out_option("演示输出文件夹（默认：当前文件夹中的 villagefin-demo/）。")
 def demo(out) -> None:
     """用自带的示例乡镇（samples/，2026年10月）演示整个流程：检查、公开、网页。"""
+    from .demo import run_demo
+
     result = run_demo(out or Path("villagefin-demo"), progress=_progress("生成"))
     click.echo(result.text)
 
@@ -368,6 +389,8 @@ def demo(out) -> None:
 @config_option
 def status(month, config_path) -> None:
     """各村本月情况：找到的账表、支出笔数和金额、错误和警告、公开情况（第几版、日期、按时/逾期/未公开）。"""
+    from .status import run_status
+
     config = _load(config_path)
     click.echo(status_text(run_status(config, month=month)))
 
@@ -378,8 +401,111 @@ def status(month, config_path) -> None:
 @config_option
 def history(villages, month, config_path) -> None:
     """每次公开和更正的记录：月份、版本、公开日期和实际运行时间、按时/逾期/补登、笔数、金额、更正原因。"""
+    from .status import run_history, run_review_history
+
     config = _load(config_path)
     click.echo(history_text(run_history(config, villages=villages, month=month)))
+    reviews = review_history_text(run_review_history(config, villages=villages, month=month))
+    if reviews:
+        click.echo(reviews)
+
+
+@cli.command()
+@month_option
+@village_option
+@click.option("--approve", "conclusion", flag_value=ReviewConclusion.APPROVE.value, default=None,
+              help="登记审核结论：同意公开。")
+@click.option("--revise", "conclusion", flag_value=ReviewConclusion.REVISE.value, help="登记审核结论：修改后公开。")
+@click.option("--reject", "conclusion", flag_value=ReviewConclusion.REJECT.value, help="登记审核结论：不同意公开。")
+@click.option("--by", default=None, metavar="姓名,姓名", help="审核人姓名，多人用逗号分隔（登记结论时必填）。")
+@click.option("--opinion", default=None, metavar="TEXT", help="审核意见（默认：审核结论）；公开在公开表和网页上。")
+@click.option("--date", "review_date", default=None, metavar="YYYY-MM-DD", help="审核日期（默认：今天）。")
+@click.option("--fingerprint", default=None, metavar="HEX16",
+              help="审核稿上的数据指纹（默认：该村本月最近一份审核稿的指纹）。")
+@config_option
+def review(month, villages, conclusion, by, opinion, review_date, fingerprint, config_path) -> None:
+    """公开前审核：打印审核稿（review/<月份>/<村>-审核稿.pdf），或登记村务监督委员会的审核结论。
+
+    \b
+    不加 --approve/--revise/--reject：为没有错误的村生成审核稿。退出码：0 每个村都有审核稿，1 有村有错误。
+    加结论：--village 村代号 --approve --by "王建国,李秀英" --opinion "同意公开"。数据在审核后改动过时
+    不登记，退出码 1。
+    """
+    from .review import run_review, run_review_decision
+
+    config = _load(config_path)
+    if conclusion is None:
+        for flag, value in (("--by", by), ("--opinion", opinion), ("--date", review_date), ("--fingerprint", fingerprint)):
+            if value is not None:
+                raise UsageError(f"{flag} 只在登记审核结论时使用，请同时写 --approve、--revise 或 --reject。")
+        run = run_review(config, month=month, villages=villages, progress=_progress("审核稿"))
+        click.echo(review_text(run))
+        sys.exit(run.exit_code)
+    if len(villages) != 1:
+        raise UsageError("登记审核结论时须用 --village 指明一个村，例如 --village xinjie --approve --by \"王建国\"。")
+    if by is None:
+        raise UsageError("登记审核结论时须用 --by 写明审核人，例如 --by \"王建国,李秀英\"。")
+    decision = run_review_decision(config, village=villages[0], conclusion=ReviewConclusion(conclusion), by=by,
+                                   opinion=opinion, date=_parse_date(review_date), fingerprint_=fingerprint,
+                                   month=month)
+    click.echo(review_decision_text(decision))
+    sys.exit(decision.exit_code)
+
+
+@cli.group()
+def query() -> None:
+    """村民质询与答复：登记质询（add）、登记答复（answer）、列出质询（list）。下次 publish 时公开。"""
+
+
+@query.command("add")
+@click.option("--village", required=True, metavar="ID", help="村代号。")
+@click.option("--month", required=True, metavar="YYYY-MM", help="质询的是哪个月的公开表。")
+@click.option("--item", default=None, metavar="N", help="公开表上的序号（最新一版）。")
+@click.option("--voucher", default=None, metavar="V", help="或：凭证号，例如 记-012。")
+@click.option("--question", required=True, metavar="TEXT", help="质询内容（将公开，请按公开的措辞写）。")
+@click.option("--channel", type=click.Choice(list(CHANNELS)), default="电话", show_default=True, help="收到的途径。")
+@click.option("--received", default=None, metavar="YYYY-MM-DD", help="收到日期（默认：今天）。")
+@click.option("--asker", default="", metavar="NAME", help="提问人（只存档，不公开）。")
+@config_option
+def query_add(village, month, item, voucher, question, channel, received, asker, config_path) -> None:
+    """登记一条村民质询，打印编号 Q年份-序号；答复期限为收到后 [queries] reply_days 天。"""
+    config = _load(config_path)
+    line = run_query_add(config, village=village, month=month, item=item, voucher=voucher, question=question,
+                         channel=channel, received=_parse_date(received), asker=asker)
+    click.echo(line.record.number)
+    click.echo(query_added_text(line))
+
+
+@query.command("answer")
+@click.argument("number")
+@click.option("--answer", required=True, metavar="TEXT", help="答复内容（将公开）。")
+@click.option("--by", default="", metavar="NAME", help="答复人或单位（只存档）。")
+@click.option("--date", "answer_date", default=None, metavar="YYYY-MM-DD", help="答复日期（默认：今天）。")
+@config_option
+def query_answer(number, answer, by, answer_date, config_path) -> None:
+    """登记质询 NUMBER 的答复；再次答复会替换公开的答复，此前的答复仍存档。"""
+    config = _load(config_path)
+    line = run_query_answer(config, number, answer=answer, by=by, date=_parse_date(answer_date))
+    click.echo(query_answered_text(line))
+
+
+@query.command("list")
+@click.option("--month", default=None, metavar="YYYY-MM", help="只列这个月公开表的质询。")
+@village_option
+@click.option("--open", "only_open", is_flag=True, help="只列未答复的（含逾期）。")
+@click.option("--overdue", is_flag=True, help="只列逾期未答复的。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text 给人看；json 给程序用。")
+@config_option
+def query_list(month, villages, only_open, overdue, fmt, config_path) -> None:
+    """列出质询：编号、村、月份、涉及的一笔、收到日期、途径、答复期限、答复日期、状态。"""
+    config = _load(config_path)
+    only = QueryState.OVERDUE if overdue else QueryState.OPEN if only_open else None
+    lines = run_query_list(config, month=month, villages=villages, only=only)
+    if fmt == "json":
+        _echo_utf8(query_list_json(lines))
+    else:
+        click.echo(query_list_text(lines))
 
 
 @cli.command()
@@ -405,6 +531,8 @@ def serve(out, port, config_path) -> None:
               help="乡镇名称（默认：文件夹名以镇、乡或街道结尾时就是文件夹名，否则为「某某镇」，公开前须改成本镇名称）。")
 def init(directory, township) -> None:
     """新建一个镇工作目录：带说明的 villagefin.toml、账表文件夹和空白账表模板。"""
+    from .workspace import init_workspace
+
     written = init_workspace(directory, township=township)
     click.echo(f"已创建工作目录 {directory}：")
     for p in written:
@@ -419,6 +547,8 @@ def init(directory, township) -> None:
 @config_option
 def template(villages, output, config_path) -> None:
     """生成村里填写用的空白账表模板（表头、下拉选项、数据校验、填写说明）。"""
+    from .template import write_template
+
     config = _load(config_path, required=False)
     village = villages[0] if villages else None
     if village and config.village(village) is None:

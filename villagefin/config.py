@@ -33,6 +33,15 @@ class PublicationConf:
     paper: str = "A4"  # A4 | A3
     orientation: str = "landscape"  # landscape | portrait
     font: str = ""
+    #: SPEC 13: an official publish adds a revision only for data the committee approved (同意公开)
+    require_review: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class QueriesConf:
+    """[queries] (SPEC 14): how many calendar days a village has to answer a villager's query."""
+
+    reply_days: int = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +82,7 @@ class Config:
     rules: Rules = field(default_factory=Rules)
     chart: ChartConf = field(default_factory=ChartConf)
     villages: tuple[Village, ...] = ()
+    queries: QueriesConf = field(default_factory=QueriesConf)
     #: the workspace folder (where villagefin.toml is); None for `check FILE...` with no workspace
     root: Path | None = None
 
@@ -101,9 +111,9 @@ def _decimal(value: object, key: str) -> Decimal:
     raise ConfigError(f"配置项 {key} 的类型不对，应为字符串或整数金额。")
 
 
-_TOP_KEYS = {"township", "publication", "rules", "chart", "villages"}
+_TOP_KEYS = {"township", "publication", "rules", "chart", "villages", "queries"}
 _TOWNSHIP_KEYS = {"name", "county", "supervision_phone", "portal_url", "publication_day"}
-_PUBLICATION_KEYS = {"paper", "orientation", "font"}
+_PUBLICATION_KEYS = {"paper", "orientation", "font", "require_review"}
 _RULES_KEYS = {"cash_limit", "resolution_threshold", "split_window_days", "vague_terms", "min_summary_chars"}
 _CHART_KEYS = {"system", "extra"}
 _VILLAGE_KEYS = {"id", "name", "ledgers", "receipts", "publish_receipts"}
@@ -159,7 +169,14 @@ def parse_config(data: dict, root: Path | None = None) -> Config:
     orientation = _str(p, "orientation", "publication.", "landscape").lower()
     if orientation not in ("landscape", "portrait"):
         raise ConfigError("配置项 publication.orientation 只能是 \"landscape\"（横向）或 \"portrait\"（纵向）。")
-    publication = PublicationConf(paper=paper, orientation=orientation, font=_str(p, "font", "publication.", ""))
+    require_review = p.get("require_review", False)
+    if not isinstance(require_review, bool):
+        raise ConfigError("配置项 publication.require_review 只能是 true（公开前须经村务监督委员会审核同意）或 false。")
+    publication = PublicationConf(paper=paper, orientation=orientation, font=_str(p, "font", "publication.", ""),
+                                  require_review=require_review)
+    q = _table(data, "queries")
+    _unknown(q, {"reply_days"}, "queries.")
+    queries = QueriesConf(reply_days=_int(q, "reply_days", "queries.", 10, 1, 366))
 
     r = _table(data, "rules")
     _unknown(r, _RULES_KEYS, "rules.")
@@ -245,7 +262,7 @@ def parse_config(data: dict, root: Path | None = None) -> Config:
             raise ConfigError(f"配置项 {key}publish_receipts 只能是 true 或 false。")
         villages.append(Village(id=vid, name=name, ledgers=tuple(ledgers), receipts=receipts, publish_receipts=pr))
     return Config(township=township, publication=publication, rules=rules, chart=chart,
-                  villages=tuple(villages), root=root)
+                  villages=tuple(villages), queries=queries, root=root)
 
 
 def _claim_key(pattern: str) -> str:

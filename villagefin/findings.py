@@ -75,6 +75,9 @@ _CODES = (
          "请从备份恢复 .villagefin/archive.sqlite（损坏的文件先改名保留），再重新检查；存档修好之前不能正式公开。"),
     Code("receipt-mismatch", WARNING, "票据张数不符", "{subject}找到 {found} 张票据扫描件，登记附件 {declared} 张。",
          "请补扫缺少的票据，或改正附件张数；扫描件请按凭证号命名（如 记-012.jpg）。"),
+    Code("reviewer-conflict", WARNING, "审核人与经办人相同",
+         "审核人「{name}」是本月序号 {seqs} 的{role}，审核了自己经办、审批或收款的支出。",
+         "请由与这些支出无关的村务监督委员会成员审核，或在审核意见中说明回避情况。"),
 )
 
 CATALOGUE: dict[str, Code] = {c.code: c for c in _CODES}

@@ -61,6 +61,10 @@ class VillageStatus(str, Enum):
     MISSING = "missing"
     #: clean ledgers that this run did not publish (`publish --village` named others)
     PENDING = "pending"
+    #: clean ledgers held back by `[publication] require_review`: no approval of these data yet (SPEC 13)
+    AWAITING_REVIEW = "awaiting-review"
+    #: the committee's latest conclusion on these data was 修改后公开 or 不同意公开 (SPEC 13)
+    REVIEW_REJECTED = "review-rejected"
 
     @property
     def text(self) -> str:
@@ -77,6 +81,8 @@ _STATUS_TEXT = {
     VillageStatus.BLOCKED: "有错误未公开",
     VillageStatus.MISSING: "未报送",
     VillageStatus.PENDING: "待公开",
+    VillageStatus.AWAITING_REVIEW: "待审核",
+    VillageStatus.REVIEW_REJECTED: "审核未通过",
 }
 
 
@@ -93,6 +99,10 @@ class Outcome(str, Enum):
     SKIPPED_MISSING = "missing"
     REFUSED = "refused"
     PREVIEWED = "preview"
+    #: held back by the review gate (SPEC 13): no approval of the data about to be published
+    AWAITING_REVIEW = "awaiting-review"
+    #: held back by the review gate: the committee concluded 修改后公开 or 不同意公开
+    REVIEW_REJECTED = "review-rejected"
 
     @property
     def text(self) -> str:
@@ -100,7 +110,8 @@ class Outcome(str, Enum):
 
     @property
     def skipped(self) -> bool:
-        return self in (Outcome.SKIPPED_ERRORS, Outcome.SKIPPED_MISSING, Outcome.REFUSED)
+        return self in (Outcome.SKIPPED_ERRORS, Outcome.SKIPPED_MISSING, Outcome.REFUSED, Outcome.AWAITING_REVIEW,
+                        Outcome.REVIEW_REJECTED)
 
 
 _OUTCOME_TEXT = {
@@ -113,6 +124,47 @@ _OUTCOME_TEXT = {
     Outcome.SKIPPED_MISSING: "未报送（没有找到本月账表），未公开：请村里报送账表，放到该村 ledgers 指定的位置后重新运行 publish",
     Outcome.REFUSED: "第 {revision} 版仍有效；数据已变更，如需更正请加 --correct \"原因\"",
     Outcome.PREVIEWED: "已生成预览",
+    Outcome.AWAITING_REVIEW: ("待审核，未公开：请运行 villagefin review 打印审核稿，村务监督委员会审核同意后用 "
+                              "villagefin review --approve 登记，再运行 publish"),
+    Outcome.REVIEW_REJECTED: ("审核未通过，未公开：请按审核意见改正账表，重新运行 villagefin review 送审，"
+                              "审核同意并登记后再运行 publish"),
+}
+
+class ReviewConclusion(str, Enum):
+    """The committee's conclusion on a review copy (SPEC 13): code, with the words on the 审核记录 page."""
+
+    APPROVE = "approve"
+    REVISE = "revise"
+    REJECT = "reject"
+
+    @property
+    def text(self) -> str:
+        return _CONCLUSION_TEXT[self]
+
+
+_CONCLUSION_TEXT = {
+    ReviewConclusion.APPROVE: "同意公开",
+    ReviewConclusion.REVISE: "修改后公开",
+    ReviewConclusion.REJECT: "不同意公开",
+}
+
+
+class QueryState(str, Enum):
+    """Where a villager's query stands (SPEC 14)."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    OVERDUE = "overdue"
+
+    @property
+    def text(self) -> str:
+        return _QUERY_STATE_TEXT[self]
+
+
+_QUERY_STATE_TEXT = {
+    QueryState.OPEN: "待答复",
+    QueryState.ANSWERED: "已答复",
+    QueryState.OVERDUE: "逾期未答复",
 }
 
 EXPENSE_LIST = "expense-list"

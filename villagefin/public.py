@@ -77,6 +77,69 @@ class Correction:
 
 
 @dataclass(frozen=True, slots=True)
+class PublicQuery:
+    """A villager's query as published (SPEC 14): masked text, never the asker."""
+
+    number: str  # "Q2026-003"
+    received: dt.date
+    channel: str
+    revision: int  # the revision whose line it concerns
+    item: str  # that revision's 序号
+    voucher: str  # masked
+    summary: str  # masked
+    question: str  # masked
+    answer: str  # masked; "" while unanswered
+    answer_date: dt.date | None
+    deadline: dt.date
+
+    @property
+    def line(self) -> str:
+        """The line it concerns: 「第2版 序号12 凭证 记-012 摘要」 (a later correction does not move it)."""
+        return f"第{self.revision}版 序号{self.item} 凭证 {self.voucher} {self.summary}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class PublicReview:
+    """A recorded approval as the 村务监督委员会意见 box shows it (SPEC 13): masked opinion and names."""
+
+    opinion: str
+    reviewers: tuple[str, ...]
+    date: dt.date
+
+    @property
+    def text(self) -> str:
+        return f"审核意见：{self.opinion}。审核人：{'、'.join(self.reviewers)} {self.date.isoformat()}"
+
+
+def ask_line(phone: str, reply_days: int) -> str:
+    """How to ask about a line (SPEC 14), on every sheet and village page."""
+    return (f"对任一笔收支有疑问，请拨打监督电话{phone}或投意见箱，说明村名、月份和序号；"
+            f"{reply_days}日内答复并公开。")
+
+
+def public_query(*, number: str, received: dt.date, channel: str, revision: int, item: str, voucher: str,
+                 summary: str, question: str, answer: str, answer_date: dt.date | None,
+                 reply_days: int) -> PublicQuery:
+    """A query as published: every text masked (SPEC 5.6, 18); the asker is not even an argument."""
+    return PublicQuery(
+        number=number, received=received, channel=mask(channel), revision=revision, item=mask(item),
+        voucher=mask(voucher), summary=mask(summary), question=mask(question), answer=mask(answer),
+        answer_date=answer_date if answer else None, deadline=received + dt.timedelta(days=reply_days))
+
+
+def public_review(*, opinion: str, reviewers: Sequence[str], date: dt.date) -> PublicReview:
+    return PublicReview(opinion=mask(opinion), reviewers=tuple(mask(r) for r in reviewers), date=date)
+
+
+def annex_key(queries: Sequence[PublicQuery], review: PublicReview | None) -> str:
+    """A month's queries and approval as published, hashed: stored in the manifest as `annex_key`, so that a
+    query added or answered, or an approval recorded, redraws that village's pages (no new revision)."""
+    if not queries and review is None:
+        return ""
+    return hashlib.sha256(repr((tuple(queries), review)).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
 class VillageView:
     township: Township
     village_id: str  # ASCII slug used in paths
@@ -97,10 +160,17 @@ class VillageView:
     receipts_published: bool = True  # False: receipts can be inspected at the village office
     prev_period: str | None = None  # "2026-09" when that month was published, for links
     next_period: str | None = None
+    queries: tuple[PublicQuery, ...] = ()  # 村民质询与答复 about this month (SPEC 14)
+    review: PublicReview | None = None  # the committee's recorded approval of these data (SPEC 13)
+    reply_days: int = 10
 
     @property
     def period(self) -> str:
         return Period(self.year, self.month).key
+
+    @property
+    def ask_line(self) -> str:
+        return ask_line(self.township.supervision_phone, self.reply_days)
 
     @property
     def count(self) -> int:

@@ -24,16 +24,28 @@ from .findings import make
 from .fonts import find_font
 from .history import published_invoices_of
 from .ledgers import parse_month, shanghai_today
-from .model import DEFAULT_OPTIONS, ERROR, CheckReport, Finding, Outcome, Period, RunOptions, VillageOutcome
+from .model import (
+    DEFAULT_OPTIONS,
+    ERROR,
+    CheckReport,
+    Finding,
+    Outcome,
+    Period,
+    ReviewConclusion,
+    RunOptions,
+    VillageOutcome,
+)
 from .output import ensure_writable
 from .privacy import mask
 from .public import PublicExpense, content_hash, expenses_from_json, fingerprint, township_of
-from .site import MonthBuild, damaged_files, refresh_zips, relink, render_key
+from .rules import reviewer_conflicts
+from .site import MonthBuild, damaged_files, refresh_annexes, refresh_zips, relink, render_key
 
 # what happened to a village in a run (names kept for the callers; the codes live in model.Outcome)
 NEW, CORRECTION, UNCHANGED, REWRITTEN = Outcome.NEW, Outcome.CORRECTION, Outcome.UNCHANGED, Outcome.REWRITTEN
 SKIPPED_ERRORS, SKIPPED_MISSING = Outcome.SKIPPED_ERRORS, Outcome.SKIPPED_MISSING
 REFUSED, PREVIEWED, RERENDERED = Outcome.REFUSED, Outcome.PREVIEWED, Outcome.RERENDERED
+AWAITING_REVIEW, REVIEW_REJECTED = Outcome.AWAITING_REVIEW, Outcome.REVIEW_REJECTED
 
 
 @dataclass
@@ -50,6 +62,8 @@ class PublishResult:
     font_note: str | None = None
     rewritten: bool = False  # False: nothing was written (unchanged month)
     zip_path: Path | None = None
+    #: months whose upload bundle this run rewrote (queries or reviews redrawn): upload them again (SPEC 14)
+    bundles_changed: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -218,6 +232,10 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
             if latest is not None and not correct:
                 outcomes.append(VillageOutcome(v.id, v.name, REFUSED, latest.revision, count, total))
                 continue
+            gate = _review_gate(config, arc, v.id, label, fingerprint(data))
+            if gate is not None:  # SPEC 13: only approved data go out
+                outcomes.append(VillageOutcome(v.id, v.name, gate, latest.revision if latest else None, count, total))
+                continue
             revision = 1 if latest is None else latest.revision + 1
             added = removed = changed = ()
             if latest is not None:
@@ -242,13 +260,12 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
                            preview=preview, report=report, outcomes=outcomes, fresh=fresh,
                            publication_date=pub_date, progress=progress, render_key=key)
         archived = any(o.outcome in (NEW, CORRECTION) for o in outcomes)
+        linked: list[str] = []
         try:
             rewritten = build.run()
             if not preview:
-                relink(config, arc, out_dir, period, [o.village_id for o in outcomes
-                                                      if o.outcome in (NEW, CORRECTION)], settings, key)
-                if rewritten:
-                    refresh_zips(out_dir, arc.periods())
+                linked = relink(config, arc, out_dir, period, [o.village_id for o in outcomes
+                                                               if o.outcome in (NEW, CORRECTION)], settings, key)
         except OSError as exc:  # the archive is ahead of the output: the next run rebuilds it (SPEC 18)
             raise storage_error(exc, _failed_folder(exc, out_dir, root), after_archive=archived) from None
         for o in outcomes:
@@ -256,15 +273,50 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
                 o.outcome = REWRITTEN
             elif o.outcome == UNCHANGED and build.rerendered:
                 o.outcome = RERENDERED
-    warnings = _glyph_warnings(build.missing_glyphs)
+        # a month already out whose pages were redrawn from the archive (queries, approvals): upload it again
+        bundles = [label] if rewritten and any(o.outcome in (REWRITTEN, RERENDERED) for o in outcomes) else []
+        if not preview:
+            try:
+                bundles += [m for m in refresh_annexes(config, arc, out_dir, settings, exclude=label, key=key)
+                            if m not in linked]
+                bundles += linked
+                if rewritten or bundles:
+                    refresh_zips(out_dir, arc.periods())
+            except OSError as exc:
+                raise storage_error(exc, _failed_folder(exc, out_dir, root), after_archive=archived) from None
+        conflicts = [] if preview else _conflicts(arc, label, outcomes, fresh)
+    warnings = _glyph_warnings(build.missing_glyphs) + conflicts
     result = PublishResult(
         period=label, preview=preview, out_dir=out_dir, month_dir=month_dir, publication_date=pub_date,
         on_time=on_time, outcomes=outcomes, report=report, warnings=warnings, font_note=font_note,
-        rewritten=rewritten, zip_path=build.zip_path,
+        rewritten=rewritten, zip_path=build.zip_path, bundles_changed=sorted(bundles),
     )
     if not preview:
         _remember(config, label, villages, result, with_receipts)
     return result
+
+
+def _review_gate(config: Config, arc: Archive, village: str, label: str, fp: str) -> Outcome | None:
+    """None when the village may add a revision; else why not (SPEC 13: require_review)."""
+    if not config.publication.require_review:
+        return None
+    review = arc.latest_review(village, label)
+    if review is None or review.fingerprint != fp:
+        return AWAITING_REVIEW
+    return None if review.conclusion == ReviewConclusion.APPROVE else REVIEW_REJECTED
+
+
+def _conflicts(arc: Archive, label: str, outcomes: Sequence[VillageOutcome], fresh: dict[str, bytes]) -> list[Finding]:
+    """reviewer-conflict for the villages this run published with a recorded approval of their data."""
+    out: list[Finding] = []
+    for o in outcomes:
+        if o.outcome not in (NEW, CORRECTION) or o.village_id not in fresh:
+            continue
+        data = fresh[o.village_id]
+        review = arc.latest_review(o.village_id, label)
+        if review is not None and review.fingerprint == fingerprint(data) and review.conclusion == ReviewConclusion.APPROVE:
+            out += reviewer_conflicts(o.village_id, review.reviewers, expenses_from_json(data))
+    return out
 
 
 def _remember(config: Config, label: str, villages: Sequence[str], result: PublishResult,

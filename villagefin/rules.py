@@ -754,3 +754,19 @@ def village_rules() -> tuple[Rule, ...]:
 
     `check` runs these in the worker that read the village, and duplicate-invoice once over everything."""
     return tuple(r for r in RULES if r is not duplicate_invoice)
+
+
+def reviewer_conflicts(village: str, reviewers: Sequence[str], expenses: Sequence) -> list[Finding]:
+    """reviewer-conflict (SPEC 13): a reviewer is the handler, approver or payee of a line of the month reviewed.
+    `expenses` are the public lines (anything with seq, voucher, handler, approver, payee). One finding per
+    reviewer and role, naming every line (序号) concerned."""
+    names = {_norm_text(r): r for r in reviewers if _norm_text(r)}
+    hits: dict[tuple[str, str], list] = {}
+    for e in expenses:
+        for attr, role in (("handler", "经手人"), ("approver", "审批人"), ("payee", "收款方")):
+            who = _norm_text(getattr(e, attr))
+            if who in names:
+                hits.setdefault((names[who], role), []).append(e)
+    return [make("reviewer-conflict", village=village, voucher=lines[0].voucher, name=name, role=role,
+                 seqs="、".join(str(e.seq) for e in lines))
+            for (name, role), lines in hits.items()]

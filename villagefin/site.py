@@ -23,7 +23,7 @@ from . import __version__
 from .archive import Archive, Publication
 from .config import Config
 from .fonts import missing_glyphs, register
-from .model import ERROR, CheckReport, Outcome, Period, VillageOutcome, VillageStatus
+from .model import ERROR, CheckReport, Outcome, Period, ReviewConclusion, VillageOutcome, VillageStatus
 from .money import ZERO, capitals, display, plain
 from .output import (
     atomic_write,
@@ -38,16 +38,21 @@ from .output import (
 from .privacy import mask
 from .public import (
     Correction,
+    PublicQuery,
+    PublicReview,
     TownshipView,
     VillageRow,
     VillageView,
+    annex_key,
     build_village_view,
     expenses_from_json,
     fingerprint,
     township_of,
 )
+from .public import public_query as _public_query
+from .public import public_review as _public_review
 from .receipts import receipt_sources, receipts_for_vouchers, write_receipt_images
-from .render.opendata import expenses_csv
+from .render.opendata import expenses_csv, queries_csv
 from .render.pages import (
     make_environment,
     render_root_page,
@@ -78,6 +83,13 @@ class VillageMeta:
     total: Decimal
     prev_period: str | None = None  # the village's nearest published months, for the page's links
     next_period: str | None = None
+    queries: tuple[PublicQuery, ...] = ()  # SPEC 14: the month's queries, masked
+    review: PublicReview | None = None  # SPEC 13: the recorded approval of this revision's data
+    reply_days: int = 10
+
+    @property
+    def annex_key(self) -> str:
+        return annex_key(self.queries, self.review)
 
 
 @dataclass(frozen=True)
@@ -103,6 +115,7 @@ def view_of(meta: VillageMeta, data: bytes, config: Config, period: Period) -> V
         publication_date=meta.publication_date, ytd_before=meta.ytd_before, ytd_from_month=meta.ytd_from_month,
         revision=meta.revision, corrections=meta.corrections, preview=meta.preview,
         receipts_published=meta.receipts_published, prev_period=meta.prev_period, next_period=meta.next_period,
+        queries=meta.queries, review=meta.review, reply_days=meta.reply_days,
     )
     return replace(view, fingerprint=meta.fingerprint)
 
@@ -125,6 +138,8 @@ def render_village(job: VillageJob, config: Config, period: Period, settings, mo
     render_noticeboard(view, folder / "noticeboard.pdf", receipts=receipt_pages, **pdf_kw)
     (folder / "expenses.json").write_bytes(job.data)
     (folder / "expenses.csv").write_bytes(expenses_csv(view))
+    if view.queries:  # SPEC 14: the month's questions and answers as open data too
+        (folder / "queries.csv").write_bytes(queries_csv(view))
     env = _environment(settings.workspace_templates)
     (folder / "index.html").write_text(render_village_page(env, view, months=months), encoding="utf-8")
     for meta, data in job.earlier:
@@ -320,7 +335,8 @@ class MonthBuild:
             publication_date=pub.publication_date, ytd_before=ytd_before, ytd_from_month=ytd_from,
             revision=pub.revision, corrections=corrections_of(revisions), preview=False,
             receipts_published=bool(v and v.receipts and v.publish_receipts), fingerprint=pub.fingerprint,
-            count=pub.count, total=pub.total, **self._neighbours(pub.village))
+            count=pub.count, total=pub.total, **self._neighbours(pub.village),
+            **annex_of(self.arc, self.config, pub.village, pub.period, pub.fingerprint))
 
     def _preview_meta(self, vid: str, data: bytes) -> VillageMeta:
         v = self.config.village(vid)
@@ -331,7 +347,8 @@ class MonthBuild:
             village_id=vid, village_name=v.name, publication_date=self.publication_date, ytd_before=ytd_before,
             ytd_from_month=ytd_from, revision=1, corrections=(), preview=True,
             receipts_published=bool(v.receipts and v.publish_receipts), fingerprint=fingerprint(data),
-            count=count, total=total, **self._neighbours(vid))
+            count=count, total=total, **self._neighbours(vid),
+            **annex_of(self.arc, self.config, vid, self.label, fingerprint(data)))
 
     def _neighbours(self, vid: str) -> dict[str, str | None]:
         """The village's published months just before and after this one (links on its page)."""
@@ -386,7 +403,8 @@ class MonthBuild:
                 entry = shown.get(v.id, {})
                 up_to_date = (month_dir / v.id / "index.html").is_file() and entry.get("fingerprint") == \
                     pub.fingerprint and entry.get("revision") == pub.revision and not whole \
-                    and not any(d.startswith(f"{v.id}/") for d in damaged)
+                    and not any(d.startswith(f"{v.id}/") for d in damaged) \
+                    and entry.get("annex_key", "") == metas[v.id].annex_key
                 if v.id in self.fresh or v.id in self.forced or not up_to_date or rekey:
                     data[v.id] = pub.expenses_json
                     render.append(v.id)
@@ -519,7 +537,8 @@ class MonthBuild:
                  for p in files_under(build)]
         # "villages": the villages this month folder publishes (SPEC 5.2); "statuses": every configured village
         villages = {v.id: {"expenses": views[v.id].count, "total": plain(views[v.id].total),
-                           "revision": views[v.id].revision, "fingerprint": views[v.id].fingerprint}
+                           "revision": views[v.id].revision, "fingerprint": views[v.id].fingerprint,
+                           "annex_key": views[v.id].annex_key}
                     for v in self.config.villages if v.id in views}
         statuses = {v.id: VillageStatus(status.get(v.id, VillageStatus.MISSING)).value for v in self.config.villages}
         doc = {"period": self.label, "files": files, "villages": villages, "statuses": statuses,
@@ -567,6 +586,10 @@ def village_statuses(config: Config, outcomes: Sequence[VillageOutcome], latest:
             out[o.village_id] = VillageStatus.CORRECTED if pub.revision > 1 else VillageStatus.PUBLISHED
         elif o.outcome == Outcome.SKIPPED_ERRORS or (preview and o.errors):
             out[o.village_id] = VillageStatus.BLOCKED
+        elif o.outcome == Outcome.AWAITING_REVIEW:
+            out[o.village_id] = VillageStatus.AWAITING_REVIEW
+        elif o.outcome == Outcome.REVIEW_REJECTED:
+            out[o.village_id] = VillageStatus.REVIEW_REJECTED
         else:
             out[o.village_id] = VillageStatus.MISSING
     blocked = {f.village for f in report.findings if f.severity == ERROR}
@@ -584,6 +607,24 @@ def village_statuses(config: Config, outcomes: Sequence[VillageOutcome], latest:
     return out
 
 
+def annex_of(arc: Archive, config: Config, village: str, period: str, fp: str) -> dict:
+    """The queries about a village-month and the approval of data `fp`, as its pages publish them (SPEC 13, 14):
+    VillageMeta fields. The approval shown is the latest review of exactly these data, when it approves."""
+    days = config.queries.reply_days
+    queries = tuple(
+        _public_query(number=q.number, received=q.received, channel=q.channel, revision=q.revision, item=q.item,
+                      voucher=q.voucher, summary=q.summary, question=q.question, answer=q.answer,
+                      answer_date=q.answer_date, reply_days=days)
+        for q in arc.queries(village=village, period=period))
+    review = None
+    for r in reversed(arc.reviews(village=village, period=period)):
+        if r.fingerprint == fp:
+            if r.conclusion == ReviewConclusion.APPROVE:
+                review = _public_review(opinion=r.opinion, reviewers=r.reviewers, date=r.review_date)
+            break
+    return {"queries": queries, "review": review, "reply_days": days}
+
+
 def corrections_of(revisions: Sequence[Publication]) -> tuple[Correction, ...]:
     """The corrections a village page lists, newest first, from the month's archived revisions."""
     return tuple(
@@ -594,10 +635,11 @@ def corrections_of(revisions: Sequence[Publication]) -> tuple[Correction, ...]:
 
 
 def relink(config: Config, arc: Archive, out_dir: Path, period: Period, villages: Sequence[str],
-           settings, key: str) -> None:
+           settings, key: str) -> list[str]:
     """After `villages` published `period`, redraw their pages of the nearest published months before and
     after it (from the archive, as any rewrite), so that those pages link to the new month (SPEC 5.4:
-    previous/next month), in whatever order the months were published (SPEC 18)."""
+    previous/next month), in whatever order the months were published (SPEC 18). Returns the months redrawn:
+    their upload bundles changed."""
     label = period.key
     redraw: dict[str, set[str]] = {}
     for vid in villages:
@@ -618,3 +660,44 @@ def relink(config: Config, arc: Archive, out_dir: Path, period: Period, villages
                    preview=False, report=CheckReport(period=month, files=(), expenses=(), findings=()),
                    outcomes=[], fresh={}, publication_date=max(p.publication_date for p in pubs.values()),
                    forced=frozenset(vids), keep_statuses=True, render_key=key).run()
+    return sorted(redraw)
+
+
+def refresh_annexes(config: Config, arc: Archive, out_dir: Path, settings, exclude: str, key: str) -> list[str]:
+    """Redraw, from the archive, the village folders of other published months whose queries or approval
+    changed since they were drawn (SPEC 14: no revision added); return the months whose bundle was rewritten.
+
+    The manifest keeps each village's `annex_key`; only months with queries or reviews are looked at (both are
+    append-only, so a key once set never goes back to empty without a review of that month), and in them only
+    villages that have some or show a key: a workspace with none costs two small queries."""
+    touched: set[tuple[str, str]] = {(q.village, q.period) for q in arc.queries()}
+    touched |= {(r.village, r.period) for r in arc.reviews()}
+    changed: list[str] = []
+    for month in sorted({period for _vid, period in touched}):
+        if month == exclude:
+            continue
+        path = out_dir / month / "manifest.json"
+        try:
+            shown = json.loads(path.read_text(encoding="utf-8")).get("villages", {})
+        except (OSError, ValueError):
+            continue  # that month's output is not in this folder
+        pubs = arc.latest_of_period(month)
+        redraw = set()
+        for vid, pub in pubs.items():
+            entry = shown.get(vid)
+            if entry is None or config.village(vid) is None:
+                continue
+            if (vid, month) not in touched and not entry.get("annex_key"):
+                continue
+            key = annex_key(**{k: val for k, val in annex_of(arc, config, vid, month, pub.fingerprint).items()
+                               if k in ("queries", "review")})
+            if entry.get("annex_key", "") != key:
+                redraw.add(vid)
+        if not redraw:
+            continue
+        MonthBuild(config=config, arc=arc, period=Period.from_key(month), out_dir=out_dir, settings=settings,
+                   preview=False, report=CheckReport(period=month, files=(), expenses=(), findings=()),
+                   outcomes=[], fresh={}, publication_date=max(p.publication_date for p in pubs.values()),
+                   forced=frozenset(redraw), keep_statuses=True, render_key=key).run()
+        changed.append(month)
+    return changed

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .archive import last_publication_id
+from .archive import annex_stamp, last_publication_id
 from .config import CONFIG_NAME, Config
 from .errors import storage_error
 from .ledgers import resolve_sources
@@ -58,6 +58,7 @@ def inputs_fingerprint(config: Config, period: str, villages: Sequence[str], out
             if folder.is_dir():
                 h.update(f"\n{v.id}:".encode() + "\n".join(_walk(folder)).encode())
     h.update(f"\narchive:{last_publication_id(root)}".encode())
+    h.update(f"\nannex:{annex_stamp(root)}".encode())  # queries, answers and reviews (SPEC 13, 14)
     return h.hexdigest()
 
 

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import state
-from .archive import Archive, Publication, archive_path
+from .archive import Archive, Publication, QueryRecord, ReviewRecord, archive_path
 from .check import PublicSpec, run_check
 from .config import Config
 from .errors import UsageError
 from .ingest.read import ReadError, sheet_names
 from .ledgers import parse_month, resolve_sources, shanghai_today
-from .public import township_of
+from .model import QueryState, ReviewConclusion
+from .public import fingerprint, township_of
 from .site import shown_revisions
 
 
@@ -31,6 +32,7 @@ class VillageStatus:
     changed_since: bool  # the ledgers now differ from what was published: a correction is needed
     #: archived, but the month's output does not show that revision (a publish failed after archiving)
     output_behind: bool = False
+    review: str = ""  # SPEC 13: 待审核 / 已审核 / 审核未通过 for the data now in the ledgers ("" when not asked)
 
     @property
     def state(self) -> str:
@@ -45,11 +47,22 @@ class VillageStatus:
         return f"已公开 第{p.revision}版 {p.publication_date.isoformat()}（{label}）"
 
 
+REVIEWED, REVIEW_PENDING, REVIEW_FAILED = "已审核", "待审核", "审核未通过"
+
+
 @dataclass(frozen=True)
 class StatusReport:
     period: str
     villages: tuple[VillageStatus, ...]
     unread_sheets: tuple[tuple[str, str], ...]  # (file, sheet) of workbooks that no village reads
+    open_queries: tuple[OpenQuery, ...] = ()  # SPEC 14: every query not yet answered, overdue ones marked
+
+
+@dataclass(frozen=True)
+class OpenQuery:
+    record: QueryRecord
+    deadline: dt.date
+    state: QueryState
 
 
 def run_status(config: Config, *, month: str | None = None, today: dt.date | None = None) -> StatusReport:
@@ -74,12 +87,32 @@ def run_status(config: Config, *, month: str | None = None, today: dt.date | Non
             changed = False
             if pub is not None and t is not None and t.errors == 0 and v.id in report.public:
                 changed = report.public[v.id][0] != pub.expenses_json
+            review = ""
+            if t is not None and t.errors == 0 and v.id in report.public:
+                review = _review_state(config, arc, v.id, label, report.public[v.id][0], pub)
             out.append(VillageStatus(
                 village_id=v.id, village_name=v.name, ledgers=sum(1 for s in sources if s.village == v.id),
                 expenses=t.expenses if t else 0, total=t.total if t else Decimal("0.00"),
                 errors=t.errors if t else 0, warnings=t.warnings if t else 0, published=pub, changed_since=changed,
-                output_behind=pub is not None and shown.get(v.id) != pub.revision))
-    return StatusReport(period=label, villages=tuple(out), unread_sheets=tuple(_unread_sheets(config, sources)))
+                output_behind=pub is not None and shown.get(v.id) != pub.revision,
+                review=review))
+        today = today or shanghai_today()
+        days = config.queries.reply_days
+        pending = tuple(OpenQuery(q, q.deadline(days), q.state(days, today)) for q in arc.queries() if not q.answer)
+    return StatusReport(period=label, villages=tuple(out), unread_sheets=tuple(_unread_sheets(config, sources)),
+                        open_queries=pending)
+
+
+def _review_state(config: Config, arc: Archive, village: str, label: str, data: bytes, pub: Publication | None) -> str:
+    """待审核 / 已审核 / 审核未通过 of the data now in the ledgers; "" when nobody asks (no gate, no review) or when
+    they are what is already published without a review."""
+    review = arc.latest_review(village, label)
+    fp = fingerprint(data)
+    if review is not None and review.fingerprint == fp:
+        return REVIEWED if review.conclusion == ReviewConclusion.APPROVE else REVIEW_FAILED
+    if pub is not None and pub.expenses_json == data:
+        return ""
+    return REVIEW_PENDING if config.publication.require_review or review is not None else ""
 
 
 def _unread_sheets(config: Config, sources) -> list[tuple[str, str]]:
@@ -120,4 +153,17 @@ def run_history(config: Config, *, villages: Sequence[str] = (), month: str | No
         return []
     with Archive(config.root, create=False) as arc:
         rows = arc.history(period=label)
+    return [r for r in rows if not villages or r.village in villages]
+
+
+def run_review_history(config: Config, *, villages: Sequence[str] = (), month: str | None = None) -> list[ReviewRecord]:
+    """The reviews recorded (SPEC 13), for `history` to list beside the revisions."""
+    if config.root is None or not archive_path(config.root).exists():
+        return []
+    label = None
+    if month:
+        period = parse_month(month)
+        label = None if period is None else f"{period.year:04d}-{period.month:02d}"
+    with Archive(config.root, create=False) as arc:
+        rows = arc.reviews(period=label)
     return [r for r in rows if not villages or r.village in villages]

@@ -6,12 +6,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from .archive import Publication
-from .model import ERROR, CheckReport, Outcome, Period, VillageOutcome
+from .model import ERROR, CheckReport, Outcome, Period, QueryState, VillageOutcome
 from .money import display, plain
-from .publish import CORRECTION, NEW, PREVIEWED, REFUSED, PublishResult
-from .status import StatusReport
+
+if TYPE_CHECKING:  # types only: `query` imports this module and must not pay for the renderers (SPEC 9a)
+    from .archive import Publication, ReviewRecord
+    from .publish import PublishResult
+    from .queries import QueryLine
+    from .review import ReviewDecision, ReviewRun
+    from .status import StatusReport
+
+NEW, CORRECTION, PREVIEWED, REFUSED = Outcome.NEW, Outcome.CORRECTION, Outcome.PREVIEWED, Outcome.REFUSED
 
 _SEVERITY = {ERROR: "错误", "warning": "警告"}
 
@@ -132,6 +139,9 @@ def publish_text(result: PublishResult) -> str:
         lines.append(f"输出未改动：{result.month_dir}")
     else:
         lines.append(f"数据没有变化，输出未重写：{result.month_dir}")
+    if result.bundles_changed:
+        lines.append("以下月份的上传压缩包已更新（村民质询与答复、审核意见或前后月链接），请重新上传："
+                     + "、".join(f"villagefin-{m}.zip" for m in result.bundles_changed))
     lines.extend(_skipped_advice(result.outcomes))
     return "\n".join(lines)
 
@@ -164,7 +174,19 @@ def status_text(report: StatusReport) -> str:
             line += "；账表已改动，与已公开的数据不同，需要用 publish --correct \"原因\" 发布更正"
         elif v.errors and v.published is None:
             line += "；须改正错误后才能公开"
+        if v.review:
+            line += f"；{v.review}"
+            if v.review == "待审核":
+                line += "（运行 villagefin review 打印审核稿送审）"
         lines.append(line)
+    if report.open_queries:
+        overdue = sum(1 for q in report.open_queries if q.state == QueryState.OVERDUE)
+        lines.append(f"未答复的村民质询 {len(report.open_queries)} 条，其中逾期未答复 {overdue} 条"
+                     "（用 villagefin query answer 编号 --answer \"答复\" 登记答复）：")
+        for q in report.open_queries:
+            r = q.record
+            lines.append(f"  {r.number}  {r.village} {r.period} 序号{r.item} 凭证 {r.voucher}  收到 "
+                         f"{r.received.isoformat()}  答复期限 {q.deadline.isoformat()}  {q.state.text}")
     if report.unread_sheets:
         lines.append("没有任何村读取的工作表：")
         lines.extend(f"  {f}「{s}」" for f, s in report.unread_sheets)
@@ -183,3 +205,81 @@ def history_text(rows: Sequence[Publication]) -> str:
                      f"{p.run_at[:19].replace('T', ' ')}  {state:<6} {p.count:>5}  {display(p.total):>14}  "
                      f"{p.correction_reason or ''}")
     return "\n".join(lines)
+
+
+# ---- review (SPEC 13) ---------------------------------------------------------------------------------------
+def review_text(run: ReviewRun) -> str:
+    y, m = run.period.split("-")
+    lines = [f"{y}年{int(m)}月 审核稿："]
+    for v in run.villages:
+        head = f"  {v.village_name}（{v.village_id}）："
+        if v.path is not None:
+            lines.append(f"{head}{v.count} 笔，合计 {display(v.total)} 元，数据指纹 {v.fingerprint}；审核稿 {v.path}")
+        elif v.missing:
+            lines.append(f"{head}未报送（没有找到账表），没有审核稿")
+        else:
+            lines.append(f"{head}有 {len(v.errors)} 个错误，没有审核稿；请改正后重新运行 villagefin review")
+            for f in v.errors:
+                lines.append(f"      [错误] {where(f)}：{f.message}（{f.code}）")
+    if any(v.path for v in run.villages):
+        lines.append("请打印审核稿交村务监督委员会审核签字；审核后用 villagefin review --village 村代号 --approve "
+                     "（或 --revise / --reject）--by \"姓名,姓名\" --opinion \"意见\" 登记，再运行 villagefin publish。")
+    return "\n".join(lines)
+
+
+def review_decision_text(d: ReviewDecision) -> str:
+    if d.recorded is None:
+        why = (f"现在有 {d.errors} 个错误" if d.errors else
+               "没有找到账表" if d.current is None else f"现在的数据指纹是 {d.current}")
+        return (f"未登记：{d.village_name}（{d.village_id}）审核的数据（指纹 {d.reviewed}）与现在的账表不同（{why}）。"
+                f"账表审核后被改动过，请重新运行 villagefin review --village {d.village_id} 打印新的审核稿送审。")
+    r = d.recorded
+    lines = [f"已登记 {d.village_name}（{d.village_id}）{d.period} 的审核：{r.conclusion.text}；审核人 "
+             f"{'、'.join(r.reviewers)}；意见「{r.opinion}」；审核日期 {r.review_date.isoformat()}；数据指纹 {r.fingerprint}。"]
+    for f in d.warnings:
+        lines.append(f"  [警告] {f.message}（{f.code}）")
+    return "\n".join(lines)
+
+
+def review_history_text(reviews: Sequence[ReviewRecord]) -> str:
+    if not reviews:
+        return ""
+    lines = ["审核记录：", "月份     村            审核日期     结论        审核人              数据指纹          意见"]
+    for r in reviews:
+        lines.append(f"{r.period}  {r.village:<12} {r.review_date.isoformat()}  {r.conclusion.text:<8} "
+                     f"{'、'.join(r.reviewers):<16} {r.fingerprint}  {r.opinion}")
+    return "\n".join(lines)
+
+
+# ---- queries (SPEC 14) --------------------------------------------------------------------------------------
+def query_line_text(q: QueryLine) -> str:
+    r = q.record
+    answered = f"，{r.answer_date.isoformat()} 已答复" if r.answer_date else ""
+    return (f"{r.number}  {r.village} {r.period} {q.line}  收到 {r.received.isoformat()}（{r.channel}）"
+            f"  答复期限 {q.deadline.isoformat()}{answered}  {q.state.text}")
+
+
+def query_added_text(q: QueryLine) -> str:
+    return (f"已登记质询 {q.record.number}：{q.record.village} {q.record.period} {q.line}；"
+            f"请在 {q.deadline.isoformat()} 前答复（villagefin query answer {q.record.number} --answer \"答复内容\"），"
+            "下次运行 villagefin publish 时公开。")
+
+
+def query_answered_text(q: QueryLine) -> str:
+    replaced = f"（替换了此前的答复，共 {q.record.answers} 次答复，均已存档）" if q.record.answers > 1 else ""
+    return (f"已登记 {q.record.number} 的答复{replaced}；下次运行 villagefin publish 时更新 {q.record.period} "
+            "的公开表和网页，请重新打印张贴、重新上传。")
+
+
+def query_list_text(lines: Sequence[QueryLine]) -> str:
+    if not lines:
+        return "没有符合条件的质询。"
+    out = [query_line_text(q) for q in lines]
+    overdue = sum(1 for q in lines if q.state == QueryState.OVERDUE)
+    open_ = sum(1 for q in lines if q.state == QueryState.OPEN)
+    out.append(f"共 {len(lines)} 条：待答复 {open_} 条，逾期未答复 {overdue} 条。")
+    return "\n".join(out)
+
+
+def query_list_json(lines: Sequence[QueryLine]) -> str:
+    return json.dumps([q.as_dict() for q in lines], ensure_ascii=False, indent=1)

@@ -64,6 +64,13 @@ paper = {_q(p.paper)}
 orientation = {_q(p.orientation)}
 # 公开表 PDF 用的中文字体文件（.ttf 或 .ttc）；留空则自动查找，例如 "C:/Windows/Fonts/simsun.ttc"
 font = {_q(p.font)}
+# 公开前须经村务监督委员会审核（villagefin review 打印审核稿，审核同意后 villagefin review --approve 登记）：
+# true 时未经审核同意的数据不会正式公开；false 时只记录审核，不拦截
+require_review = true
+
+[queries]
+# 村民质询的答复期限（收到后几天内答复并公开，默认 10 天）
+reply_days = 10
 
 [rules]
 # 一张凭证现金支付合计超过这个金额（元）时提示“现金支付超限”

@@ -68,3 +68,20 @@ def expenses_csv(view: VillageView) -> bytes:
     for e in view.expenses:
         writer.writerow(_csv_row(e))
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+
+
+#: queries.csv columns (SPEC 14): what the page's 村民质询与答复 section shows; never the asker
+QUERY_FIELDS: tuple[str, ...] = ("number", "received", "channel", "revision", "item", "voucher", "summary",
+                                 "question", "answer", "answered", "deadline")
+
+
+def queries_csv(view: VillageView) -> bytes:
+    """The month's villagers' queries and answers, as masked on the page, every text cell neutralised."""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(QUERY_FIELDS)
+    for q in view.queries:
+        writer.writerow([q.number, q.received.isoformat(), neutralise(q.channel), str(q.revision), neutralise(q.item),
+                         neutralise(q.voucher), neutralise(q.summary), neutralise(q.question), neutralise(q.answer),
+                         q.answer_date.isoformat() if q.answer_date else "", q.deadline.isoformat()])
+    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")

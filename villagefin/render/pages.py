@@ -60,6 +60,8 @@ _STATUS_CLASS = {
     VillageStatus.BLOCKED: "st-err",
     VillageStatus.MISSING: "st-miss",
     VillageStatus.PENDING: "st-miss",
+    VillageStatus.AWAITING_REVIEW: "st-miss",
+    VillageStatus.REVIEW_REJECTED: "st-err",
 }
 
 
@@ -129,6 +131,20 @@ class CorrectionNotice:
     added: tuple[str, ...]
     removed: tuple[str, ...]
     changed: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QueryNotice:
+    """One villager's query on the village page (SPEC 14): display strings, masked upstream, autoescaped here."""
+
+    number: str  # "Q2026-003"
+    received: str  # "2026年11月8日"
+    channel: str
+    line: str  # "序号12 凭证 记-012 购买办公用品" (第2版 before it after a correction)
+    question: str
+    answer: str  # "" while unanswered
+    answer_date: str  # "2026年11月12日" or ""
+    pending: str  # "待答复（答复期限 2026-11-18）" while unanswered, else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +218,9 @@ class VillagePage:
     prev: Link | None  # previous month's page of this village
     next: Link | None
     fingerprint: str
+    ask_line: str = ""  # how to ask about a line (SPEC 14)
+    queries: tuple[QueryNotice, ...] = ()  # 村民质询与答复
+    review_line: str = ""  # 「审核意见：…。审核人：… 日期」 when the committee's approval is recorded (SPEC 13)
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,7 +446,17 @@ def village_page(view: VillageView, *, months: Sequence[str]) -> VillagePage:
         prev=month_link(view.prev_period),
         next=month_link(view.next_period),
         fingerprint=view.fingerprint,
+        ask_line=view.ask_line,
+        queries=tuple(_query_notice(q) for q in view.queries),
+        review_line=view.review.text if view.review is not None else "",
     )
+
+
+def _query_notice(q: Any) -> QueryNotice:
+    return QueryNotice(
+        number=q.number, received=cn_date(q.received), channel=q.channel, line=q.line, question=q.question,
+        answer=q.answer, answer_date=cn_date(q.answer_date) if q.answer_date else "",
+        pending="" if q.answer else f"待答复（答复期限 {q.deadline.isoformat()}）")
 
 
 def _village_line(row: Any) -> VillageLine:

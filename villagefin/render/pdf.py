@@ -59,6 +59,8 @@ NO_EXPENSES = "本月无支出"
 CONTINUED = "（续）"
 REVERSAL = "冲销"
 RECEIPTS_AT_OFFICE = "原始票据可到村委会查阅。"
+QUERIES_HEADING = "村民质询与答复："
+REVIEW_LINES_MAX = 6
 
 COLUMNS = ("序号", "日期", "凭证号", "摘要", "类别", "收款方", "金额（元）", "经手人", "审批人", "附件（张）")
 SEQ, DATE, VOUCHER, SUMMARY, CATEGORY, PAYEE, AMOUNT, HANDLER, APPROVER, ATTACH = range(10)
@@ -179,7 +181,10 @@ class _Sheet:
         self.first_heading = heading(self.m, st, view.title, info)
         self.running_heading = heading(self.m, st, view.title, first=False)
         self.limit = st.bottom + st.small * 2.2  # nothing of the table below this
-        self.signoff_h = 5 * lead + 2 * pad
+        # a recorded approval goes in the 村务监督委员会意见 box, above the line for the wet signature (SPEC 13)
+        self.review_lines = (self.m.wrap(view.review.text, st.inner * 0.5 - 4 * pad, st.body)[:REVIEW_LINES_MAX]
+                             if view.review is not None else [])
+        self.signoff_h = (5 + max(0, len(self.review_lines) - 3)) * lead + 2 * pad
         self.caps_lines = self.m.wrap(capitals_line(view.total_capitals), st.inner - 2 * pad, st.body)
         self.pages = self._paginate()
 
@@ -290,6 +295,15 @@ class _Sheet:
                  RED)
         if not v.receipts_published:
             para(RECEIPTS_AT_OFFICE)
+        para(v.ask_line)  # SPEC 14: how to ask about a line
+        if v.queries:
+            para(QUERIES_HEADING)
+            for q in v.queries:
+                para(f"{q.number}（{cn_date(q.received)}收到，{q.channel}）涉及 {q.line}。问：{q.question}")
+                if q.answer:
+                    para(f"答（{cn_date(q.answer_date) if q.answer_date else ''}）：{q.answer}")
+                else:
+                    para(f"待答复（答复期限 {q.deadline.isoformat()}）", RED)
         items.append(("signoff", "", BLACK))
         return items
 
@@ -436,7 +450,10 @@ class _Sheet:
         canvas.restoreState()
         x = st.left + pad * 2
         pen.text(x, st.baseline(top - pad), "村务监督委员会意见：", st.body, bold=True)
-        pen.text(x, st.baseline(top - pad - 4 * lead), "签字：________________　　日期：________________", st.body)
+        for i, line in enumerate(self.review_lines, 1):
+            pen.text(x, st.baseline(top - pad - i * lead), line, st.body)
+        sign_at = max(4, len(self.review_lines) + 1)
+        pen.text(x, st.baseline(top - pad - sign_at * lead), "签字：________________　　日期：________________", st.body)
         x2 = st.left + box_w + st.body * 1.5
         lines = [
             f"公开日期：{cn_date(v.publication_date)}",
@@ -608,4 +625,8 @@ def sheet_texts(view: VillageView) -> list[str]:
     texts += [c.name for c in view.categories]
     for c in view.corrections:
         texts += [c.reason, *c.added, *c.removed, *c.changed]
+    for q in view.queries:
+        texts += [q.channel, q.voucher, q.summary, q.question, q.answer]
+    if view.review is not None:
+        texts.append(view.review.text)
     return texts

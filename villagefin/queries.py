@@ -1,0 +1,168 @@
+"""`villagefin query add | answer | list` (SPEC 14): villagers' queries about published lines, and the answers.
+
+Light on purpose (each command under 0.5 s): the archive and the archived expenses.json only, no ledger is read
+and nothing is rendered. Publication happens at the next `publish`, which redraws the month's pages from the
+archive with the queries (site.annex_of), adding no revision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .archive import Archive, QueryRecord, archive_path
+from .config import Config
+from .errors import ConfigError, UsageError
+from .ledgers import parse_month, shanghai_today
+from .model import QueryState
+from .public import expenses_from_json
+
+CHANNELS: tuple[str, ...] = ("电话", "意见箱", "当面", "网上", "其他")
+NUMBER = re.compile(r"Q(\d{4})-(\d{3,})")
+
+
+@dataclass(frozen=True)
+class QueryLine:
+    """One query as `query list` and `status` show it."""
+
+    record: QueryRecord
+    deadline: dt.date
+    state: QueryState
+
+    @property
+    def line(self) -> str:
+        r = self.record
+        return f"第{r.revision}版 序号{r.item} 凭证 {r.voucher} {r.summary}".strip()
+
+    def as_dict(self) -> dict:
+        r = self.record
+        return {
+            "number": r.number, "village": r.village, "month": r.period, "revision": r.revision, "item": r.item,
+            "voucher": r.voucher, "summary": r.summary, "line": self.line, "question": r.question,
+            "received": r.received.isoformat(), "channel": r.channel, "deadline": self.deadline.isoformat(),
+            "answer": r.answer or None, "answered": r.answer_date.isoformat() if r.answer_date else None,
+            "answers": r.answers, "state": self.state.value, "state_text": self.state.text,
+        }
+
+
+def _workspace(config: Config) -> None:
+    if config.root is None:
+        raise ConfigError("query 需要镇工作目录（含 villagefin.toml）；请进入工作目录运行，或用 --config 指定。")
+
+
+def _text(value: str | None, option: str, example: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise UsageError(f"{option} 不能为空，请写明内容，例如 {option} \"{example}\"。")
+    return text
+
+
+def query_line(rec: QueryRecord, reply_days: int, today: dt.date) -> QueryLine:
+    return QueryLine(record=rec, deadline=rec.deadline(reply_days), state=rec.state(reply_days, today))
+
+
+def run_query_add(config: Config, *, village: str, month: str, question: str, item: str | None = None,
+                  voucher: str | None = None, channel: str = "电话", received: dt.date | None = None,
+                  asker: str = "", now: dt.datetime | None = None) -> QueryLine:
+    """Register a query about one line of the latest revision published for `village` and `month`."""
+    _workspace(config)
+    assert config.root is not None
+    if config.village(village) is None:
+        raise UsageError(f"未知的村代号「{village}」；villagefin.toml 中有：{'、'.join(v.id for v in config.villages)}。")
+    period = parse_month(month)
+    if period is None:
+        raise UsageError("query add 需要具体月份，例如 --month 2026-10。")
+    if (item is None) == (voucher is None):
+        raise UsageError("请用 --item 序号（公开表上的序号，如 12）或 --voucher 凭证号（如 记-012）指明质询的是哪一笔，二者选一。")
+    question = _text(question, "--question", "这笔维修费为什么比上月高？")
+    if channel not in CHANNELS:
+        raise UsageError(f"--channel 只能是 {'、'.join(CHANNELS)}（现在是「{channel}」）。")
+    today = (now.date() if now else shanghai_today())
+    received = received or today
+    label = period.key
+    if not archive_path(config.root).exists():
+        raise UsageError(f"{pub_name(config, village)} {period.label()}还没有正式公开，不能登记质询；请先运行 villagefin publish。")
+    with Archive(config.root) as arc:
+        pub = arc.latest(village, label)
+        if pub is None:
+            raise UsageError(f"{pub_name(config, village)} {period.label()}还没有正式公开，不能登记质询；"
+                             "请核对 --village 和 --month，或先运行 villagefin publish。")
+        lines = expenses_from_json(pub.expenses_json)
+        if item is not None:
+            wanted = item.strip().removeprefix("序号").strip()
+            found = [e for e in lines if str(e.seq) == wanted]
+            what = f"序号 {item}"
+        else:
+            wanted = (voucher or "").strip()
+            found = [e for e in lines if e.voucher == wanted]
+            what = f"凭证 {voucher}"
+        if not found:
+            span = f"共 {len(lines)} 笔，序号 1–{len(lines)}" if lines else "本月无支出"
+            raise UsageError(f"{pub_name(config, village)} {period.label()}第{pub.revision}版公开表中没有{what}"
+                             f"（{span}）；请核对公开表上的序号或凭证号。")
+        line = found[0]
+        rec = QueryRecord(number="", village=village, period=label, revision=pub.revision, item=str(line.seq),
+                          voucher=line.voucher, summary=line.summary, question=question, channel=channel,
+                          received=received, asker=(asker or "").strip())
+        stamp = (now or dt.datetime.now(dt.timezone.utc)).isoformat()
+        number = arc.add_query(rec, received.year, stamp)
+        saved = arc.query(number)
+    assert saved is not None
+    return query_line(saved, config.queries.reply_days, today)
+
+
+def pub_name(config: Config, village: str) -> str:
+    v = config.village(village)
+    return v.name if v else village
+
+
+def run_query_answer(config: Config, number: str, *, answer: str, by: str = "", date: dt.date | None = None,
+                     now: dt.datetime | None = None) -> QueryLine:
+    """Record the village's answer; answering again replaces the published answer (the earlier stays archived)."""
+    _workspace(config)
+    assert config.root is not None
+    key = number.strip().upper()
+    answer = _text(answer, "--answer", "该笔为村部屋顶维修，已经村民代表会议决议。")
+    today = (now.date() if now else shanghai_today())
+    date = date or today
+    unknown = UsageError(f"没有编号为「{number}」的质询；编号形如 Q2026-003，可运行 villagefin query list 查看。")
+    if not NUMBER.fullmatch(key) or not archive_path(config.root).exists():
+        raise unknown
+    with Archive(config.root) as arc:
+        rec = arc.query(key)
+        if rec is None:
+            raise unknown
+        if date < rec.received:
+            raise UsageError(f"答复日期 {date.isoformat()} 早于收到质询的日期 {rec.received.isoformat()}；请核对 --date。")
+        stamp = (now or dt.datetime.now(dt.timezone.utc)).isoformat()
+        arc.answer_query(key, answer, (by or "").strip(), date, stamp)
+        saved = arc.query(key)
+    assert saved is not None
+    return query_line(saved, config.queries.reply_days, today)
+
+
+def run_query_list(config: Config, *, month: str | None = None, villages: Sequence[str] = (),
+                   only: QueryState | None = None, today: dt.date | None = None) -> list[QueryLine]:
+    """Every query (of a month, of villages), optionally only the open ones (OPEN: open and overdue) or overdue."""
+    _workspace(config)
+    assert config.root is not None
+    for vid in villages:
+        if config.village(vid) is None:
+            raise UsageError(f"未知的村代号「{vid}」。")
+    label = None
+    if month:
+        period = parse_month(month)
+        label = None if period is None else period.key
+    if not archive_path(config.root).exists():
+        return []
+    today = today or shanghai_today()
+    with Archive(config.root, create=False) as arc:
+        records = arc.queries(period=label)
+    out = [query_line(r, config.queries.reply_days, today) for r in records if not villages or r.village in villages]
+    if only == QueryState.OVERDUE:
+        out = [q for q in out if q.state == QueryState.OVERDUE]
+    elif only == QueryState.OPEN:
+        out = [q for q in out if q.state != QueryState.ANSWERED]
+    return out
