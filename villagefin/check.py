@@ -82,7 +82,7 @@ def check_source(src: Source, period: Period | None, config: Config) -> FileResu
     if not any(res.has_data for _, res in sheets):
         first = book.sheets[0].name if book.sheets and book.kind != "csv" else None
         result.findings.append(F.make("no-header", village=src.village, file=src.display, sheet=first,
-                                      detail="（文件中没有任何数据）"))
+                                      detail="文件中没有任何数据"))
     return result
 
 
@@ -117,7 +117,8 @@ class VillageResult:
     findings: list[Finding]
     count: int
     total: Decimal
-    #: (invoice, voucher, amount, file, sheet, row, invoice column) of every expense with an invoice number,
+    #: (invoice, voucher, amount, file, sheet, row, invoice column, invoice code, payee) of every expense with an
+    #: invoice number,
     #: for duplicate-invoice across villages (decided in the parent, over the whole township)
     invoices: list[tuple]
     expenses: list[Expense] | None = None  # only when the caller keeps them
@@ -184,7 +185,7 @@ def finish_village(village: str, files: Sequence[FileResult], period: Period | N
     letters: dict[int, str | None] = {}  # one invoice column per sheet: its expenses share their columns
     invoices = [(e.invoice, e.voucher, e.amount, e.file, e.sheet, e.row,
                  letters[id(e.columns)] if id(e.columns) in letters
-                 else letters.setdefault(id(e.columns), e.column_of("invoice")))
+                 else letters.setdefault(id(e.columns), e.column_of("invoice")), e.invoice_code, e.payee)
                 for e in expenses if e.invoice]
     return VillageResult(village=village, sheets=[s for f in files for s in f.sheets], findings=findings,
                          count=len(expenses), total=sum((e.amount for e in expenses), Decimal("0.00")),
@@ -332,10 +333,11 @@ def _duplicate_invoices(results: Sequence[VillageResult], config: Config, period
         return []
     subset = []
     for r in results:
-        for invoice, voucher, amount, file, sheet, row, column in r.invoices:
+        for invoice, voucher, amount, file, sheet, row, column, code, payee in r.invoices:
             if key(invoice) in wanted:
                 subset.append(Expense(village=r.village, file=file, sheet=sheet, row=row, date=_NO_DATE,
                                       voucher=voucher, summary="", amount=amount, invoice=invoice,
-                                      columns=(("invoice", column),) if column else ()))
+                                      columns=(("invoice", column),) if column else (), invoice_code=code,
+                                      payee=payee))
     context = RuleContext(period=_label(period), chart=load_chart(config.chart), published_invoices=published)
     return list(duplicate_invoice(subset, config, context))
