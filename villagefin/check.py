@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -16,7 +15,7 @@ from . import findings as F
 from .config import Config
 from .ingest.normalise import SheetResult, normalise_sheet
 from .ingest.read import ReadError, read_workbook
-from .ledgers import Source, parse_month, resolve_sources
+from .ledgers import Source, names_other_month, parse_month, resolve_sources
 from .model import CheckReport, Expense, Finding, Period, SheetRead
 
 
@@ -50,6 +49,11 @@ def check_source(src: Source, period: Period | None, config: Config) -> FileResu
         return result
     chart_for = _chart_loader(config)
     sheets: list[tuple[object, SheetResult]] = []
+    # a configured workbook's sheet named for another month (「9月」 in a book of one sheet per month) is passed
+    # over when it holds nothing of the month, even when no other sheet does (SPEC 16); in a FILE given, only
+    # when another sheet holds the month
+    strict = period is not None and not src.given and src.sheet is None
+    passed_over = False
     for raw in book.sheets:
         try:
             res = normalise_sheet(raw, village=src.village, file=src.display, period=period, chart_for=chart_for,
@@ -67,9 +71,12 @@ def check_source(src: Source, period: Period | None, config: Config) -> FileResu
     for raw, res in sheets:
         if not res.has_data:
             continue
+        if strict and not res.in_period and names_other_month(raw.name, period):
+            passed_over = True
+            continue
         if not res.has_header and any_header:
             continue  # a notes or cover sheet beside the ledger
-        if month_sheet and res.expenses and not res.in_period and _names_other_month(raw.name, period):
+        if month_sheet and res.expenses and not res.in_period and names_other_month(raw.name, period):
             continue  # the "9月" sheet of a workbook kept one sheet per month
         if raw.hidden:
             result.findings.append(F.make("hidden-content", village=src.village, file=src.display,
@@ -79,27 +86,11 @@ def check_source(src: Source, period: Period | None, config: Config) -> FileResu
         result.expenses.extend(res.expenses)
         result.findings.extend(res.findings)
         result.vouchers.extend(res.vouchers)
-    if not any(res.has_data for _, res in sheets):
+    if not any(res.has_data for _, res in sheets) and not passed_over:
         first = book.sheets[0].name if book.sheets and book.kind != "csv" else None
         result.findings.append(F.make("no-header", village=src.village, file=src.display, sheet=first,
                                       detail="文件中没有任何数据"))
     return result
-
-
-_YEAR_MONTH = re.compile(r"(?<!\d)(20\d{2})\s*[年.\-_/]?\s*(0?[1-9]|1[0-2])(?!\d)")
-_MONTH_ONLY = re.compile(r"^\s*(0?[1-9]|1[0-2])\s*月")
-
-
-def _names_other_month(name: str, period: Period) -> bool:
-    """A sheet or file named for another month ("9月", "2026年9月", "东风村2026-09"): one per month.
-
-    Only such a sheet (file) is passed over, and only when it holds no expense of the period while another
-    does; any other is read in full, dates outside the period reported."""
-    m = _YEAR_MONTH.search(name)
-    if m:
-        return (int(m.group(1)), int(m.group(2))) != (period.year, period.month)
-    m = _MONTH_ONLY.match(name)
-    return bool(m) and int(m.group(1)) != period.month
 
 
 def _crash(src: Source) -> FileResult:
@@ -123,6 +114,7 @@ class VillageResult:
     invoices: list[tuple]
     expenses: list[Expense] | None = None  # only when the caller keeps them
     public: tuple[bytes, tuple] | None = None  # expenses.json bytes and archive rows, when asked for
+    months: frozenset[tuple[int, int]] = frozenset()  # (year, month) of the expenses' dates
 
 
 @dataclass(frozen=True)
@@ -147,7 +139,7 @@ def _this_month(files: list[FileResult], period: Period | None) -> list[FileResu
     does. Any other file is read in full, dates outside the period reported."""
     if period is None or not any(period.contains(e.date) for f in files for e in f.expenses):
         return files
-    return [f for f in files if not (f.expenses and f.name and _names_other_month(f.name, period)
+    return [f for f in files if not (f.expenses and f.name and names_other_month(f.name, period)
                                      and not any(period.contains(e.date) for e in f.expenses))]
 
 
@@ -190,6 +182,7 @@ def finish_village(village: str, files: Sequence[FileResult], period: Period | N
     return VillageResult(village=village, sheets=[s for f in files for s in f.sheets], findings=findings,
                          count=len(expenses), total=sum((e.amount for e in expenses), Decimal("0.00")),
                          invoices=invoices, expenses=expenses if keep else None,
+                         months=frozenset((e.date.year, e.date.month) for e in expenses),
                          public=_public(village, expenses, context.chart, config, public) if public else None)
 
 
@@ -274,13 +267,13 @@ def run_check(
     `keep_expenses=False` leaves the expense records in the workers (the report then carries only counts and
     totals): what `check` needs, and much faster on a county."""
     period = parse_month(month, today)
-    sources = resolve_sources(config, paths, villages)
+    sources = resolve_sources(config, paths, villages, period)
     groups: dict[str, list[Source]] = {}
     for src in sources:
         groups.setdefault(src.village, []).append(src)
     if villages and not paths and config.root is not None:
         # duplicate-invoice looks across the township: the other villages are read too, but not reported
-        for src in resolve_sources(config, None):
+        for src in resolve_sources(config, None, period=period):
             if src.village not in villages:
                 groups.setdefault(src.village, []).append(src)
     everything = _run_jobs(groups, period, config, keep_expenses, progress, public)
@@ -299,6 +292,13 @@ def run_check(
     found.extend(f for f in _duplicate_invoices(everything, config, period, published_invoices or {})
                  if not villages or paths or f.village in villages)
     expenses: list[Expense] = [e for r in results for e in (r.expenses or ())]
+    notes: list[str] = []
+    months = frozenset().union(*(r.months for r in results))
+    if paths and config.root is None and month is None and period is not None and len(months) == 1:
+        (y, m), = months
+        if (y, m) != (period.year, period.month):
+            # a first check of last month's file, a month later: forty date-outside-period errors say less
+            notes.append(f"账表日期都在{y}年{m}月，是否要加 --month {y:04d}-{m:02d}？")
     return CheckReport(
         period=_label(period),
         files=tuple(files),
@@ -307,6 +307,7 @@ def run_check(
         village_names=names,
         village_counts={r.village: (r.count, r.total) for r in results},
         public={r.village: r.public for r in results if r.public is not None},
+        notes=tuple(notes),
     )
 
 

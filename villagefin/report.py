@@ -23,6 +23,7 @@ def report_dict(report: CheckReport) -> dict:
         },
         "errors": report.errors,
         "warnings": report.warnings,
+        **({"notes": list(report.notes)} if report.notes else {}),
     }
 
 
@@ -81,6 +82,7 @@ def report_text(report: CheckReport) -> str:
     missing = [report.village_names.get(v, v) for v in report.village_names if v not in read]
     if missing:
         lines.append(f"未找到账表的村（未报送）：{'、'.join(missing)}。请把账表放到 villagefin.toml 中该村 ledgers 指定的位置。")
+    lines.extend(f"提示：{note}" for note in report.notes)
     status = "有错误，须改正后才能正式公开" if report.errors else "没有错误，可以公开"
     count = sum(t.expenses for t in totals.values())
     lines.append(f"共读取 {len(report.files)} 个工作表，支出 {count} 笔；"

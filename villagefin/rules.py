@@ -25,7 +25,7 @@ from typing import NamedTuple
 from .chart import Chart
 from .config import Config
 from .findings import excerpt, make, sorted_findings
-from .model import JOURNAL, Expense, Finding
+from .model import CASH_JOURNAL, JOURNAL, Expense, Finding
 from .vouchers import format_voucher, parse_voucher
 
 ZERO = Decimal("0")
@@ -460,7 +460,7 @@ def voucher_gap(expenses: Sequence[Expense], config: Config, context: RuleContex
     """Voucher numbers that skip within the month (记-011 then 记-013), per village and series.
 
     All the village's vouchers count, whichever file or sheet holds them (a run split across two files is no
-    gap), and in journals every voucher, expense or not. The finding is on the first row of the voucher after
+    gap), and in journals every voucher, expense or not; a cash or bank journal's do not. The finding is on the first row of the voucher after
     the gap. With period "any", each month of the dates is looked at separately.
     """
     index = _index(expenses, context)
@@ -471,7 +471,10 @@ def voucher_gap(expenses: Sequence[Expense], config: Config, context: RuleContex
     group_month: dict[tuple, str] = {}
     for sid, (village, file, sheet) in enumerate(index.sheets):
         buckets: dict[str, set[int]] = {}
-        for key, g in index.sheet_groups[sid].items():
+        groups = index.sheet_groups[sid]
+        if groups and expenses[index.first[next(iter(groups.values()))]].layout == CASH_JOURNAL:
+            continue  # a cash or bank journal holds only the vouchers that moved its money (SPEC 16)
+        for key, g in groups.items():
             if not _has_number(key):
                 continue
             if by_month:
