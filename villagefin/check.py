@@ -182,7 +182,9 @@ def finish_village(village: str, files: Sequence[FileResult], period: Period | N
     return VillageResult(village=village, sheets=[s for f in files for s in f.sheets], findings=findings,
                          count=len(expenses), total=sum((e.amount for e in expenses), Decimal("0.00")),
                          invoices=invoices, expenses=expenses if keep else None,
-                         months=frozenset((e.date.year, e.date.month) for e in expenses),
+                         # for the --month hint of a check without a workspace (run_check)
+                         months=frozenset((d.year, d.month) for d in {e.date for e in expenses})
+                         if config.root is None else frozenset(),
                          public=_public(village, expenses, context.chart, config, public) if public else None)
 
 
