@@ -68,6 +68,18 @@ def test_yonyou_cash_journal_day_totals_are_not_lines(write_xlsx, check_file):
     assert "voucher-gap" not in {f.code for f in report.findings}
 
 
+def test_total_rows_found_behind_dates_written_as_text(write_xlsx, check_file):
+    rows = [[str(v) if isinstance(v, int) and i >= 3 and j < 2 else v for j, v in enumerate(row)]
+            for i, row in enumerate(yonyou_cash_journal())]
+    assert rows[11][:2] == ["10", "31"]
+    report = check_file(write_xlsx(rows, sheet="现金日记账", merged=YONYOU_MERGED))
+    assert [e.voucher for e in report.expenses] == ["现付-1", "现付-3", "现付-4"] and errors(report) == []
+    listing = [HEADER, expense_row(8, "记-001", "购买村部办公用打印纸", 120),
+               ["2026-10-31", None, "本月合计", None, None, 120]]
+    report = check_file(write_xlsx(listing, name="台账.xlsx"))
+    assert len(report.expenses) == 1 and errors(report) == []
+
+
 def test_cash_journal_month_total_is_cross_checked(write_xlsx, check_file):
     path = write_xlsx(yonyou_cash_journal(month_total=2000), sheet="现金日记账", merged=YONYOU_MERGED)
     report = check_file(path)

@@ -82,7 +82,8 @@ def _row_label(row: list, cols: tuple[int, ...]) -> str:
             v = row[c]
             if isinstance(v, str) and v:
                 label = _LABEL_SPACE.sub("", v)
-                if label:
+                # a date or number written as text (月 / 日 columns of "10" and "31") names no row: read on
+                if label and not label[0].isdigit():
                     return label
     return ""
 
