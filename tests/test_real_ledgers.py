@@ -358,6 +358,9 @@ def test_external_kingdee_kis_journal_uses_a_chart_it_does_not_know():
     assert [(f.code, f.sheet, f.row) for f in report.findings] == [("unknown-chart", "会计分录序时簿", None)]
     assert "1002" in report.findings[0].message and "6602" in report.findings[0].message
     assert report.expenses == () and report.files[0].layout == "journal"
+    # checked for another month: still said once, not with a date-outside-period per voucher
+    other = run_check([str(external("real/kingdee_kis_fenlu_xushibu_2020-05.xlsx"))], Config(), month="2026-10")
+    assert [f.code for f in other.findings] == ["unknown-chart"]
 
 
 @pytest.mark.parametrize("name", ["real/kingdee_eas_jizhang_pingzheng_xianshou.xls",

@@ -549,6 +549,7 @@ def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callabl
     enterprise = enterprise_codes(ln.code for ln in lines if ln.code)
     if enterprise:
         shown = "、".join(enterprise[:8]) + (f" 等 {len(enterprise)} 个" if len(enterprise) > 8 else "")
+        s.findings.clear()  # said once for the sheet, none of its lines being read
         s.add("unknown-chart", None, value=shown)
         return [], counted, []
     chart = chart_for([ln.code for ln in lines if ln.code])
