@@ -109,12 +109,11 @@ class VillageResult:
     count: int
     total: Decimal
     #: (invoice, voucher, amount, file, sheet, row, invoice column, invoice code, payee) of every expense with an
-    #: invoice number,
-    #: for duplicate-invoice across villages (decided in the parent, over the whole township)
+    #: invoice number, for duplicate-invoice across villages (decided in the parent, over the whole township)
     invoices: list[tuple]
     expenses: list[Expense] | None = None  # only when the caller keeps them
     public: tuple[bytes, tuple] | None = None  # expenses.json bytes and archive rows, when asked for
-    months: frozenset[tuple[int, int]] = frozenset()  # (year, month) of the expenses' dates
+    months: frozenset[tuple[int, int]] = frozenset()  # (year, month) of its dates, when there is no workspace
 
 
 @dataclass(frozen=True)
