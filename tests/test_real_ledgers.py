@@ -18,7 +18,7 @@ from villagefin.check import run_check
 from villagefin.config import Config, load_config
 from villagefin.ledgers import names_other_month, shanghai_today, village_from_name
 from villagefin.model import Period
-from villagefin.report import report_text
+from villagefin.report import report_dict, report_text
 from villagefin.rules import PublishedInvoice, duplicate_invoice, invoice_key, voucher_gap
 
 EXTERNAL = REPO.parent / "shared" / "external-real"
@@ -350,6 +350,7 @@ def test_month_hint_only_when_every_date_is_in_one_other_month(write_xlsx):
     report = run_check([str(path)], Config(), today=dt.date(2026, 12, 3))
     assert report.notes == ("账表日期都在2026年10月，是否要加 --month 2026-10？",)
     assert report_text(report).count("是否要加 --month 2026-10") == 1
+    assert report_dict(report)["notes"] == list(report.notes) and "notes" not in report_dict(mixed)
 
 
 # -- the external real files, each as its README row says ---------------------------------------------------------
