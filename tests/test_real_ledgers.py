@@ -274,7 +274,7 @@ def test_invoice_code_column_is_read_and_decides(write_xlsx, check_file):
 @pytest.mark.parametrize("name, other", [
     ("王庄村 11月 账表", True), ("2026-11", True), ("新街村2026年11月", True), ("十一月", True), ("202611", True),
     ("12月", False), ("大华11-12月", False), ("新街村十二月支出明细", False), ("新街村", False), ("Sheet1", False),
-    ("2025年12月", True), ("新街村20261203导出", False),
+    ("2025年12月", True), ("新街村20261203导出", False), ("五月村", False), ("五月村十一月", True),
 ])
 def test_names_for_another_month(name, other):
     assert names_other_month(name, Period(2026, 12)) is other
