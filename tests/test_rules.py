@@ -82,7 +82,7 @@ def test_rules_are_plain_functions_in_a_tuple_and_do_not_mutate():
     findings = apply_rules(rows, Config(), ctx())
     assert rows == before
     assert findings == sorted(findings, key=lambda f: f.sort_key())
-    assert {"duplicate-invoice", "voucher-gap", "missing-payee", "missing-approval"} <= set(codes(findings))
+    assert {"possible-duplicate-invoice", "voucher-gap", "missing-payee", "missing-approval"} <= set(codes(findings))
 
 
 # -- duplicate-invoice -----------------------------------------------------------------------------------------
@@ -119,9 +119,17 @@ def test_reversal_repeating_its_invoice_is_not_a_duplicate():
     # reversed and entered again correctly: still no duplicate
     again = exp(10, "记-008", invoice="98765", amount="500.00")
     assert run(duplicate_invoice, [original, reversal, again]) == []
-    # a reversal with a different amount does not cancel
-    wrong = replace(reversal, amount=Decimal("-400.00"))
-    assert len(run(duplicate_invoice, [original, wrong])) == 2
+    # a partial 红字冲销 (less than the original) repeats the invoice too: no duplicate (SPEC 16)
+    partial = replace(reversal, amount=Decimal("-400.00"))
+    assert run(duplicate_invoice, [original, partial]) == []
+    # two partial reversals that together reverse it in full; then it is entered again: still none
+    rest = exp(11, "记-009", invoice="98765", amount="-100.00")
+    assert run(duplicate_invoice, [original, partial, rest, again]) == []
+    # a "reversal" for more than the original is not one: both uses are duplicates
+    wrong = replace(reversal, amount=Decimal("-600.00"))
+    assert codes(run(duplicate_invoice, [original, wrong])) == ["duplicate-invoice"] * 2
+    # nor is a second partial reversal beyond what is left of the original
+    assert len(run(duplicate_invoice, [original, partial, replace(rest, amount=Decimal("-150.00"))])) == 2
 
 
 def test_duplicate_invoice_against_published_months():

@@ -501,7 +501,8 @@ def cash_journal() -> None:
     path = OUT / "cash-journal.xlsx"
     save_xlsx(wb, path)
     expect(path.name, "现金日记账：收入/支出/余额三栏，上月结余行、收入行不是支出；支出栏为金额；本月合计（支出栏）相符",
-           expenses=its, sheets=["现金日记账"], cash_journal=True, first_expense_row=first_exp, total_row=r,
+           layout="cash-journal", expenses=its, sheets=["现金日记账"], cash_journal=True, first_expense_row=first_exp,
+           total_row=r,
            note="income vouchers 记-001/记-002 come first so the expense vouchers 记-003..记-010 are consecutive "
                 "whether or not voucher-gap looks at income rows; every payment is at most 1000 in case the "
                 "reader takes 现金 as the method of a cash journal.")

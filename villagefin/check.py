@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -17,7 +16,7 @@ from .chart import load_chart
 from .config import Config
 from .ingest.normalise import SheetResult, normalise_sheet
 from .ingest.read import ReadError, read_workbook
-from .ledgers import Source, parse_month, resolve_sources
+from .ledgers import Source, names_other_month, parse_month, resolve_sources
 from .model import DEFAULT_OPTIONS, CheckReport, Expense, Finding, Period, RunOptions, SheetRead
 from .public import build_village_view, content_hash, expenses_json, public_expenses
 from .receipts import receipt_findings
@@ -52,6 +51,11 @@ def check_source(src: Source, period: Period | None, config: Config, debug: bool
         return result
     chart_for = _chart_loader(config)
     sheets: list[tuple[object, SheetResult]] = []
+    # a configured workbook's sheet named for another month (「9月」 in a book of one sheet per month) is passed
+    # over when it holds nothing of the month, even when no other sheet does (SPEC 16); in a FILE given, only
+    # when another sheet holds the month
+    strict = period is not None and not src.given and src.sheet is None
+    passed_over = False
     for raw in book.sheets:
         try:
             res = normalise_sheet(raw, village=src.village, file=src.display, period=period, chart_for=chart_for,
@@ -69,9 +73,12 @@ def check_source(src: Source, period: Period | None, config: Config, debug: bool
     for raw, res in sheets:
         if not res.has_data:
             continue
+        if strict and not res.in_period and names_other_month(raw.name, period):
+            passed_over = True
+            continue
         if not res.has_header and any_header:
             continue  # a notes or cover sheet beside the ledger
-        if month_sheet and res.expenses and not res.in_period and _names_other_month(raw.name, period):
+        if month_sheet and res.expenses and not res.in_period and names_other_month(raw.name, period):
             continue  # the "9月" sheet of a workbook kept one sheet per month
         if raw.hidden:
             result.findings.append(F.make("hidden-content", village=src.village, file=src.display,
@@ -81,27 +88,11 @@ def check_source(src: Source, period: Period | None, config: Config, debug: bool
         result.expenses.extend(res.expenses)
         result.findings.extend(res.findings)
         result.vouchers.extend(res.vouchers)
-    if not any(res.has_data for _, res in sheets):
+    if not any(res.has_data for _, res in sheets) and not passed_over:
         first = book.sheets[0].name if book.sheets and book.kind != "csv" else None
         result.findings.append(F.make("no-header", village=src.village, file=src.display, sheet=first,
-                                      detail="（文件中没有任何数据）"))
+                                      detail="文件中没有任何数据"))
     return result
-
-
-_YEAR_MONTH = re.compile(r"(?<!\d)(20\d{2})\s*[年.\-_/]?\s*(0?[1-9]|1[0-2])(?!\d)")
-_MONTH_ONLY = re.compile(r"^\s*(0?[1-9]|1[0-2])\s*月")
-
-
-def _names_other_month(name: str, period: Period) -> bool:
-    """A sheet or file named for another month ("9月", "2026年9月", "东风村2026-09"): one per month.
-
-    Only such a sheet (file) is passed over, and only when it holds no expense of the period while another
-    does; any other is read in full, dates outside the period reported."""
-    m = _YEAR_MONTH.search(name)
-    if m:
-        return (int(m.group(1)), int(m.group(2))) != (period.year, period.month)
-    m = _MONTH_ONLY.match(name)
-    return bool(m) and int(m.group(1)) != period.month
 
 
 def _crash(src: Source) -> FileResult:
@@ -119,11 +110,12 @@ class VillageResult:
     findings: list[Finding]
     count: int
     total: Decimal
-    #: (invoice, voucher, amount, file, sheet, row, invoice column) of every expense with an invoice number,
-    #: for duplicate-invoice across villages (decided in the parent, over the whole township)
+    #: (invoice, voucher, amount, file, sheet, row, invoice column, invoice code, payee) of every expense with an
+    #: invoice number, for duplicate-invoice across villages (decided in the parent, over the whole township)
     invoices: list[tuple]
     expenses: list[Expense] | None = None  # only when the caller keeps them
     public: tuple[bytes, tuple] | None = None  # expenses.json bytes and archive rows, when asked for
+    months: frozenset[tuple[int, int]] = frozenset()  # (year, month) of its dates, when there is no workspace
 
 
 @dataclass(frozen=True)
@@ -148,7 +140,7 @@ def _this_month(files: list[FileResult], period: Period | None) -> list[FileResu
     does. Any other file is read in full, dates outside the period reported."""
     if period is None or not any(period.contains(e.date) for f in files for e in f.expenses):
         return files
-    return [f for f in files if not (f.expenses and f.name and _names_other_month(f.name, period)
+    return [f for f in files if not (f.expenses and f.name and names_other_month(f.name, period)
                                      and not any(period.contains(e.date) for e in f.expenses))]
 
 
@@ -183,11 +175,14 @@ def finish_village(village: str, files: Sequence[FileResult], period: Period | N
     letters: dict[int, str | None] = {}  # one invoice column per sheet: its expenses share their columns
     invoices = [(e.invoice, e.voucher, e.amount, e.file, e.sheet, e.row,
                  letters[id(e.columns)] if id(e.columns) in letters
-                 else letters.setdefault(id(e.columns), e.column_of("invoice")))
+                 else letters.setdefault(id(e.columns), e.column_of("invoice")), e.invoice_code, e.payee)
                 for e in expenses if e.invoice]
     return VillageResult(village=village, sheets=[s for f in files for s in f.sheets], findings=findings,
                          count=len(expenses), total=sum((e.amount for e in expenses), Decimal("0.00")),
                          invoices=invoices, expenses=expenses if keep else None,
+                         # for the --month hint of a check without a workspace (run_check)
+                         months=frozenset((d.year, d.month) for d in {e.date for e in expenses})
+                         if config.root is None else frozenset(),
                          public=_public(village, expenses, context.chart, config, public) if public else None)
 
 
@@ -271,13 +266,13 @@ def run_check(
     `keep_expenses=False` leaves the expense records in the workers (the report then carries only counts and
     totals): what `check` needs, and much faster on a county."""
     period = parse_month(month, today)
-    sources = resolve_sources(config, paths, villages)
+    sources = resolve_sources(config, paths, villages, period)
     groups: dict[str, list[Source]] = {}
     for src in sources:
         groups.setdefault(src.village, []).append(src)
     if villages and not paths and config.root is not None:
         # duplicate-invoice looks across the township: the other villages are read too, but not reported
-        for src in resolve_sources(config, None):
+        for src in resolve_sources(config, None, period=period):
             if src.village not in villages:
                 groups.setdefault(src.village, []).append(src)
     everything = _run_jobs(groups, period, config, keep_expenses, progress, public, options)
@@ -296,6 +291,13 @@ def run_check(
     found.extend(f for f in _duplicate_invoices(everything, config, period, published_invoices or {})
                  if not villages or paths or f.village in villages)
     expenses: list[Expense] = [e for r in results for e in (r.expenses or ())]
+    notes: list[str] = []
+    months = frozenset().union(*(r.months for r in results))
+    if paths and config.root is None and month is None and period is not None and len(months) == 1:
+        (y, m), = months
+        if (y, m) != (period.year, period.month):
+            # a first check of last month's file, a month later: forty date-outside-period errors say less
+            notes.append(f"账表日期都在{y}年{m}月，是否要加 --month {y:04d}-{m:02d}？")
     return CheckReport(
         period=_label(period),
         files=tuple(files),
@@ -304,6 +306,7 @@ def run_check(
         village_names=names,
         village_counts={r.village: (r.count, r.total) for r in results},
         public={r.village: r.public for r in results if r.public is not None},
+        notes=tuple(notes),
     )
 
 
@@ -327,10 +330,11 @@ def _duplicate_invoices(results: Sequence[VillageResult], config: Config, period
         return []
     subset = []
     for r in results:
-        for invoice, voucher, amount, file, sheet, row, column in r.invoices:
+        for invoice, voucher, amount, file, sheet, row, column, code, payee in r.invoices:
             if key(invoice) in wanted:
                 subset.append(Expense(village=r.village, file=file, sheet=sheet, row=row, date=_NO_DATE,
                                       voucher=voucher, summary="", amount=amount, invoice=invoice,
-                                      columns=(("invoice", column),) if column else ()))
+                                      columns=(("invoice", column),) if column else (), invoice_code=code,
+                                      payee=payee))
     context = RuleContext(period=_label(period), chart=load_chart(config.chart), published_invoices=published)
     return list(duplicate_invoice(subset, config, context))

@@ -24,8 +24,9 @@ _CODES = (
     # errors
     Code("unreadable-file", ERROR, "文件无法读取", "无法读取此文件：{reason}。",
          "请确认文件存在、是 Excel/WPS/CSV 表格、没有设置打开密码且小于 50 MB，必要时在 Excel/WPS 中另存为 .xlsx 后重新检查。"),
-    Code("no-header", ERROR, "找不到表头", "找不到表头：没有一行同时包含日期、凭证号、摘要和金额列{detail}。",
-         "请在明细上方加一行表头，至少写明「日期」「凭证号」「摘要」「金额」，或使用 villagefin template 生成的模板。"),
+    Code("no-header", ERROR, "找不到表头", "找不到表头：{detail}。",
+         "表头至少要有「日期」「凭证号」「摘要」「金额」四列（别名见 README）；请补上缺少的列或改成这些列名，"
+         "或使用 villagefin template 生成的模板。"),
     Code("missing-field", ERROR, "必填项为空", "{field}为空。",
          "请补填这一项；日期、凭证号、摘要、金额每笔支出都必须填写。"),
     Code("bad-date", ERROR, "日期错误", "日期「{value}」无法识别或不存在{detail}。",
@@ -42,11 +43,18 @@ _CODES = (
          "同一张发票只能报销一次；请核对是否重复报销，改正发票号或删除重复的支出。"),
     Code("duplicate-voucher", ERROR, "凭证号重复", "这个凭证号同时出现在多个文件或工作表中：{other}。",
          "同一凭证只能记在一处；若是修改后另存的新文件，请删除或移走旧文件。"),
+    Code("unknown-chart", ERROR, "科目表不是村级科目表",
+         "这张序时账用的是企业会计科目（看到科目编码 {value}），不是村集体经济组织的会计科目，本表的分录都没有读取。",
+         "请从村级账套（《村集体经济组织会计制度》或《农村集体经济组织会计制度》，如 101 库存现金、541 或 513 "
+         "管理费用）导出序时账；若这是企业或合作社的账套，请不要放进村账表的位置。"),
     Code("unbalanced-voucher", ERROR, "凭证借贷不平", "借方合计 {debit} 与贷方合计 {credit} 不等。",
          "请在记账软件中修正该凭证使借贷相等，然后重新导出序时账。"),
     # warnings
     Code("voucher-gap", WARNING, "凭证号不连续", "凭证号不连续：{before} 之后是 {after}，缺少 {missing}。",
          "请确认缺号的凭证是否漏记、作废或记在其他文件中；作废凭证请在备注中说明。"),
+    Code("possible-duplicate-invoice", WARNING, "发票号疑似重复",
+         "发票号 {invoice} 在其他凭证中也出现：{other}；没有发票代码，收款方也不同，无法确定是否同一张发票。",
+         "请核对原始发票：若是同一张，删除重复的支出；若是不同开票方的发票，请在「发票代码」列填上发票代码。"),
     Code("duplicate-row", WARNING, "重复行", "与第 {other} 行完全相同。",
          "请确认是否重复录入；若确是两笔相同支出，请在备注中注明以示区别。"),
     Code("missing-approval", WARNING, "审批手续不全", "{fields}为空。",

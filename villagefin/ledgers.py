@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import os
+import re
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ class Source:
     display: str  # as findings show it: relative to the workspace, or as given
     village: str
     sheet: str | None = None
+    given: bool = False  # named on the command line (read whatever month its name says)
 
 
 #: what a user is told when a --month cannot be read
@@ -43,6 +45,65 @@ def parse_month(text: str | None, today: dt.date | None = None) -> Period | None
     if period is None:
         raise UsageError(f"月份「{text}」看不懂，请写成 {MONTH_FORMS}。")
     return period
+
+
+_YEAR_MONTH = re.compile(
+    r"(?<!\d)(20\d{2})\s*[年.\-_/]?\s*(0?[1-9]|1[0-2])(?!\d)\s*(?:月份?)?"
+    r"(?:\s*[-~～至到]\s*(0?[1-9]|1[0-2])(?!\d)\s*(?:月份?)?)?")
+_MONTH_RANGE = re.compile(r"(?<!\d)(0?[1-9]|1[0-2])\s*(?:月份?)?\s*[-~～至到]\s*(0?[1-9]|1[0-2])\s*月")
+_MONTH_WORD = re.compile(r"(?<![\d.])(0?[1-9]|1[0-2])\s*月份?")
+# 「五月村」 is a village, not May
+_CN_MONTH = re.compile(r"(?<![一二三四五六七八九十〇零百])(十[一二]|[一二三四五六七八九十])月份?(?![村庄屯湾组社])")
+_CN_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11,
+              "十二": 12}
+# what a file name says besides its village (「新街村 2026年10月 台账.xlsx」 → 新街村)
+_FULL_DATE = re.compile(r"(?<!\d)20\d{2}(?:[-./]\d{1,2}[-./]\d{1,2}|\d{4})(?!\d)")
+_DATE_WORDS = re.compile(r"(?<!\d)20\d{2}\s*年|\d{1,2}\s*[日号]|台账|账表|明细|支出")
+_EDGES = " \t_-－—.·、,，()（）[]【】"
+
+
+def _months(lo: str, hi: str | None) -> list[int]:
+    a, b = int(lo), int(hi) if hi else int(lo)
+    return list(range(a, b + 1)) if a <= b else [a, b]
+
+
+def month_names(name: str) -> list[tuple[int | None, int]]:
+    """The months a file or sheet name is named for, as (year or None, month): 「2026年11月」, 「2026-11」, 「11月」,
+    「十一月」, 「11-12月」."""
+    found: list[tuple[int | None, int]] = []
+    rest = name
+
+    def cut(m: re.Match) -> str:
+        return " " * len(m.group(0))
+
+    for m in _YEAR_MONTH.finditer(rest):
+        found.extend((int(m.group(1)), k) for k in _months(m.group(2), m.group(3)))
+    rest = _YEAR_MONTH.sub(cut, rest)
+    for m in _MONTH_RANGE.finditer(rest):
+        found.extend((None, k) for k in _months(m.group(1), m.group(2)))
+    rest = _MONTH_RANGE.sub(cut, rest)
+    found.extend((None, int(m.group(1))) for m in _MONTH_WORD.finditer(rest))
+    rest = _MONTH_WORD.sub(cut, rest)
+    found.extend((None, _CN_NUMBER[m.group(1)]) for m in _CN_MONTH.finditer(rest))
+    return found
+
+
+def names_other_month(name: str, period: Period) -> bool:
+    """Whether a file or sheet is named for months that do not include `period` (SPEC 16)."""
+    months = month_names(name)
+    return bool(months) and not any(m == period.month and y in (None, period.year) for y, m in months)
+
+
+def village_from_name(stem: str) -> str:
+    """A village's name from a ledger's file name: without dates, months and the words 台账, 账表, 明细, 支出."""
+    text = _FULL_DATE.sub(" ", stem)
+    text = _YEAR_MONTH.sub(" ", text)
+    text = _MONTH_RANGE.sub(" ", text)
+    text = _MONTH_WORD.sub(" ", text)
+    text = _CN_MONTH.sub(" ", text)
+    text = _DATE_WORDS.sub(" ", text)
+    text = " ".join(text.split()).strip(_EDGES)
+    return text or stem
 
 
 def shanghai_today() -> dt.date:
@@ -83,8 +144,13 @@ def expand(pattern: str, root: Path) -> list[Path]:
     return out
 
 
-def resolve_sources(config: Config, paths: Sequence[str] | None, villages: Sequence[str] = ()) -> list[Source]:
-    """The ledgers to check: the FILEs given, or every (selected) village's configured globs."""
+def resolve_sources(config: Config, paths: Sequence[str] | None, villages: Sequence[str] = (),
+                    period: Period | None = None) -> list[Source]:
+    """The ledgers to check: the FILEs given, or every (selected) village's configured globs.
+
+    With `period`, a configured file named for another month (「王庄村 11月 账表.xls」 in December) is not one
+    of them, even when the village has nothing else (SPEC 16); FILEs given are read whatever their names say.
+    """
     for vid in villages:
         if config.village(vid) is None:
             known = "、".join(v.id for v in config.villages) or "（配置中没有村）"
@@ -110,6 +176,8 @@ def resolve_sources(config: Config, paths: Sequence[str] | None, villages: Seque
                                 "同一工作簿的不同工作表请用 \"文件.xlsx#工作表名\" 分开。"
                             )
                     others.append(src)
+                    if period is not None and not paths and not src.sheet and names_other_month(hit.stem, period):
+                        continue
                     configured.append(src)
     if paths:
         by_path: dict[str, list[Source]] = {}
@@ -126,10 +194,11 @@ def resolve_sources(config: Config, paths: Sequence[str] | None, villages: Seque
             if sheet:
                 matches = [m for m in matches if m.sheet in (None, sheet)]
             if matches:
-                out.extend(Source(m.path, p.as_posix(), m.village, sheet or m.sheet) for m in matches
+                out.extend(Source(m.path, p.as_posix(), m.village, sheet or m.sheet, given=True) for m in matches
                            if not villages or m.village in villages)
             else:
-                out.append(Source(p, p.as_posix(), p.stem if p.suffix else p.name, sheet))
+                out.append(Source(p, p.as_posix(), village_from_name(p.stem if p.suffix else p.name), sheet,
+                                  given=True))
         return out
     if villages:
         return [s for s in configured if s.village in villages]

@@ -169,6 +169,8 @@ _QUERY_STATE_TEXT = {
 
 EXPENSE_LIST = "expense-list"
 JOURNAL = "journal"
+#: a cash or bank journal (现金 / 银行存款日记账): read like an expense list, its amount the outgoing column
+CASH_JOURNAL = "cash-journal"
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +273,8 @@ class Expense:
     layout: str = EXPENSE_LIST
     #: (field, column letter) for every field the sheet has a column for
     columns: tuple[tuple[str, str], ...] = ()
+    #: 发票代码: an old-style invoice number is unique only with it (SPEC 16)
+    invoice_code: str = ""
 
     def __reduce__(self):
         # pickled by position: several times faster than the dataclass default (workers send these back)
@@ -396,6 +400,8 @@ class CheckReport:
     village_counts: dict[str, tuple[int, Decimal]] = field(default_factory=dict)
     #: village id → (expenses.json bytes, archive rows), when asked for (publish builds them in the workers)
     public: dict[str, tuple[bytes, tuple]] = field(default_factory=dict)
+    #: advice beside the findings, said once (「账表日期都在2026年10月，是否要加 --month 2026-10？」)
+    notes: tuple[str, ...] = ()
 
     @property
     def errors(self) -> int:

@@ -20,11 +20,12 @@ from decimal import Decimal
 from functools import lru_cache
 from itertools import groupby
 from operator import attrgetter, itemgetter
+from typing import NamedTuple
 
 from .chart import Chart
 from .config import Config
 from .findings import excerpt, make, sorted_findings
-from .model import JOURNAL, Expense, Finding, has_resolution
+from .model import CASH_JOURNAL, JOURNAL, Expense, Finding, has_resolution
 from .money import display
 from .vouchers import format_voucher, parse_voucher
 
@@ -251,11 +252,34 @@ def _sorted_rows(expenses: Sequence[Expense], rows: list[int]) -> list[int]:
 
 
 # -- errors ----------------------------------------------------------------------------------------------------
-def duplicate_invoice(expenses: Sequence[Expense], config: Config, context: RuleContext) -> Iterable[Finding]:
-    """One invoice number on two different vouchers: in this check (any village) or in a month published.
+class _InvoiceUse(NamedTuple):
+    """One voucher's use of an invoice number (or a published month's)."""
 
-    A reversal that repeats the invoice of the voucher it reverses, with the opposite amount, is not a
-    duplicate: such pairs cancel out before the remaining uses are compared.
+    amount: Decimal
+    description: str
+    rows: list[int] | None  # None for a use in a month already published
+    code: str  # invoice_key of its 发票代码, "" when unknown
+    payee: str  # matching form of its payee, "" when unknown
+
+
+def _same_invoice(full: bool, a: _InvoiceUse, b: _InvoiceUse) -> str | None:
+    """"error" when two uses of one number are surely one invoice, "warning" when they may be, else None.
+
+    A 20-digit number (全电发票) is unique by itself; a shorter one only with its invoice code (发票代码), for two
+    issuers print the same number. Without a code, the same payee makes it sure (SPEC 16)."""
+    if full:
+        return "error"
+    if a.code and b.code:
+        return "error" if a.code == b.code else None
+    return "error" if a.payee and a.payee == b.payee else "warning"
+
+
+def duplicate_invoice(expenses: Sequence[Expense], config: Config, context: RuleContext) -> Iterable[Finding]:
+    """One invoice on two different vouchers: in this check (any village) or in a month published.
+
+    duplicate-invoice when the uses are surely one invoice, possible-duplicate-invoice when a short number
+    without its code is used for different payees (`_same_invoice`). A reversal that repeats the invoice of
+    another use, for at most that use's amount (a full or partial 红字冲销), is not a duplicate.
     """
     first_use: dict[str, int] = {}
     repeated: dict[str, list[int]] = {}
@@ -284,43 +308,63 @@ def duplicate_invoice(expenses: Sequence[Expense], config: Config, context: Rule
             vouchers.setdefault((expenses[i].village, index.keys[i]), []).append(i)
         if len(vouchers) + len(past) < 2:
             continue
-        # each use: (amount, description, rows or None for a published use)
-        entries: list[tuple[Decimal, str, list[int] | None]] = []
+        uses: list[_InvoiceUse] = []
         for (village, _key), used in vouchers.items():
             used = _sorted_rows(expenses, used)
             e = expenses[used[0]]
             total = sum((expenses[i].amount for i in used), ZERO)
-            entries.append((total, f"{village} {e.voucher}（{_where(e.file, e.sheet)} 第 {e.row} 行）", used))
+            code = next((k for i in used if (k := invoice_key(expenses[i].invoice_code))), "")
+            payee = next((p for i in used if (p := _norm_text(expenses[i].payee))), "")
+            uses.append(_InvoiceUse(total, f"{village} {e.voucher}（{_where(e.file, e.sheet)} 第 {e.row} 行）", used,
+                                    code, payee))
         for p in past:
-            entries.append((p.amount, f"{p.period} 已公开的 {p.village} {p.voucher}", None))
-        remaining = _cancel_reversals(entries)
-        if len(remaining) < 2 or all(used is None for _, _, used in remaining):
+            uses.append(_InvoiceUse(p.amount, f"{p.period} 已公开的 {p.village} {p.voucher}", None, "", ""))
+        full = len(invoice) == 20 and invoice.isdigit()
+        remaining = _cancel_reversals(uses, full)
+        if len(remaining) < 2 or all(use.rows is None for use in remaining):
             continue
-        for n, (_amount, _desc, used) in enumerate(remaining):
-            if used is None:
+        for n, use in enumerate(remaining):
+            if use.rows is None:
                 continue
-            others = _others([desc for m, (_a, desc, _u) in enumerate(remaining) if m != n])
-            for i in used:
+            sure: list[str] = []
+            maybe: list[str] = []
+            for m, other in enumerate(remaining):
+                if m != n:
+                    verdict = _same_invoice(full, use, other)
+                    if verdict == "error":
+                        sure.append(other.description)
+                    elif verdict == "warning":
+                        maybe.append(other.description)
+            if not sure and not maybe:
+                continue
+            code = "duplicate-invoice" if sure else "possible-duplicate-invoice"
+            others = _others(sure or maybe)
+            for i in use.rows:
                 e = expenses[i]
-                yield make("duplicate-invoice", village=e.village, file=e.file, sheet=e.sheet, row=e.row,
+                yield make(code, village=e.village, file=e.file, sheet=e.sheet, row=e.row,
                            column=e.column_of("invoice"), voucher=e.voucher,
                            invoice=excerpt(e.invoice, 30), other=others)
 
 
-def _cancel_reversals(entries: list[tuple[Decimal, str, list[int] | None]]) -> list:
-    """Drop each negative use together with one use of the opposite amount (a 红字冲销 and its original)."""
-    positives: dict[Decimal, list[int]] = {}
-    for n, (amount, _d, _r) in enumerate(entries):
-        if amount > 0:
-            positives.setdefault(amount, []).append(n)
+def _cancel_reversals(uses: list[_InvoiceUse], full: bool) -> list[_InvoiceUse]:
+    """Drop each negative use that reverses another use of the invoice for at most what is left of it (a 红字冲销,
+    full or partial); an original reversed in full is dropped with it."""
+    left: dict[int, Decimal] = {n: use.amount for n, use in enumerate(uses) if use.amount > 0}
     dropped: set[int] = set()
-    for n, (amount, _d, _r) in enumerate(entries):
-        if amount < 0:
-            match = positives.get(-amount)
-            if match:
-                dropped.add(match.pop(0))
-                dropped.add(n)
-    return [entry for n, entry in enumerate(entries) if n not in dropped]
+    for n, use in enumerate(uses):
+        if use.amount >= 0:
+            continue
+        need = -use.amount
+        fits = [k for k, amount in left.items() if amount >= need and _same_invoice(full, use, uses[k])]
+        if not fits:
+            continue
+        k = next((k for k in fits if left[k] == need), fits[0])  # the one it reverses in full, if any
+        dropped.add(n)
+        left[k] -= need
+        if not left[k]:
+            dropped.add(k)
+            del left[k]
+    return [use for n, use in enumerate(uses) if n not in dropped]
 
 
 def duplicate_voucher(expenses: Sequence[Expense], config: Config, context: RuleContext) -> Iterable[Finding]:
@@ -410,7 +454,7 @@ def voucher_gap(expenses: Sequence[Expense], config: Config, context: RuleContex
     """Voucher numbers that skip within the month (记-011 then 记-013), per village and series.
 
     All the village's vouchers count, whichever file or sheet holds them (a run split across two files is no
-    gap), and in journals every voucher, expense or not. The finding is on the first row of the voucher after
+    gap), and in journals every voucher, expense or not; a cash or bank journal's do not. The finding is on the first row of the voucher after
     the gap. With period "any", each month of the dates is looked at separately.
     """
     index = _index(expenses, context)
@@ -421,7 +465,10 @@ def voucher_gap(expenses: Sequence[Expense], config: Config, context: RuleContex
     group_month: dict[tuple, str] = {}
     for sid, (village, file, sheet) in enumerate(index.sheets):
         buckets: dict[str, set[int]] = {}
-        for key, g in index.sheet_groups[sid].items():
+        groups = index.sheet_groups[sid]
+        if groups and expenses[index.first[next(iter(groups.values()))]].layout == CASH_JOURNAL:
+            continue  # a cash or bank journal holds only the vouchers that moved its money (SPEC 16)
+        for key, g in groups.items():
             if not _has_number(key):
                 continue
             if by_month:

@@ -75,7 +75,7 @@ def run_status(config: Config, *, month: str | None = None, today: dt.date | Non
     # the workers build each village's expenses.json as publish would, to tell a changed ledger
     report = run_check(None, config, month=label, keep_expenses=False,
                        public=PublicSpec(township_of(config), period.year, period.month))
-    sources = resolve_sources(config, None)
+    sources = resolve_sources(config, None, period=period)
     totals = report.village_totals()
     out = []
     shown = shown_revisions(state.output_dir(config.root, label) / label)

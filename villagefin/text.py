@@ -36,6 +36,7 @@ def report_dict(report: CheckReport) -> dict:
         },
         "errors": report.errors,
         "warnings": report.warnings,
+        **({"notes": list(report.notes)} if report.notes else {}),
     }
 
 
@@ -92,6 +93,7 @@ def report_text(report: CheckReport) -> str:
     missing = [report.village_names.get(v, v) for v in report.village_names if v not in read]
     if missing:
         lines.append(f"未找到账表的村（未报送）：{'、'.join(missing)}。请把账表放到 villagefin.toml 中该村 ledgers 指定的位置。")
+    lines.extend(f"提示：{note}" for note in report.notes)
     if report.found_no_ledger:
         lines.append("没有找到任何账表，没有检查任何内容：请把账表放到 villagefin.toml 中各村 ledgers 指定的位置，"
                      "或在 check 后面给出账表文件，然后重新检查。")

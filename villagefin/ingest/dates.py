@@ -11,6 +11,8 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _YMD = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _MD = re.compile(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+# year and month run together, then the day: 201612/2 (a hand-kept journal's 2016-12-02)
+_YM_D = re.compile(r"(\d{4})(0[1-9]|1[0-2])\s*[-/.]\s*(\d{1,2})")
 
 
 class DateProblem(ValueError):
@@ -57,7 +59,7 @@ def parse_date(value: object, year: int | None) -> dt.date:
     m = _YMD.fullmatch(text)
     if m:
         return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    m = _COMPACT.fullmatch(text)
+    m = _COMPACT.fullmatch(text) or _YM_D.fullmatch(text)
     if m:
         return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     m = _MD.fullmatch(text)

@@ -9,40 +9,42 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ..model import EXPENSE_LIST, JOURNAL
 
 # field → aliases, in order of preference (SPEC 3.2)
 ALIASES: dict[str, tuple[str, ...]] = {
-    "date": ("日期", "记账日期", "凭证日期", "支付日期", "发生日期", "报销日期"),
+    # FDATE, FNUM, FEXP …: 金蝶 KIS's voucher table (a .dbf) as Excel shows it once opened and saved (SPEC 16)
+    "date": ("日期", "记账日期", "凭证日期", "支付日期", "发生日期", "报销日期", "FDATE"),
     "voucher": ("凭证号", "凭证字号", "凭证编号", "记账凭证号", "凭证", "凭证号数"),
-    "summary": ("摘要", "事由", "用途", "支出事项", "内容", "支出内容"),
-    "amount": ("金额", "支出金额", "报销金额", "借方金额", "发生额"),
-    "category": ("科目", "科目名称", "会计科目", "支出类别", "费用类别", "类别"),
+    "summary": ("摘要", "事由", "用途", "支出事项", "内容", "支出内容", "FEXP"),
+    "amount": ("金额", "支出金额", "报销金额", "借方金额", "发生额", "FAMOUNT"),
+    "category": ("科目", "科目名称", "会计科目", "支出类别", "费用类别", "类别", "对方科目"),
     "payee": ("收款方", "收款单位", "收款人", "领款人", "对方单位", "收款单位（人）", "收款单位(人)"),
-    "handler": ("经手人", "经办人", "报账人"),
-    "reviewer": ("审核人", "民主理财小组", "理财小组审核", "监委会审核"),
+    "handler": ("经手人", "经办人", "报账人", "制单人", "制单", "FPREPARE"),
+    "reviewer": ("审核人", "民主理财小组", "理财小组审核", "监委会审核", "FCHECKER"),
     "approver": ("审批人", "批准人", "村负责人"),
     "invoice": ("发票号码", "发票号", "票据号码", "票据号"),
-    "attachments": ("附件张数", "附件数", "附件", "单据张数", "原始凭证张数"),
+    "invoice_code": ("发票代码", "票据代码"),
+    "attachments": ("附件张数", "附件数", "附件", "单据张数", "原始凭证张数", "FATTACHMENTS"),
     "method": ("支付方式", "结算方式", "付款方式"),
     "remarks": ("备注", "说明"),
     # parts and layout markers
     "year": ("年",),
     "month": ("月",),
     "day": ("日",),
-    "voucher_word": ("凭证字",),
-    "voucher_no": ("凭证号", "号"),
-    "account_code": ("科目编码", "科目代码", "科目编号"),
+    "voucher_word": ("凭证字", "FGROUP", "FGROUPID"),
+    "voucher_no": ("凭证号", "号", "FNUM"),
+    "account_code": ("科目编码", "科目代码", "科目编号", "FACCTID"),
     "account_name": ("科目名称",),
-    "debit": ("借方", "借方金额", "借方发生额"),
-    "credit": ("贷方", "贷方金额", "贷方发生额"),
-    "direction": ("方向", "借贷方向", "借或贷"),
+    "debit": ("借方", "借方金额", "借方发生额", "FDEBIT"),
+    "credit": ("贷方", "贷方金额", "贷方发生额", "FCREDIT"),
+    "direction": ("方向", "借贷方向", "借或贷", "FDC"),
     "income": ("收入", "收入金额", "收入(借方)"),
     "outgoing": ("支出", "支出(贷方)"),
-    "balance": ("余额", "结余"),
+    "balance": ("余额", "结余", "借方余额"),
 }
 
 _UNIT = re.compile(r"(?:[(（\[【]?(?:单位[:：]?)?(?:人民币)?元[)）\]】]?|/元)$")
@@ -54,7 +56,7 @@ def norm_label(text: object) -> str:
     if text is None:
         return ""
     s = unicodedata.normalize("NFKC", str(text))
-    s = _SPACE.sub("", s).strip("*:：")
+    s = _SPACE.sub("", s).strip("*:：").upper()  # FDATE, fdate: Excel keeps a .dbf's field names as typed
     if len(s) > 1:
         s = _UNIT.sub("", s) or s
     return s
@@ -171,12 +173,13 @@ def _row_labels(rows, r: int, width: int, hspans: dict[tuple[int, int], int]) ->
     return out
 
 
-def find_header(
+def _candidates(
     rows: Sequence[Sequence[object]],
-    merged: Sequence[tuple[int, int, int, int]] = (),
-    scan: int = 40,
-) -> Header | None:
-    """The header of a sheet, or None (no-header)."""
+    merged: Sequence[tuple[int, int, int, int]],
+    scan: int,
+) -> Iterator[tuple[dict[str, int], int, int, int | None]]:
+    """Every row (or pair of rows) that might be the header, top down: (field → column, first row, last row,
+    the year standing over 月 / 日)."""
     limit = min(len(rows), scan)
     width = max((len(rows[r]) for r in range(limit)), default=0)
     # a merged header cell lends its text to every column it spans (凭证 over 字 / 号)
@@ -217,15 +220,48 @@ def find_header(
                         labels.append((s, t + s, t))
                     else:
                         labels.append((t,))
-                cols = _assign(labels)
-                layout = _complete(cols)
-                if layout:
-                    return _finish(cols, layout, r, r + 1, year)
-        cols = _assign([(t,) for t in top])
+                yield _assign(labels), r, r + 1, year
+        yield _assign([(t,) for t in top]), r, r, None
+
+
+def find_header(
+    rows: Sequence[Sequence[object]],
+    merged: Sequence[tuple[int, int, int, int]] = (),
+    scan: int = 40,
+) -> Header | None:
+    """The header of a sheet, or None (no-header)."""
+    for cols, first, last, year in _candidates(rows, merged, scan):
         layout = _complete(cols)
         if layout:
-            return _finish(cols, layout, r, r, None)
+            return _finish(cols, layout, first, last, year)
     return None
+
+
+#: the required fields (SPEC 3.2) as a no-header finding names them, and what stands for each
+REQUIRED_LABELS: tuple[tuple[str, str, tuple[tuple[str, ...], ...]], ...] = (
+    ("date", "日期", (("date",), ("month", "day"))),
+    ("voucher", "凭证号", (("voucher",), ("voucher_no",), ("voucher_word",))),
+    ("summary", "摘要", (("summary",),)),
+    ("amount", "金额", (("amount",), ("debit",), ("outgoing",))),
+)
+
+
+def missing_columns(
+    rows: Sequence[Sequence[object]],
+    merged: Sequence[tuple[int, int, int, int]] = (),
+    scan: int = 40,
+) -> tuple[int, tuple[str, ...]] | None:
+    """For a sheet without a header: the row that looks most like one (at least two of the four required
+    columns named) and the required columns it lacks, as (0-based row, Chinese names); None when no row does.
+    """
+    best: tuple[int, int, tuple[str, ...]] | None = None
+    for cols, first, _last, _year in _candidates(rows, merged, scan):
+        missing = tuple(label for _f, label, ways in REQUIRED_LABELS
+                        if not any(all(w in cols for w in way) for way in ways))
+        found = len(REQUIRED_LABELS) - len(missing)
+        if found >= 2 and missing and (best is None or found > best[0]):
+            best = (found, first, missing)
+    return None if best is None else (best[1], best[2])
 
 
 def _looks_like_labels(cells: Sequence[str]) -> bool:

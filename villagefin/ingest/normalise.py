@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .. import findings as F
-from ..model import EXPENSE_LIST, JOURNAL, Expense, Finding, Period, SheetRead, column_letter
+from ..model import CASH_JOURNAL, EXPENSE_LIST, JOURNAL, Expense, Finding, Period, SheetRead, column_letter
 from ..money import AmountError, display, parse_amount
 from .dates import DateProblem, parse_date, parse_part
-from .headers import Header, find_header
+from .headers import Header, find_header, missing_columns
 from .read import RawSheet
 
 FIELD_NAMES = {
@@ -26,12 +27,16 @@ FIELD_NAMES = {
     "summary": "摘要",
     "amount": "金额",
 }
-_TEXT_FIELDS = ("summary", "category", "payee", "handler", "reviewer", "approver", "invoice", "method", "remarks")
+_TEXT_FIELDS = ("summary", "category", "payee", "handler", "reviewer", "approver", "invoice", "method", "remarks",
+                "invoice_code")
 _FILL_DOWN = ("date", "voucher", "voucher_word", "year", "month", "day")
 
 _CARRIED = ("承前页", "过次页", "上页合计", "本页合计", "本年累计", "上年结转", "期初余额", "上月结余", "承上页",
-            "转下页", "结转下月", "本月结余", "期末余额")
+            "转下页", "结转下月", "本月结余", "期末余额", "本月累计", "上月结转", "上期结转")
 _TOTALS = ("本月合计", "合计", "总计", "本期合计", "本月发生额合计")
+#: a cash or bank journal's month total, the one total row it cross-checks (SPEC 16); its 本日合计 rows are
+#: subtotals, and its other totals (本年累计 …) are carried rows
+_MONTH_TOTALS = ("本月合计", "本期合计")
 _FOOTER = re.compile(r"(制表|审核|复核|记账|出纳|会计|负责人|主管|填表|经办|报账员|监督)人?\s*[:：]")
 _LABEL_SPACE = re.compile(r"[\s\u3000:：]+")
 _ZERO = Decimal("0.00")
@@ -77,7 +82,8 @@ def _row_label(row: list, cols: tuple[int, ...]) -> str:
             v = row[c]
             if isinstance(v, str) and v:
                 label = _LABEL_SPACE.sub("", v)
-                if label:
+                # a date or number written as text (月 / 日 columns of "10" and "31") names no row: read on
+                if label and not label[0].isdigit():
                     return label
     return ""
 
@@ -92,7 +98,7 @@ def _classify(label: str) -> str | None:
     for word in _CARRIED:
         if label.startswith(word):
             return "carried"
-    if label.startswith("小计") or label.endswith("小计"):
+    if label.startswith(("小计", "本日合计")) or label.endswith("小计"):
         return "subtotal"
     for word in _TOTALS:
         if label.startswith(word):
@@ -274,14 +280,27 @@ def _expense_list(s: _Sheet, columns: tuple[tuple[str, str], ...], vouchers: lis
     # a 现金日记账 pays in cash, a 银行存款日记账 by bank, when the sheet has no payment-method column
     journal_method = _journal_method(s) if header.cash_journal and "method" not in cols else ""
     watched = [(n, c) for n, c in cols.items() if n in _WATCHED]
+    cash = header.cash_journal
+    layout = CASH_JOURNAL if cash else EXPENSE_LIST
+    c_code = cols.get("invoice_code")
+    other_month: set[int] = set()  # a cash journal's rows dated in another month (1-based)
+    period = s.period
     for r in range(header.row + 1, len(rows)):
         row = rows[r]
         if not _has_data(row):
             continue
         n = len(row)
-        kind = _classify(_row_label(row, label_cols))
+        label = _row_label(row, label_cols)
+        kind = _classify(label)
         if kind is not None:
             if kind == "total":
+                if cash:
+                    # a journal runs on past its month total (本月合计, then the next month's rows): only the
+                    # month total is cross-checked, against the rows since the one before
+                    if label.startswith(_MONTH_TOTALS):
+                        s.check_total(r, "amount", total)
+                        total = _ZERO
+                    continue
                 s.check_total(r, "amount", total)
                 break  # footer rows after the total are not expenses
             continue  # carried totals and subtotals are not expenses
@@ -300,7 +319,7 @@ def _expense_list(s: _Sheet, columns: tuple[tuple[str, str], ...], vouchers: lis
             raw_amount = cell(r, "amount")
             summary = cell_text(cell(r, "summary"))
             date_blank = all(cell(r, f) == "" for f in ("date", "month", "day") if f in cols)
-        if voucher:
+        if voucher and not cash:  # a cash journal holds only part of the vouchers: no voucher-gap from it
             vouchers.append((voucher, s.file, s.sheet, r + 1))
         amount_blank = raw_amount == "" or raw_amount is None or (isinstance(raw_amount, str)
                                                                  and not raw_amount.strip())
@@ -352,20 +371,29 @@ def _expense_list(s: _Sheet, columns: tuple[tuple[str, str], ...], vouchers: lis
                 d = s.date(r, voucher)
         else:
             d = s.date(r, voucher)
+        if cash and d is not None and period is not None and not period.contains(d):
+            other_month.add(r + 1)
         if not ok or amount is None or d is None:
             continue
         if plain:
             t = ["" if c is None or c >= n else (v.strip() if isinstance(v := row[c], str) else cell_text(v))
                  for c in text_cols]
             att = _attachments(row[c_att] if c_att < n else "") if c_att is not None else None
+            code = "" if c_code is None or c_code >= n else cell_text(row[c_code])
         else:
             t = ["" if c is None else cell_text(cell(r, name)) for name, c in zip(_EXPENSE_TEXTS, text_cols,
                                                                                 strict=True)]
             att = _attachments(cell(r, "attachments")) if c_att is not None else None
+            code = "" if c_code is None else cell_text(cell(r, "invoice_code"))
         out.append(Expense(
             s.village, s.file, s.sheet, r + 1, d, voucher, summary, amount,
-            t[0], t[1], t[2], t[3], t[4], t[5], att, t[6] or journal_method, t[7], "", EXPENSE_LIST, columns,
+            t[0], t[1], t[2], t[3], t[4], t[5], att, t[6] or journal_method, t[7], "", layout, columns, code,
         ))
+    if other_month and any(period.contains(e.date) for e in out):
+        # a cash journal runs across months (「大华11-12月」): the rows of other months are not this month's
+        # lines, nor its errors
+        out = [e for e in out if e.row not in other_month]
+        s.findings = [f for f in s.findings if f.row not in other_month]
     return out, counted
 
 
@@ -384,7 +412,7 @@ def _journal_method(s: _Sheet) -> str:
 _EXPENSE_TEXTS = ("category", "payee", "handler", "reviewer", "approver", "invoice", "method", "remarks")
 
 _WATCHED = frozenset(("amount", "date", "voucher", "summary", "category", "payee", "handler", "reviewer", "approver",
-                      "invoice", "attachments", "method", "remarks", "month", "day", "year"))
+                      "invoice", "attachments", "method", "remarks", "month", "day", "year", "invoice_code"))
 
 
 def _attachments(value: object) -> int | None:
@@ -400,6 +428,7 @@ def _expense(s: _Sheet, r: int, d: dt.date, voucher: str, summary: str, amount: 
              columns: tuple[tuple[str, str], ...], amount_col: int, **extra: object) -> Expense:
     texts = {name: cell_text(s.cell(r, name)) for name in _TEXT_FIELDS if name in s.cols and name != "summary"}
     texts.update({k: v for k, v in extra.items() if isinstance(v, str)})
+    attachments = extra.get("attachments")
     return Expense(
         village=s.village, file=s.file, sheet=s.sheet, row=r + 1, date=d, voucher=voucher, summary=summary,
         amount=amount,
@@ -409,12 +438,14 @@ def _expense(s: _Sheet, r: int, d: dt.date, voucher: str, summary: str, amount: 
         reviewer=texts.get("reviewer", ""),
         approver=texts.get("approver", ""),
         invoice=texts.get("invoice", ""),
-        attachments=_attachments(s.cell(r, "attachments")) if "attachments" in s.cols else None,
+        attachments=(_attachments(attachments if attachments is not None else s.cell(r, "attachments"))
+                     if "attachments" in s.cols else None),
         method=texts.get("method", ""),
         remarks=texts.get("remarks", ""),
         account_code=str(extra.get("account_code", "")),
         layout=JOURNAL if "account_code" in extra else EXPENSE_LIST,
         columns=columns,
+        invoice_code=texts.get("invoice_code", ""),
     )
 
 
@@ -470,6 +501,8 @@ def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callabl
         inherited = False
         if not voucher and date_blank and prev is not None:
             voucher, inherited = prev.voucher, True
+        elif date_blank and prev is not None and voucher == prev.voucher:
+            inherited = True  # the voucher's date only on its first line
         ok = True
         if not voucher:
             s.add("missing-field", r, "voucher", None, field=FIELD_NAMES["voucher"])
@@ -493,9 +526,9 @@ def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callabl
             if a is False:
                 ok = False
             elif a is not None:
-                if direction.startswith("贷"):
+                if direction.startswith("贷") or direction == "0":  # 金蝶 KIS's FDC: 1 = 借, 0 = 贷
                     credit = a
-                elif direction.startswith("借"):
+                elif direction.startswith("借") or direction == "1":
                     debit = a
                 else:
                     s.add("missing-field", r, "direction", voucher, field="借贷方向")
@@ -513,6 +546,12 @@ def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callabl
     for line in lines:
         if line.voucher:
             groups.setdefault(line.voucher, []).append(line)
+    enterprise = enterprise_codes(ln.code for ln in lines if ln.code)
+    if enterprise:
+        shown = "、".join(enterprise[:8]) + (f" 等 {len(enterprise)} 个" if len(enterprise) > 8 else "")
+        s.findings.clear()  # said once for the sheet, none of its lines being read
+        s.add("unknown-chart", None, value=shown)
+        return [], counted, []
     chart = chart_for([ln.code for ln in lines if ln.code])
     out: list[Expense] = []
     vouchers = []
@@ -535,6 +574,7 @@ def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callabl
                     method = kind
                     break
         first_summary = next((ln.summary for ln in group if ln.summary), "")
+        carried: dict[str, str] | None = None
         for ln in group:
             if not ln.debit:
                 continue
@@ -550,9 +590,55 @@ def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callabl
                 continue
             assert ln.date is not None
             category = ln.name or ln.code
+            if carried is None:
+                carried = _voucher_fields(s, group)
             out.append(_expense(s, ln.r, ln.date, voucher, summary, ln.debit, columns, cols.get("debit", 0),
-                                account_code=ln.code, category=category, method=method or cell_text(s.cell(ln.r, "method"))))
+                                account_code=ln.code, category=category,
+                                method=method or cell_text(s.cell(ln.r, "method")),
+                                **{k: v for k, v in carried.items() if not cell_text(s.cell(ln.r, k))}))
     return out, counted, vouchers
+
+
+#: what bookkeeping software prints only on a voucher's first line (金蝶 KIS's 审核人, 制单, 附件数): it holds
+#: for the voucher's other lines too (SPEC 16)
+_VOUCHER_FIELDS = ("handler", "reviewer", "approver", "attachments")
+
+
+def _voucher_fields(s: _Sheet, group: list[_Line]) -> dict[str, str]:
+    """The voucher-level fields of a voucher: the first value each has on any of its lines."""
+    out: dict[str, str] = {}
+    for name in _VOUCHER_FIELDS:
+        if name not in s.cols:
+            continue
+        for ln in group:
+            value = cell_text(s.cell(ln.r, name))
+            if value:
+                out[name] = value
+                break
+    return out
+
+
+_LEADING_DIGITS = re.compile(r"\d+")
+
+
+def enterprise_codes(codes: Iterable[str]) -> list[str]:
+    """The first-level codes of an enterprise chart (企业会计准则: 1001 库存现金, 1002 银行存款, 6602 管理费用 …)
+    when a journal has such lines and none on a village's 101 or 102; else [] (SPEC 16)."""
+    seen: set[str] = set()
+    village_cash = False
+    for code in codes:
+        m = _LEADING_DIGITS.match(unicodedata.normalize("NFKC", str(code)).strip())
+        if not m:
+            continue
+        digits = m.group(0)
+        if digits.startswith(("101", "102")):
+            village_cash = True
+        elif len(digits) >= 4:
+            seen.add(digits[:4])  # an enterprise chart's first level has four digits
+    telling = sorted(c for c in seen if c in ("1001", "1002") or c[0] == "6")
+    if village_cash or not telling:
+        return []
+    return telling + sorted(seen.difference(telling))
 
 
 def _journal_amount(s: _Sheet, r: int, name: str, voucher: str):
@@ -595,7 +681,12 @@ def normalise_sheet(raw: RawSheet, *, village: str, file: str, period: Period | 
         return result
     header = find_header(raw.rows, raw.merged)
     if header is None:
-        result.findings.append(F.make("no-header", village=village, file=file, sheet=sheet, detail=""))
+        near = missing_columns(raw.rows, raw.merged)
+        if near is not None:
+            detail = f"第 {near[0] + 1} 行像是表头，但缺少{''.join(f'「{n}」' for n in near[1])}列"
+        else:
+            detail = "没有一行同时包含日期、凭证号、摘要和金额列"
+        result.findings.append(F.make("no-header", village=village, file=file, sheet=sheet, detail=detail))
         return result
     result.has_header = True
     s = _Sheet(raw, village, file, sheet, header, period)
@@ -609,6 +700,7 @@ def normalise_sheet(raw: RawSheet, *, village: str, file: str, period: Period | 
     result.findings = s.findings + hidden_findings(raw, village, file, sheet)
     if period:
         result.in_period = sum(1 for e in expenses if period.contains(e.date))
-    result.read = SheetRead(path=file, village=village, sheet=sheet, layout=header.layout,
+    result.read = SheetRead(path=file, village=village, sheet=sheet,
+                            layout=CASH_JOURNAL if header.cash_journal else header.layout,
                             rows=counted, expenses=len(expenses))
     return result
