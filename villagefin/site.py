@@ -83,7 +83,7 @@ def view_of(meta: VillageMeta, data: bytes, config: Config, period: Period) -> V
     if meta.receipts_published and village is not None:
         from .receipts import receipts_for_vouchers
 
-        receipts = receipts_for_vouchers(config, village, [e.voucher for e in items])
+        receipts = receipts_for_vouchers(config, village, [e.voucher for e in items], period)
         items = tuple(replace(e, receipts=receipts.get(e.voucher, ())) for e in items)
     view = build_village_view(
         items, township=township_of(config), village_id=meta.village_id,
