@@ -74,6 +74,7 @@ class PublishResult:
     font_note: str | None = None
     rewritten: bool = False  # False: nothing was written (unchanged month)
     zip_path: Path | None = None
+    receipt_sheets: list[Path] = field(default_factory=list)  # receipts contact sheets written (SPEC 15)
 
     @property
     def exit_code(self) -> int:
@@ -178,6 +179,8 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
     from .check import PublicSpec, run_check
     from .fonts import find_font
     from .public import expenses_from_json, township_of
+    from .receipt_review import MonthScans
+    from .redact import terminal_progress
     from .render.opendata import fingerprint
     from .site import MonthBuild
 
@@ -206,6 +209,12 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
         for f in report.findings:
             if f.severity == ERROR and f.village:
                 errors_of.setdefault(f.village, []).append(f)
+        # the scans to cover; an official publish stops here, before anything is archived, when they would
+        # need the OCR engine and it cannot be loaded (SPEC 15)
+        scans = MonthScans.plan(config, period, {v.id: report.public[v.id][0] for v in selected
+                                                 if v.id in report.public and (preview or not errors_of.get(v.id))})
+        if not preview:
+            scans.require_engine()
         for v in selected:
             errors = tuple(errors_of.get(v.id, ()))
             if v.id not in found_in:
@@ -243,6 +252,7 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
             outcomes.append(VillageOutcome(v.id, v.name, NEW if latest is None else CORRECTION, revision,
                                            count, total))
             fresh[v.id] = data
+        receipt_warnings = scans.cover(list(fresh), terminal_progress())
         settings = Settings(config.publication.paper, config.publication.orientation, font,
                             root / "templates" if (root / "templates").is_dir() else None, with_receipts)
         build = MonthBuild(config=config, arc=arc, period=period, out_dir=out_dir, settings=settings,
@@ -257,11 +267,12 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
         for o in outcomes:
             if o.outcome == UNCHANGED and o.village_id in build.rewritten_villages:
                 o.outcome = REWRITTEN
-    warnings = _glyph_warnings(build.missing_glyphs)
+        sheets = scans.contact_sheets(month_dir, list(fresh), font.path)
+    warnings = _glyph_warnings(build.missing_glyphs) + receipt_warnings
     result = PublishResult(
         period=label, preview=preview, out_dir=out_dir, month_dir=month_dir, publication_date=pub_date,
         on_time=on_time, outcomes=outcomes, report=report, warnings=warnings, font_note=font_note,
-        rewritten=rewritten, zip_path=build.zip_path,
+        rewritten=rewritten, zip_path=build.zip_path, receipt_sheets=sheets,
     )
     if not preview:
         _remember(config, label, villages, result)

@@ -446,23 +446,35 @@ def _clean_copy(img, side: int):
     return out
 
 
-def write_receipt_images(files: Sequence[tuple[str, str]], folder: Path) -> None:
-    """Write each (source, target) as a clean JPEG at `folder/target` and its thumbnail (receipts/thumbs/…).
-
-    EXIF orientation is applied, then every piece of metadata dropped. A scan that cannot be read is skipped:
-    check already reports it as receipt-mismatch (it counts 0)."""
+def published_image(source: str):
+    """The image of one source as it is published: upright (EXIF orientation applied), RGB, at most
+    MAX_SIDE px on its long side, with no metadata. Raises for a scan that cannot be decoded."""
     from PIL import ImageOps
 
+    with _open_source(source) as img:
+        upright = ImageOps.exif_transpose(img)
+        rgb = _to_rgb(upright)
+        return _clean_copy(rgb, MAX_SIDE)
+
+
+def write_receipt_images(files: Sequence[tuple[str, str]], folder: Path, verdicts=None) -> None:
+    """Write each (source, target) as a clean JPEG at `folder/target` and its thumbnail (receipts/thumbs/…).
+
+    EXIF orientation is applied, then every piece of metadata dropped. `verdicts` (a `redact.Verdicts`, for
+    a village whose scans are covered: `get(source)` → a verdict with `publishable` and `apply(image)`): the
+    numbers found are painted over, and a scan withheld is not written. A scan that cannot be read is skipped (check reports it as receipt-unreadable)."""
     folder = Path(folder)
     for source, target in files:
         try:
-            with _open_source(source) as img:
-                upright = ImageOps.exif_transpose(img)
-                rgb = _to_rgb(upright)
-                full = _clean_copy(rgb, MAX_SIDE)
-                thumb = _clean_copy(full, THUMB_SIDE)
+            full = published_image(source)
         except Exception:  # any unreadable scan (DecompressionBombError too): skip it, publish the rest
             continue
+        if verdicts is not None:
+            verdict = verdicts.get(source)
+            if not verdict.publishable:
+                continue
+            full = verdict.apply(full)
+        thumb = _clean_copy(full, THUMB_SIDE)
         dest = folder / target
         thumb_dest = folder / thumbnail_path(target)
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -525,11 +537,11 @@ def receipt_findings(config: Config, expenses: Sequence[Expense],
         scans, unnamed = _walk(folder, hint, period)
         if not by_month(folder) and (scans or unnamed):
             out.append(F.make("receipts-not-by-month", village=village.id, file=village.receipts,
-                              folder=village.receipts))
+                              value=village.receipts))
         for path in [p for paths in scans.values() for p in paths] + unnamed:
             if scan_pages(path) == 0:
                 out.append(F.make("receipt-unreadable", village=village.id, file=_display(path, config.root),
-                                  name=path.name))
+                                  value=path.name))
         for key, group in by_key.items():
             declared = _declared(group)
             if declared is None:  # no attachments column: nothing to compare with

@@ -82,8 +82,11 @@ def view_of(meta: VillageMeta, data: bytes, config: Config, period: Period) -> V
     village = config.village(meta.village_id)
     if meta.receipts_published and village is not None:
         from .receipts import receipts_for_vouchers
+        from .redact import receipt_verdicts
 
-        receipts = receipts_for_vouchers(config, village, [e.voucher for e in items], period)
+        verdicts = receipt_verdicts(config, village)  # a scan withheld by covering is not linked (SPEC 15)
+        receipts = receipts_for_vouchers(config, village, [e.voucher for e in items], period,
+                                         verdicts.publishable if verdicts else None)
         items = tuple(replace(e, receipts=receipts.get(e.voucher, ())) for e in items)
     view = build_village_view(
         items, township=township_of(config), village_id=meta.village_id,
@@ -112,9 +115,11 @@ def render_village(job: VillageJob, config: Config, period: Period, settings, mo
     village = config.village(view.village_id)
     if view.receipts_published and village is not None:
         from .receipts import receipt_sources, write_receipt_images
+        from .redact import receipt_verdicts
 
-        files = receipt_sources(config, village, view)
-        write_receipt_images(files, folder)
+        verdicts = receipt_verdicts(config, village)
+        files = receipt_sources(config, village, view, verdicts.publishable if verdicts else None)
+        write_receipt_images(files, folder, verdicts)
         if settings.with_receipts:
             receipt_pages = tuple(ReceiptPage(folder / target, caption) for target, caption in _captions(view))
     render_noticeboard(view, folder / "noticeboard.pdf", receipts=receipt_pages, **pdf_kw)
