@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -384,3 +385,20 @@ def test_a_truncated_scan_is_reported_not_counted_and_not_linked(tmp_path: Path)
                               village_id="xinjie", village_name="新街村", year=2026, month=10,
                               publication_date=dt.date(2026, 11, 5))
     assert receipt_sources(cfg, cfg.villages[0], view) == ((str(month / "记-001-2.jpg"), "receipts/ji-001-1.jpg"),)
+
+
+def test_init_and_the_template_explain_the_month_folders(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from villagefin.template import GUIDE_SHEET
+    from villagefin.workspace import init_workspace
+
+    created = init_workspace(tmp_path / "ws", township="新街镇")
+    receipts = tmp_path / "ws/ledgers/xinjie/receipts"
+    months = [p for p in created if p.parent == receipts]
+    assert len(months) == 1 and re.fullmatch(r"\d{4}-\d{2}", months[0].name)  # last month's folder, ready
+    toml = (tmp_path / "ws/villagefin.toml").read_text(encoding="utf-8")
+    assert "receipts/2026-10/记-012.jpg" in toml and '"as-is"' in toml and "receipts-review" in toml
+    wb = load_workbook(next(p for p in created if p.suffix == ".xlsx"))
+    guide = " ".join(str(c.value) for row in wb[GUIDE_SHEET].iter_rows() for c in row if c.value)
+    assert "receipts/2026-10/" in guide and "每月一个子文件夹" in guide and "涂黑" in guide
