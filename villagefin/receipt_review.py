@@ -19,8 +19,15 @@ from . import findings as F
 from .config import Config
 from .model import Finding, Period
 from .public import expenses_from_json
-from .receipts import RECEIPTS_DIR, find_scans, receipts_folder, scan_pages, series_hint
-from .redact import EngineMissing, Verdict, Verdicts, engine_version, missing_engine_message
+from .receipts import (
+    RECEIPTS_DIR,
+    find_scans,
+    receipts_folder,
+    receipts_for_vouchers,
+    scan_pages,
+    series_hint,
+)
+from .redact import EngineMissing, Verdict, Verdicts, engine_version, missing_engine_message, receipt_verdicts
 from .vouchers import parse_voucher
 
 REVIEW_DIR = Path(".villagefin") / "receipts-review"
@@ -108,16 +115,31 @@ class MonthScans:
             if not self.published.get(vid):
                 continue
             folder = month_dir / vid
-            images = _published_images(folder)
-            if not images:
+            village = self.config.village(vid)
+            images = _published_images(folder, self._vouchers_of(vid, folder))
+            if not images or village is None:
                 continue
             target = Path(self.config.root) / REVIEW_DIR / f"{self.period.year:04d}-{self.period.month:02d}" / f"{vid}.pdf"
-            village = self.config.village(vid)
-            title = (f"{village.name if village else vid} {self.period.year}年{self.period.month}月 原始票据核对页"
-                     "（公开的样子；请逐张核对，手写号码识别不出）")
-            write_contact_sheet(images, target, title, font_path)
+            title = f"{village.name} {self.period.year}年{self.period.month}月 原始票据核对页"
+            note = "每张扫描件公开出去的样子。黑块是遮盖的号码；手写的号码识别不出，请逐张看一遍。"
+            write_contact_sheet(images, target, title, note, font_path)
             out.append(target)
         return out
+
+
+    def _vouchers_of(self, vid: str, folder: Path) -> dict[str, str]:
+        """Published image (receipts/ji-012-1.jpg) → its voucher as the ledger writes it (记-012)."""
+        village = self.config.village(vid)
+        try:
+            items = expenses_from_json((folder / "expenses.json").read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if village is None:
+            return {}
+        verdicts = receipt_verdicts(self.config, village)
+        receipts = receipts_for_vouchers(self.config, village, [e.voucher for e in items], self.period,
+                                         verdicts.publishable if verdicts else None)
+        return {r.image: voucher for voucher, rs in receipts.items() for r in rs}
 
 
 def _warnings(scan: Scan, verdict: Verdict) -> list[Finding]:
@@ -130,16 +152,25 @@ def _warnings(scan: Scan, verdict: Verdict) -> list[Finding]:
     return []
 
 
-def _published_images(folder: Path) -> list[tuple[Path, str]]:
+def _published_images(folder: Path, vouchers: Mapping[str, str]) -> list[tuple[Path, str]]:
     """(image, caption) of a village folder's published scans, in the order of the page (voucher, page)."""
     receipts = folder / RECEIPTS_DIR
     if not receipts.is_dir():
         return []
-    files = sorted((p for p in receipts.glob("*.jpg") if p.is_file()), key=lambda p: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", p.name)])
-    return [(p, f"{RECEIPTS_DIR}/{p.name}") for p in files]
+
+    def natural(p: Path) -> list:
+        return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", p.name)]
+
+    out = []
+    for p in sorted((p for p in receipts.glob("*.jpg") if p.is_file()), key=natural):
+        rel = f"{RECEIPTS_DIR}/{p.name}"
+        page = p.stem.rsplit("-", 1)[-1]
+        out.append((p, f"凭证 {vouchers[rel]} 第{page}张（{rel}）" if rel in vouchers else rel))
+    return out
 
 
-def write_contact_sheet(images: Sequence[tuple[Path, str]], target: Path, title: str, font_path: str | None) -> None:
+def write_contact_sheet(images: Sequence[tuple[Path, str]], target: Path, title: str, note: str,
+                        font_path: str | None) -> None:
     """A PDF of A4 pages, six images a page with their captions (Pillow; the images as they are published)."""
     from PIL import Image, ImageDraw, ImageFont
 
@@ -161,9 +192,10 @@ def write_contact_sheet(images: Sequence[tuple[Path, str]], target: Path, title:
         page = Image.new("RGB", _PAGE, "white")
         draw = ImageDraw.Draw(page)
         draw.text((_MARGIN, _MARGIN - 30), f"{title}  第 {start // per_page + 1}/{total} 页", fill="black", font=head)
+        draw.text((_MARGIN, _MARGIN + 8), note, fill=(90, 90, 90), font=small)
         for i, (path, caption) in enumerate(images[start:start + per_page]):
             x = _MARGIN + (i % _COLUMNS) * cell_w
-            y = _MARGIN + 40 + (i // _COLUMNS) * cell_h
+            y = _MARGIN + 50 + (i // _COLUMNS) * cell_h
             with Image.open(path) as img:
                 thumb = img.convert("RGB")
                 thumb.thumbnail((cell_w - 20, cell_h - 50))
