@@ -402,3 +402,69 @@ def test_init_and_the_template_explain_the_month_folders(tmp_path: Path) -> None
     wb = load_workbook(next(p for p in created if p.suffix == ".xlsx"))
     guide = " ".join(str(c.value) for row in wb[GUIDE_SHEET].iter_rows() for c in row if c.value)
     assert "receipts/2026-10/" in guide and "每月一个子文件夹" in guide and "涂黑" in guide
+
+
+def test_check_and_publish_survive_links_and_broken_scans(tmp_path: Path) -> None:
+    """SPEC 18 on the sample township: a loop, a link to / and a dangling link among the receipts, and a
+    truncated JPEG. check and publish finish; the broken scan is reported, not counted, not linked."""
+    import os
+    import shutil
+
+    from conftest import SAMPLES
+
+    from villagefin.check import run_check
+    from villagefin.config import load_config
+    from villagefin.publish import run_publish
+
+    ws = tmp_path / "新街镇"
+    shutil.copytree(SAMPLES, ws)
+    month = ws / "ledgers/xinjie/receipts/2026-10"
+    os.symlink("..", month / "记-003" / "x")
+    os.symlink("/", month / "记-031")
+    os.symlink(tmp_path / "gone.jpg", month / "记-032.jpg")
+    cut = month / "记-030-3.jpg"
+    cut.write_bytes(cut.read_bytes()[:2000])
+    config = load_config(ws)
+    report = run_check(None, config, month="2026-10", villages=["xinjie"])
+    (bad,) = [f for f in report.findings if f.code == "receipt-unreadable"]
+    assert bad.file == "ledgers/xinjie/receipts/2026-10/记-030-3.jpg"
+    (short,) = [f for f in report.findings if f.code == "receipt-mismatch"]
+    assert short.voucher == "记-030" and "找到 2 张" in short.message and "登记附件 3 张" in short.message
+    result = run_publish(config, month="2026-10", today=dt.date(2026, 11, 5), villages=["xinjie"])
+    assert result.exit_code == 0
+    page = (ws / "site/2026-10/xinjie/index.html").read_text(encoding="utf-8")
+    assert "ji-030-2.jpg" in page and "ji-030-3.jpg" not in page
+    assert not (ws / "site/2026-10/xinjie/receipts/ji-030-3.jpg").exists()
+
+
+def test_a_correction_of_an_old_month_finds_that_months_scans(tmp_path: Path) -> None:
+    """October is published, November's scans arrive (its 记-001 is another receipt), then October is
+    corrected: October's page still shows October's 记-001."""
+    import shutil
+
+    from conftest import SAMPLES
+    from openpyxl import load_workbook
+
+    from villagefin.config import load_config
+    from villagefin.publish import run_publish
+    from villagefin.receipts import published_image
+
+    ws = tmp_path / "新街镇"
+    shutil.copytree(SAMPLES, ws)
+    receipts = ws / "ledgers/xinjie/receipts"
+    today = dt.date(2026, 12, 5)
+    assert run_publish(load_config(ws), month="2026-10", today=today, villages=["xinjie"]).exit_code == 0
+    october = (ws / "site/2026-10/xinjie/receipts/ji-001-1.jpg").read_bytes()
+    png(receipts / "2026-11" / "记-001.png", size=(300, 200))  # November's 记-001: a different receipt
+    ledger = ws / "ledgers/xinjie/2026-10.xlsx"
+    wb = load_workbook(ledger)
+    sheet = wb.active
+    header = next(c for row in sheet.iter_rows() for c in row if c.value == "摘要")
+    sheet.cell(row=header.row + 1, column=header.column).value += "（更正）"  # the first expense's summary
+    wb.save(ledger)
+    result = run_publish(load_config(ws), month="2026-10", today=today, villages=["xinjie"], correct="摘要补充")
+    assert [o.outcome for o in result.outcomes if o.village_id == "xinjie"] == ["correction"]
+    again = ws / "site/2026-10/xinjie/receipts/ji-001-1.jpg"
+    assert again.read_bytes() == october
+    with Image.open(again) as img:
+        assert img.size == published_image(str(receipts / "2026-10" / "记-001.jpg")).size != (300, 200)
