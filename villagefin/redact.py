@@ -32,7 +32,7 @@ from .errors import VillagefinError
 from .receipts import published_image
 
 #: bump when the rules that find or cover numbers change: every scan is read again
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 CACHE_DIR = ".villagefin/receipts-cache"
 PAD = 4  # px added around each covered number
 #: OCR look-alikes inside a number (after NFKC): the letter is read as the digit
@@ -315,15 +315,58 @@ def _lines(result) -> list[list[tuple[str, tuple[int, int, int, int]]]]:
     return out
 
 
-def read_numbers(image) -> list[Hit]:
-    """Every ID, mobile and card number OCR can read on a PIL image."""
+#: below this mean recognition score a scan is read again turned upside down (SPEC 15: scans come in every way
+#: up). Upright print reads at about 0.98; upside down, or on its side the way the engine does not turn, 0.7–0.8
+_WELL_READ = 0.9
+
+
+def _read(image) -> tuple[list[Hit], float]:
+    """The numbers on `image` and how well it was read (mean recognition score; 1.0 when it holds no text)."""
     import numpy as np
 
     result = _engine()(np.asarray(image.convert("RGB")), return_word_box=True)
     hits: list[Hit] = []
     for chars in _lines(result):
         hits.extend(find_numbers(chars))
+    scores = [float(s) for s in (result.scores or ())]
+    return hits, (sum(scores) / len(scores) if len(scores) >= 3 else 1.0)
+
+
+def _turned(hits: Sequence[Hit], size: tuple[int, int]) -> list[Hit]:
+    """Hits found on the image turned 180°, in the coordinates of the image as it is."""
+    w, h = size
+    return [Hit(x.kind, (w - x.box[2], h - x.box[3], w - x.box[0], h - x.box[1])) for x in hits]
+
+
+def read_numbers(image, upside_down: bool | None = None) -> list[Hit]:
+    """Every ID, mobile and card number OCR can read on a PIL image, in its coordinates.
+
+    `upside_down`: read it turned 180° (True), as it is (False), or as it is and, when that reads badly, turned
+    too, keeping the better reading (None). A scan on its side reads well one way up (the engine turns tall
+    lines a quarter turn), so turning by 180° covers both quarter turns."""
+    from PIL import Image
+
+    if upside_down:
+        return _turned(_read(image.transpose(Image.Transpose.ROTATE_180))[0], image.size)
+    hits, score = _read(image)
+    if upside_down is None and score < _WELL_READ:
+        turned, turned_score = _read(image.transpose(Image.Transpose.ROTATE_180))
+        if turned_score > score:
+            return _turned(turned, image.size)
     return hits
+
+
+def _orientation(image) -> tuple[list[Hit], bool]:
+    """The numbers on a scan and whether it reads better upside down."""
+    from PIL import Image
+
+    hits, score = _read(image)
+    if score >= _WELL_READ:
+        return hits, False
+    turned, turned_score = _read(image.transpose(Image.Transpose.ROTATE_180))
+    if turned_score > score:
+        return _turned(turned, image.size), True
+    return hits, False
 
 
 def paint(image, boxes: Iterable[tuple[int, int, int, int]]):
@@ -341,18 +384,18 @@ def paint(image, boxes: Iterable[tuple[int, int, int, int]]):
 
 def judge(image) -> Verdict:
     """Find the numbers on a published-size image, cover them, read the covered image again."""
-    hits = read_numbers(image)
+    hits, upside_down = _orientation(image)
     if not hits:
         return Verdict()
     boxes = tuple(h.box for h in hits)
     counts = {k: sum(1 for h in hits if h.kind == k) for k, _ in _KIND_TEXT}
-    left = read_numbers(paint(image, boxes))
+    left = read_numbers(paint(image, boxes), upside_down)
     if left:
         # one more round for what the first boxes revealed (a number OCR read only once its neighbour was gone)
         boxes += tuple(h.box for h in left)
         for h in left:
             counts[h.kind] += 1
-        if read_numbers(paint(image, boxes)):
+        if read_numbers(paint(image, boxes), upside_down):
             return Verdict(boxes=boxes, ids=counts["id"], mobiles=counts["mobile"], cards=counts["card"],
                            withheld=True, reason="遮盖后仍能读出完整号码")
     return Verdict(boxes=boxes, ids=counts["id"], mobiles=counts["mobile"], cards=counts["card"])
