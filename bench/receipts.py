@@ -52,9 +52,13 @@ def main() -> None:
     print(f"scans: {pages}  seconds: {full['wall'] - base['wall']:.2f} (covering alone)  "
           f"per scan: {per_scan:.2f} s wall (bar {BAR} s), {cpu_per_scan:.2f} s CPU  "
           f"numbers covered: {covered}  scans withheld: {withheld}")
-    with open("/proc/loadavg") as f:
-        print(f"load average during the run: {f.read().split()[0]} (other processes share the 2 cores: wall "
-              f"time on two free cores would be about CPU / 2 = {cpu_per_scan / 2:.2f} s per scan)")
+    try:
+        with open("/proc/loadavg") as f:
+            load = f.read().split()[0]
+    except OSError:
+        load = "?"
+    print(f"load average after the run: {load} (when other processes share the cores, wall time on two free "
+          f"cores is about CPU / 2 = {cpu_per_scan / 2:.2f} s per scan)")
 
     before = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
     shutil.rmtree(root / "site" / "2026-10")

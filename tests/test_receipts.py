@@ -468,3 +468,22 @@ def test_a_correction_of_an_old_month_finds_that_months_scans(tmp_path: Path) ->
     assert again.read_bytes() == october
     with Image.open(again) as img:
         assert img.size == published_image(str(receipts / "2026-10" / "记-001.jpg")).size != (300, 200)
+
+
+def test_publish_receipts_takes_true_as_is_or_false() -> None:
+    from villagefin.config import parse_config
+    from villagefin.errors import ConfigError
+
+    def village(value):
+        return parse_config({"villages": [{"id": "a", "receipts": "r", "publish_receipts": value}]}).villages[0]
+
+    assert village(True).covers_receipts and village(True).publish_receipts is True
+    assert village("as-is").publish_receipts == "as-is" and not village("as-is").covers_receipts
+    assert not village(False).publish_receipts and not village(False).covers_receipts
+    with pytest.raises(ConfigError, match="as-is"):
+        village("yes")
+
+
+def test_a_folder_kept_by_month_is_not_counted_without_a_month(tmp_path: Path) -> None:
+    jpeg(tmp_path / "receipts" / "2026-10" / "记-001.jpg")
+    assert receipt_findings(config(tmp_path, receipts="receipts"), [expense("记-001", 5, 1)]) == []

@@ -534,8 +534,11 @@ def receipt_findings(config: Config, expenses: Sequence[Expense],
             out.append(F.make("receipt-mismatch", village=village.id, file=village.receipts,
                               found=0, declared=total, subject=f"票据文件夹 {village.receipts} 不存在，"))
             continue
+        kept_by_month = by_month(folder)
+        if kept_by_month and period is None:
+            continue  # no month to look in (check --month any): voucher numbers repeat across the months
         scans, unnamed = _walk(folder, hint, period)
-        if not by_month(folder) and (scans or unnamed):
+        if not kept_by_month and (scans or unnamed):
             out.append(F.make("receipts-not-by-month", village=village.id, file=village.receipts,
                               value=village.receipts))
         for path in [p for paths in scans.values() for p in paths] + unnamed:
