@@ -175,7 +175,7 @@ def find_numbers(chars: Sequence[tuple[str, tuple[int, int, int, int]]]) -> list
     hits: list[Hit] = []
     i, n = 0, len(chars)
     while i < n:
-        if _norm(chars[i][0]) not in "0123456789" or _norm(chars[i][0]) == "":
+        if not _norm(chars[i][0]).isdigit():  # a run starts at a digit (or a look-alike read as one)
             i += 1
             continue
         j = i
