@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -86,7 +87,7 @@ def workspace(tmp_path: Path) -> Path:
     (r / "readme.txt").write_text("ignored", encoding="utf-8")
     jpeg(r / "~$记-001.jpg")
     jpeg(r / ".记-001.jpg")
-    jpeg(r / "2026-09" / "记-001.jpg")  # an archive subfolder is not looked into
+    jpeg(r / "旧票据" / "记-001.jpg")  # a subfolder named neither for a voucher nor a month is not looked into
     return tmp_path
 
 
@@ -251,8 +252,12 @@ def test_unreadable_scans_do_not_stop_publication(tmp_path: Path) -> None:
 
 
 def test_mismatch_findings(workspace: Path) -> None:
-    found = receipt_findings(config(workspace), expenses())
-    assert {f.code for f in found} == {"receipt-mismatch"}
+    everything = receipt_findings(config(workspace), expenses())
+    assert {f.code for f in everything} == {"receipt-mismatch", "receipt-unreadable", "receipts-not-by-month"}
+    (flat,) = [f for f in everything if f.code == "receipts-not-by-month"]  # once per village
+    (unreadable,) = [f for f in everything if f.code == "receipt-unreadable"]
+    assert unreadable.file == "ledgers/xinjie/receipts/记-008.jpg" and "记-008.jpg" in unreadable.message
+    found = [f for f in everything if f.code == "receipt-mismatch"]
     assert all(f.severity == "warning" and f.village == "xinjie" for f in found)
     by_voucher = {f.voucher: f for f in found if f.voucher}
     assert set(by_voucher) == {"记-007", "记-008", "记-010"}
@@ -294,3 +299,187 @@ def test_missing_folder_is_one_warning(tmp_path: Path) -> None:
     # only villages checked are looked at
     assert receipt_findings(cfg, []) == []
     assert len(receipt_findings(cfg, [], villages=["xinjie"])) == 1
+
+
+# ---- by month (SPEC 15), links and broken scans (SPEC 18) -----------------------------------------------------
+
+
+def test_month_subfolders_keep_each_month_to_itself(tmp_path: Path) -> None:
+    from villagefin.model import Period
+    from villagefin.receipts import folder_month
+
+    assert folder_month("2026-10") == (2026, 10)
+    assert folder_month("2026年10月") == (2026, 10)
+    assert folder_month("１０月") == (None, 10)
+    assert folder_month("10") is None and folder_month("记-010") is None and folder_month("2026-13") is None
+    r = tmp_path / "receipts"
+    jpeg(r / "2026-10" / "记-001.jpg", colour=(10, 10, 10))
+    jpeg(r / "2026年11月" / "记-001.jpg", colour=(250, 250, 250))
+    jpeg(r / "12月" / "记-001.jpg")
+    jpeg(r / "记-001.jpg")  # directly in a folder kept by month: never used
+    assert find_scans(r, period=Period(2026, 10)) == {("记", 1): [r / "2026-10" / "记-001.jpg"]}
+    assert find_scans(r, period=Period(2026, 11)) == {("记", 1): [r / "2026年11月" / "记-001.jpg"]}
+    assert find_scans(r, period=Period(2026, 12)) == {("记", 1): [r / "12月" / "记-001.jpg"]}
+    assert find_scans(r, period=Period(2026, 9)) == {}
+    cfg = config(tmp_path, receipts="receipts")
+    items = [expense("记-001", 5, 1)]
+    # by month: no receipts-not-by-month, and the month's own scan counts
+    assert receipt_findings(cfg, items, period=Period(2026, 10)) == []
+    nov = receipts_for(cfg, cfg.villages[0], CheckReport(period="2026-11", files=(), expenses=tuple(items),
+                                                         findings=()))
+    assert [r.image for r in nov["记-001"]] == ["receipts/ji-001-1.jpg"]
+
+
+def test_flat_folder_warns_once_per_village(tmp_path: Path) -> None:
+    from villagefin.model import Period
+
+    r = tmp_path / "receipts"
+    jpeg(r / "记-001.jpg")
+    jpeg(r / "记-002.jpg")
+    found = receipt_findings(config(tmp_path, receipts="receipts"),
+                             [expense("记-001", 5, 1), expense("记-002", 6, 1)], period=Period(2026, 10))
+    assert [f.code for f in found] == ["receipts-not-by-month"]
+    assert "2026-10/" in found[0].message and found[0].village == "xinjie"
+
+
+def test_links_to_folders_are_never_followed(tmp_path: Path) -> None:
+    import os
+
+    from villagefin.model import Period
+
+    r = tmp_path / "receipts"
+    month = r / "2026-10"
+    jpeg(month / "记-001" / "a.jpg")
+    jpeg(tmp_path / "elsewhere" / "记-002.jpg")
+    os.symlink("..", month / "记-001" / "x")  # a loop
+    os.symlink("/", month / "记-003")  # the whole file system
+    os.symlink(tmp_path / "elsewhere", r / "2026-11")  # a month folder that is a link
+    os.symlink(tmp_path / "elsewhere" / "记-002.jpg", month / "记-002.jpg")  # a link to a file is a file
+    scans = find_scans(r, period=Period(2026, 10))
+    assert scans == {("记", 1): [month / "记-001" / "a.jpg"], ("记", 2): [month / "记-002.jpg"]}
+    assert find_scans(r, period=Period(2026, 11)) == {}
+
+
+def test_a_truncated_scan_is_reported_not_counted_and_not_linked(tmp_path: Path) -> None:
+    from villagefin.model import Period
+
+    month = tmp_path / "receipts" / "2026-10"
+    cut = jpeg(month / "记-001.jpg", size=(800, 600))
+    cut.write_bytes(cut.read_bytes()[: len(cut.read_bytes()) // 2])
+    jpeg(month / "记-001-2.jpg")
+    cfg = config(tmp_path, receipts="receipts")
+    items = [expense("记-001", 5, 2)]
+    found = receipt_findings(cfg, items, period=Period(2026, 10))
+    assert sorted(f.code for f in found) == ["receipt-mismatch", "receipt-unreadable"]
+    (bad,) = [f for f in found if f.code == "receipt-unreadable"]
+    assert bad.file == "receipts/2026-10/记-001.jpg"
+    assert "找到 1 张" in next(f for f in found if f.code == "receipt-mismatch").message
+    got = receipts_for(cfg, cfg.villages[0], report(items))
+    assert [r.image for r in got["记-001"]] == ["receipts/ji-001-1.jpg"]
+    class Chart:
+        def group_of(self, category: str) -> str:
+            return "管理费用"
+
+    view = build_village_view(public_expenses(items, Chart(), got),
+                              township=Township("新街镇", "天长市", "0550-7000000", "https://example.org"),
+                              village_id="xinjie", village_name="新街村", year=2026, month=10,
+                              publication_date=dt.date(2026, 11, 5))
+    assert receipt_sources(cfg, cfg.villages[0], view) == ((str(month / "记-001-2.jpg"), "receipts/ji-001-1.jpg"),)
+
+
+def test_init_and_the_template_explain_the_month_folders(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from villagefin.template import GUIDE_SHEET
+    from villagefin.workspace import init_workspace
+
+    created = init_workspace(tmp_path / "ws", township="新街镇")
+    receipts = tmp_path / "ws/ledgers/xinjie/receipts"
+    months = [p for p in created if p.parent == receipts]
+    assert len(months) == 1 and re.fullmatch(r"\d{4}-\d{2}", months[0].name)  # last month's folder, ready
+    toml = (tmp_path / "ws/villagefin.toml").read_text(encoding="utf-8")
+    assert "receipts/2026-10/记-012.jpg" in toml and '"as-is"' in toml and "receipts-review" in toml
+    wb = load_workbook(next(p for p in created if p.suffix == ".xlsx"))
+    guide = " ".join(str(c.value) for row in wb[GUIDE_SHEET].iter_rows() for c in row if c.value)
+    assert "receipts/2026-10/" in guide and "每月一个子文件夹" in guide and "涂黑" in guide
+
+
+def test_check_and_publish_survive_links_and_broken_scans(tmp_path: Path) -> None:
+    """SPEC 18 on the sample township: a loop, a link to / and a dangling link among the receipts, and a
+    truncated JPEG. check and publish finish; the broken scan is reported, not counted, not linked."""
+    import os
+
+    from conftest import sample_workspace
+
+    from villagefin.check import run_check
+    from villagefin.config import load_config
+    from villagefin.publish import run_publish
+
+    ws = sample_workspace(tmp_path / "新街镇")
+    month = ws / "ledgers/xinjie/receipts/2026-10"
+    os.symlink("..", month / "记-003" / "x")
+    os.symlink("/", month / "记-031")
+    os.symlink(tmp_path / "gone.jpg", month / "记-032.jpg")
+    cut = month / "记-030-3.jpg"
+    cut.write_bytes(cut.read_bytes()[:2000])
+    config = load_config(ws)
+    report = run_check(None, config, month="2026-10", villages=["xinjie"])
+    (bad,) = [f for f in report.findings if f.code == "receipt-unreadable"]
+    assert bad.file == "ledgers/xinjie/receipts/2026-10/记-030-3.jpg"
+    (short,) = [f for f in report.findings if f.code == "receipt-mismatch"]
+    assert short.voucher == "记-030" and "找到 2 张" in short.message and "登记附件 3 张" in short.message
+    result = run_publish(config, month="2026-10", today=dt.date(2026, 11, 5), villages=["xinjie"])
+    assert result.exit_code == 0
+    page = (ws / "site/2026-10/xinjie/index.html").read_text(encoding="utf-8")
+    assert "ji-030-2.jpg" in page and "ji-030-3.jpg" not in page
+    assert not (ws / "site/2026-10/xinjie/receipts/ji-030-3.jpg").exists()
+
+
+def test_a_correction_of_an_old_month_finds_that_months_scans(tmp_path: Path) -> None:
+    """October is published, November's scans arrive (its 记-001 is another receipt), then October is
+    corrected: October's page still shows October's 记-001."""
+
+    from conftest import sample_workspace
+    from openpyxl import load_workbook
+
+    from villagefin.config import load_config
+    from villagefin.publish import run_publish
+    from villagefin.receipts import published_image
+
+    ws = sample_workspace(tmp_path / "新街镇")
+    receipts = ws / "ledgers/xinjie/receipts"
+    today = dt.date(2026, 12, 5)
+    assert run_publish(load_config(ws), month="2026-10", today=today, villages=["xinjie"]).exit_code == 0
+    october = (ws / "site/2026-10/xinjie/receipts/ji-001-1.jpg").read_bytes()
+    png(receipts / "2026-11" / "记-001.png", size=(300, 200))  # November's 记-001: a different receipt
+    ledger = ws / "ledgers/xinjie/2026-10.xlsx"
+    wb = load_workbook(ledger)
+    sheet = wb.active
+    header = next(c for row in sheet.iter_rows() for c in row if c.value == "摘要")
+    sheet.cell(row=header.row + 1, column=header.column).value += "（更正）"  # the first expense's summary
+    wb.save(ledger)
+    result = run_publish(load_config(ws), month="2026-10", today=today, villages=["xinjie"], correct="摘要补充")
+    assert [o.outcome for o in result.outcomes if o.village_id == "xinjie"] == ["correction"]
+    again = ws / "site/2026-10/xinjie/receipts/ji-001-1.jpg"
+    assert again.read_bytes() == october
+    with Image.open(again) as img:
+        assert img.size == published_image(str(receipts / "2026-10" / "记-001.jpg")).size != (300, 200)
+
+
+def test_publish_receipts_takes_true_as_is_or_false() -> None:
+    from villagefin.config import parse_config
+    from villagefin.errors import ConfigError
+
+    def village(value):
+        return parse_config({"villages": [{"id": "a", "receipts": "r", "publish_receipts": value}]}).villages[0]
+
+    assert village(True).covers_receipts and village(True).publish_receipts is True
+    assert village("as-is").publish_receipts == "as-is" and not village("as-is").covers_receipts
+    assert not village(False).publish_receipts and not village(False).covers_receipts
+    with pytest.raises(ConfigError, match="as-is"):
+        village("yes")
+
+
+def test_a_folder_kept_by_month_is_not_counted_without_a_month(tmp_path: Path) -> None:
+    jpeg(tmp_path / "receipts" / "2026-10" / "记-001.jpg")
+    assert receipt_findings(config(tmp_path, receipts="receipts"), [expense("记-001", 5, 1)]) == []

@@ -102,6 +102,7 @@ class Expected:
     warnings: list = field(default_factory=list)
     unread_sheets: list = field(default_factory=list)
     receipts: dict = field(default_factory=dict)
+    receipt_numbers: dict = field(default_factory=dict)  # scan → personal numbers on it (SPEC 15)
 
 
 def money_str(d: Decimal) -> str:
@@ -651,7 +652,8 @@ def xinjie(rng: random.Random, reg: Registry, exp: Expected) -> None:
     rel = "ledgers/xinjie/2026-10.xlsx"
     save_xlsx(wb, SAMPLES / rel)
     exp.villages["xinjie"] = village_entry("新街村", items, [(rel, "支出明细", "expense-list")])
-    exp.receipts["xinjie"] = write_receipts(rng, items, SAMPLES / "ledgers/xinjie/receipts", "新街村")
+    exp.receipts["xinjie"] = write_receipts(rng, items, SAMPLES / "ledgers/xinjie/receipts", "新街村",
+                                            person=(person, pid), numbers=exp.receipt_numbers)
 
 
 def renumber(items: list[Item]) -> list[Item]:
@@ -698,7 +700,47 @@ def cjk_font(size: int):
     return None
 
 
-def receipt_image(village: str, voucher: str, page: int, pages: int, it: Item, vtotal: Decimal):
+#: people of the 劳务费 sign-for sheet (SPEC 15): their numbers are made here, not drawn from the samples' rng
+SIGNERS = ("王立国", "李秀英", "张建华", "刘桂兰", "陈志强", "杨丽娟", "赵德明", "黄小燕", "周永康", "吴海峰")
+
+
+def mobile_of(k: int) -> str:
+    return f"1{'3578'[k % 4]}{(k * 7919 + 1234) % 10}{(k * 104729 + 5) % 100000000:08d}"
+
+
+def sign_sheet(village: str, voucher: str, day: dt.date, total_amount: Decimal) -> tuple:
+    """A 劳务费 sign-for sheet of ten people, each with citizen ID and mobile: what receipts hold most often."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (1500, 1060), (250, 250, 246))
+    d = ImageDraw.Draw(img)
+    title, font, small = cjk_font(40), cjk_font(26), cjk_font(22)
+    d.text((750, 60), f"{village}劳务费发放签领表", font=title, fill=(20, 20, 20), anchor="mm")
+    d.text((70, 110), f"凭证 {voucher}　发放日期：{day.year}年{day.month}月{day.day}日　事由：村内沟渠清淤临时用工",
+           font=small, fill=(40, 40, 40))
+    cols = (70, 150, 300, 690, 960, 1130, 1300)
+    heads = ("序号", "姓名", "身份证号码", "手机号码", "金额（元）", "签名", "")
+    y = 160
+    for x, h in zip(cols, heads, strict=True):
+        d.text((x, y), h, font=font, fill=(20, 20, 20))
+    each = (total_amount / len(SIGNERS)).quantize(CENT)
+    ids = mobiles = 0
+    for k, name in enumerate(SIGNERS):
+        y = 220 + k * 78
+        d.line((60, y - 14, 1440, y - 14), fill=(170, 170, 170), width=1)
+        pid = citizen_id("341181", dt.date(1960 + 3 * k, 1 + k, 3 + 2 * k), 100 + 17 * k)
+        cells = (str(k + 1), name, pid, mobile_of(k), f"{each:,.2f}", name[0] + "　" + name[1:])
+        for x, text in zip(cols, cells, strict=False):
+            d.text((x, y), text, font=font, fill=(25, 25, 25))
+        ids += 1
+        mobiles += 1
+    d.line((60, 1000, 1440, 1000), fill=(170, 170, 170), width=1)
+    d.text((70, 1015), "（样例票据，仅供演示；号码为虚构）", font=small, fill=(110, 110, 110))
+    return img, {"id": ids, "mobile": mobiles, "card": 0}
+
+
+def receipt_image(village: str, voucher: str, page: int, pages: int, it: Item, vtotal: Decimal,
+                  extra: tuple[tuple[str, int], ...] = ()):
     from PIL import Image, ImageDraw
 
     img = Image.new("RGB", (600, 800), (246, 244, 236))
@@ -735,14 +777,38 @@ def receipt_image(village: str, voucher: str, page: int, pages: int, it: Item, v
         d.ellipse((380, 560, 540, 720), outline=(200, 40, 40), width=5)
         d.text((460, 640), "财务专用", font=small, fill=(200, 40, 40), anchor="mm")
         d.text((60, 740), "（样例票据，仅供演示）", font=small, fill=(110, 110, 110))
+        # personal numbers (SPEC 15): below the stamp, each line at its own size
+        y = 584
+        for text, size in extra:
+            d.text((60, y), text, font=cjk_font(size), fill=(20, 20, 20))
+            y += size + 22
     return img
 
 
-def write_receipts(rng: random.Random, items: list[Item], folder: Path, village: str) -> dict:
-    """One scan per declared attachment, in the naming forms of SPEC 10. Returns voucher → file count."""
+def write_receipts(rng: random.Random, items: list[Item], folder: Path, village: str,
+                   person: tuple[str, str] | None = None, numbers: dict | None = None) -> dict:
+    """One scan per declared attachment, in the naming forms of SPEC 10, in the month's subfolder 2026-10/
+    (SPEC 15), plus a September scan that October must not show. Returns voucher → file names.
+
+    Personal numbers (SPEC 15), recorded in `numbers` (scan path → {"id", "mobile", "card"}): the 误工补贴 of
+    `person` shows his ID, mobile and bank card (the card at a slant); the next 误工补贴 scan is a sign-for
+    sheet of ten people; a travel receipt shows a mobile and is stored on its side with an EXIF orientation."""
+    from PIL import Image, ImageDraw
+
     if folder.exists():
         shutil.rmtree(folder)
-    folder.mkdir(parents=True)
+    month = folder / PERIOD
+    month.mkdir(parents=True)
+    numbers = {} if numbers is None else numbers
+    labour = [i.voucher_no for i in items if i.category.endswith("误工补贴")]
+    target = next((i.voucher_no for i in items if person and person[1] in i.summary), None)
+    sheet_voucher = next((n for n in labour if n != target and n > 6), None)
+    travel = next((i.voucher_no for i in items if i.category.endswith("差旅费") and i.voucher_no > 6), None)
+    september = folder / "2026年9月" / "记-001.jpg"
+    september.parent.mkdir(parents=True)
+    first = items[0]
+    receipt_image(village, "记-001", 1, 1, first, Decimal("88.00"),
+                  (("（9月的票据：10月的 记-001 不应显示这一张）", 20),)).save(september, "JPEG", quality=55)
     vouchers: dict[int, list[Item]] = {}
     for i in items:
         vouchers.setdefault(i.voucher_no, []).append(i)
@@ -764,8 +830,31 @@ def write_receipts(rng: random.Random, items: list[Item], folder: Path, village:
             else:
                 names.append(f"{v}.jpg" if p == 1 else f"{v}-{p}.jpg")
         for p, name in enumerate(names, start=1):
-            img = receipt_image(village, v, p, pages, first, total(rows))
-            path = folder / name
+            path = month / name
+            rel = path.relative_to(SAMPLES).as_posix()
+            extra: tuple[tuple[str, int], ...] = ()
+            exif = None
+            if no == target and p == 1 and person:
+                extra = ((f"领款人：{person[0]}　身份证号：{person[1]}", 20), ("联系电话：138 1234 5678", 30))
+                numbers[rel] = {"id": 1, "mobile": 1, "card": 1}
+            elif no == travel and p == 1:
+                extra = (("报销人电话：159-5501-7788", 24),)
+                numbers[rel] = {"id": 0, "mobile": 1, "card": 0}
+            if no == sheet_voucher and p == 1:
+                img, numbers[rel] = sign_sheet(village, v, first.date, total(rows))
+            else:
+                img = receipt_image(village, v, p, pages, first, total(rows), extra)
+            if no == target and p == 1 and person:
+                # the bank card on a slip stuck on at a slant, as it is on real receipts
+                slip = Image.new("RGB", (520, 60), (255, 255, 255))
+                ImageDraw.Draw(slip).text((10, 12), "收款卡号：6230 5212 3456 7890 123", font=cjk_font(26),
+                                          fill=(10, 10, 10))
+                slip = slip.rotate(4, expand=True, fillcolor=(246, 244, 236))
+                img.paste(slip, (40, 672))
+            if no == travel and p == 1:
+                img = img.transpose(Image.Transpose.ROTATE_90)  # stored on its side ...
+                exif = Image.Exif()
+                exif[0x0112] = 6  # ... with the orientation that stands it upright
             path.parent.mkdir(parents=True, exist_ok=True)
             if name.endswith(".png"):
                 img.convert("L").save(path, optimize=True)
@@ -777,11 +866,38 @@ def write_receipts(rng: random.Random, items: list[Item], folder: Path, village:
                 kwargs = {"quality": 55, "optimize": True}
                 if no == 1 and p == 1:
                     kwargs["exif"] = gps_exif()
+                if exif is not None:
+                    kwargs["exif"] = exif
                 img.save(path, "JPEG", **kwargs)
-            if path.stat().st_size > 60_000:
+            if path.stat().st_size > (150_000 if no == sheet_voucher else 60_000):
                 raise SystemExit(f"receipt {path} is {path.stat().st_size} bytes (> 60 KB)")
         listing[v] = names
     return listing
+
+
+def cache_receipt_verdicts() -> None:
+    """Cover the sample scans once and ship the verdicts in samples/.villagefin/receipts-cache (SPEC 15): the
+    demo and the tests then publish covered scans without reading 46 scans with OCR each time. The cache is
+    keyed by each scan's sha256 and the engine's version, so another engine version simply reads them again."""
+    sys.path.insert(0, str(ROOT))
+    from villagefin.model import Period
+    from villagefin.receipts import find_scans, scan_pages
+    from villagefin.redact import CACHE_DIR, Verdicts
+
+    cache = SAMPLES / CACHE_DIR
+    if cache.exists():
+        shutil.rmtree(cache)
+    sources = []
+    for paths in find_scans(SAMPLES / "ledgers/xinjie/receipts", "记", Period(YEAR, MONTH)).values():
+        for path in paths:
+            if path.suffix.lower() == ".pdf":
+                sources.extend(f"{path}#page={i}" for i in range(scan_pages(path) or 0))
+            else:
+                sources.append(str(path))
+    verdicts = Verdicts(SAMPLES).cover_all(sources)
+    covered = sum(v.covered for v in verdicts.values())
+    withheld = sum(1 for v in verdicts.values() if not v.publishable)
+    print(f"  receipts: {len(sources)} scans read, {covered} numbers covered, {withheld} withheld")
 
 
 def gps_exif():
@@ -1222,7 +1338,7 @@ README = """\
 
 | 村 | 文件 | 演示什么 |
 |---|---|---|
-| 新街村 xinjie | `ledgers/xinjie/2026-10.xlsx` | 标准支出台账：标题行、表头、一张凭证多行、本月合计、制表人落款；一笔 86500 元的大额支出在备注中写明决议；摘要和收款方中含身份证号、手机号、银行卡号（公开时应打码）；`receipts/` 中有按凭证号命名的票据扫描件（记-001.jpg、记-002-2.jpg、子文件夹 记-003/1.jpg、纯数字 4.jpeg、PNG、PDF），其中 记-001.jpg 带 GPS 定位信息（公开时应去除） |
+| 新街村 xinjie | `ledgers/xinjie/2026-10.xlsx` | 标准支出台账：标题行、表头、一张凭证多行、本月合计、制表人落款；一笔 86500 元的大额支出在备注中写明决议；摘要和收款方中含身份证号、手机号、银行卡号（公开时应打码）；`receipts/2026-10/` 中有按凭证号命名的票据扫描件（记-001.jpg、记-002-2.jpg、子文件夹 记-003/1.jpg、纯数字 4.jpeg、PNG、PDF），其中 记-001.jpg 带 GPS 定位信息（公开时应去除），记-024.jpg 上有身份证号、手机号和斜贴的银行卡号，记-025.jpg 是十人劳务费签领表（身份证号、手机号），记-019.jpg 横放扫描、靠 EXIF 方向摆正、上有手机号（公开时都应遮盖）；`receipts/2026年9月/` 中上月的 记-001.jpg 不应出现在10月 |
 | 河西村 hexi | `ledgers/hexi/2026年10月.csv` | Excel 在中文 Windows 上另存的 CSV（GB18030 编码）：金额是带千分位的文字（"1,234.50"），日期是文字（2026/10/8），有标题行，无合计行 |
 | 东风村 dongfeng | `ledgers/dongfeng/dongfeng-2026-10.xls` | LibreOffice 写的老版 .xls：两行表头，“凭证”合并单元格下分“字”“号”两列（记 + 12 → 记-12） |
 | 前进村 qianjin | `ledgers/qianjin/序时账2026-10.xlsx` | 记账软件导出的序时账（2023 年农村集体经济组织会计制度科目：513 管理费用、514 公益支出、511 经营支出，贷方 101 库存现金 / 102 银行存款）；有的凭证有两条费用分录，另有收到补助、提取备用金、收到租金等非支出凭证，末行为借贷合计 |
@@ -1311,7 +1427,9 @@ def main() -> None:
         "warnings": exp.warnings,
         "unread_sheets": exp.unread_sheets,
         "receipts": exp.receipts,
-        "receipt_exif_gps": "ledgers/xinjie/receipts/记-001.jpg",
+        "receipt_exif_gps": "ledgers/xinjie/receipts/2026-10/记-001.jpg",
+        "receipt_numbers": exp.receipt_numbers,
+        "receipt_other_month": "ledgers/xinjie/receipts/2026年9月/记-001.jpg",
         "privacy": {
             "village": "xinjie",
             "file": "ledgers/xinjie/2026-10.xlsx",
@@ -1336,6 +1454,7 @@ def main() -> None:
     }
     (SAMPLES / "EXPECTED.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     verify(exp)
+    cache_receipt_verdicts()
     print(f"samples written to {SAMPLES}")
     for v in order:
         e = exp.villages[v]

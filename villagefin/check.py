@@ -171,7 +171,7 @@ def finish_village(village: str, files: Sequence[FileResult], period: Period | N
         findings.extend(rule(expenses, config, context))
     conf = config.village(village)
     if conf is not None and conf.receipts:
-        findings.extend(receipt_findings(config, expenses, [village]))
+        findings.extend(receipt_findings(config, expenses, [village], period))
     letters: dict[int, str | None] = {}  # one invoice column per sheet: its expenses share their columns
     invoices = [(e.invoice, e.voucher, e.amount, e.file, e.sheet, e.row,
                  letters[id(e.columns)] if id(e.columns) in letters

@@ -72,7 +72,12 @@ class Village:
     name: str
     ledgers: tuple[str, ...] = ()
     receipts: str | None = None
-    publish_receipts: bool = True
+    publish_receipts: bool | str = True  # True: covered, then published; "as-is": unchanged; False: not (SPEC 15)
+
+    @property
+    def covers_receipts(self) -> bool:
+        """Scans are published with personal numbers covered (publish_receipts = true)."""
+        return bool(self.receipts) and self.publish_receipts is True
 
 
 @dataclass(frozen=True)
@@ -258,8 +263,9 @@ def parse_config(data: dict, root: Path | None = None) -> Config:
         if receipts is not None and not isinstance(receipts, str):
             raise ConfigError(f"配置项 {key}receipts 应是文件夹路径文字，例如 \"ledgers/{vid}/receipts\"。")
         pr = v.get("publish_receipts", True)
-        if not isinstance(pr, bool):
-            raise ConfigError(f"配置项 {key}publish_receipts 只能是 true 或 false。")
+        if not isinstance(pr, bool) and pr != "as-is":
+            raise ConfigError(f"配置项 {key}publish_receipts 只能是 true（遮盖个人号码后公开）、\"as-is\"（原样公开，"
+                              "已人工核对）或 false（不公开扫描件）。")
         villages.append(Village(id=vid, name=name, ledgers=tuple(ledgers), receipts=receipts, publish_receipts=pr))
     return Config(township=township, publication=publication, rules=rules, chart=chart,
                   villages=tuple(villages), queries=queries, root=root)

@@ -86,6 +86,15 @@ _CODES = (
     Code("reviewer-conflict", WARNING, "审核人与经办人相同",
          "审核人「{name}」是本月序号 {seqs} 的{role}，审核了自己经办、审批或收款的支出。",
          "请由与这些支出无关的村务监督委员会成员审核，或在审核意见中说明回避情况。"),
+    Code("receipts-not-by-month", WARNING, "票据未按月分文件夹",
+         "票据文件夹 {value} 里没有按月份分的子文件夹；凭证号每月从头编，上月的扫描件会被当成本月的。",
+         "请在票据文件夹里按月份建子文件夹（如 2026-10/、2026年10月/ 或 10月/），把每月的扫描件放进对应月份。"),
+    Code("receipt-unreadable", WARNING, "票据扫描件无法读取", "扫描件 {value} 无法打开（文件损坏或不完整），不计张数，也不公开。",
+         "请重新扫描或重新拷贝这张票据，保存为 JPG、PNG 或 PDF。"),
+    Code("receipt-redacted", WARNING, "票据已遮盖个人信息", "凭证 {voucher} 的扫描件 {value}：遮盖了 {what}。",
+         "公开前请在票据核对页（审核稿或 .villagefin/receipts-review/）看一遍遮盖效果；手写的号码识别不出，需人工核对。"),
+    Code("receipt-withheld", WARNING, "票据未公开", "凭证 {voucher} 的扫描件 {value}：{reason}，本次不公开这张扫描件。",
+         "请核对这张票据：可重新扫描得更清楚，或手工遮盖号码后放回；确认无个人信息时可设 publish_receipts = \"as-is\"。"),
 )
 
 CATALOGUE: dict[str, Code] = {c.code: c for c in _CODES}

@@ -38,6 +38,8 @@ from .model import (
 from .output import ensure_writable
 from .privacy import mask
 from .public import PublicExpense, content_hash, expenses_from_json, fingerprint, township_of
+from .receipt_review import MonthScans
+from .redact import terminal_progress
 from .rules import reviewer_conflicts
 from .site import MonthBuild, damaged_files, refresh_annexes, refresh_zips, relink, render_key
 
@@ -64,6 +66,7 @@ class PublishResult:
     zip_path: Path | None = None
     #: months whose upload bundle this run rewrote (queries or reviews redrawn): upload them again (SPEC 14)
     bundles_changed: list[str] = field(default_factory=list)
+    receipt_sheets: list[Path] = field(default_factory=list)  # receipts contact sheets written (SPEC 15)
 
     @property
     def exit_code(self) -> int:
@@ -211,6 +214,12 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
         for f in report.findings:
             if f.severity == ERROR and f.village:
                 errors_of.setdefault(f.village, []).append(f)
+        # the scans to cover; an official publish stops here, before anything is archived, when they would
+        # need the OCR engine and it cannot be loaded (SPEC 15)
+        scans = MonthScans.plan(config, period, {v.id: report.public[v.id][0] for v in selected
+                                                 if v.id in report.public and (preview or not errors_of.get(v.id))})
+        if not preview:
+            scans.require_engine()
         for v in selected:
             errors = tuple(errors_of.get(v.id, ()))
             if v.id not in found_in:
@@ -252,6 +261,7 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
             outcomes.append(VillageOutcome(v.id, v.name, NEW if latest is None else CORRECTION, revision,
                                            count, total))
             fresh[v.id] = data
+        receipt_warnings = scans.cover(list(fresh), terminal_progress())
         settings = Settings(config.publication.paper, config.publication.orientation, font,
                             root / "templates" if (root / "templates").is_dir() else None, with_receipts,
                             inline=options.inline)
@@ -285,11 +295,13 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
             except OSError as exc:
                 raise storage_error(exc, _failed_folder(exc, out_dir, root), after_archive=archived) from None
         conflicts = [] if preview else _conflicts(arc, label, outcomes, fresh)
-    warnings = _glyph_warnings(build.missing_glyphs) + conflicts
+        sheets = scans.contact_sheets(month_dir, list(fresh), font.path)
+    warnings = _glyph_warnings(build.missing_glyphs) + receipt_warnings + conflicts
     result = PublishResult(
         period=label, preview=preview, out_dir=out_dir, month_dir=month_dir, publication_date=pub_date,
         on_time=on_time, outcomes=outcomes, report=report, warnings=warnings, font_note=font_note,
         rewritten=rewritten, zip_path=build.zip_path, bundles_changed=sorted(bundles),
+        receipt_sheets=sheets,
     )
     if not preview:
         _remember(config, label, villages, result, with_receipts)

@@ -18,13 +18,14 @@ import math
 import os
 import re
 import stat
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from . import findings as F
 from .config import Config, Village
-from .model import CheckReport, Expense, Finding
+from .model import CheckReport, Expense, Finding, Period
 from .public import Receipt, VillageView
 from .vouchers import parse_voucher
 
@@ -42,6 +43,8 @@ _PINYIN = {"记": "ji", "现": "xian", "银": "yin", "收": "shou", "付": "fu",
 _PAGED = re.compile(r"(?P<head>.*?\d+\s*号?)\s*(?:[-_]\s*(?P<a>\d+)|[(（]\s*(?P<b>\d+)\s*[)）])")
 _PDF_PAGE = re.compile(r"(?P<path>.+\.pdf)#page=(?P<page>\d+)", re.IGNORECASE)
 _DIGITS = re.compile(r"(\d+)")
+#: month subfolders (SPEC 15): 2026-10, 2026.10, 2026_10, 2026年10月, 10月
+_MONTH_DIR = re.compile(r"^(?:(?P<year>\d{4})\s*(?:[-_.]|年)\s*(?P<m1>\d{1,2})\s*月?|(?P<m2>\d{1,2})\s*月)$")
 
 Key = tuple[str, int]
 
@@ -69,6 +72,21 @@ def _entries(folder: Path) -> list[os.DirEntry]:
         return []
 
 
+def _is_dir(entry: os.DirEntry) -> bool:
+    """A real folder: a symbolic link to a folder is never followed (SPEC 18), a link to a file is a file."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
 def _natural(text: str) -> tuple:
     """Sort key that puts 2 before 10."""
     return tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(text.lower()))
@@ -93,45 +111,94 @@ def _files_under(folder: Path) -> list[Path]:
     """Every scan inside a voucher's subfolder (and its subfolders), in natural name order."""
     out: list[Path] = []
     for entry in sorted(_entries(folder), key=lambda e: _natural(e.name)):
-        if entry.is_dir():
+        if _is_dir(entry):
             out.extend(_files_under(Path(entry.path)))
-        elif entry.is_file() and _is_scan(entry.name):
+        elif _is_file(entry) and _is_scan(entry.name):
             out.append(Path(entry.path))
     return out
 
 
-def _walk(folder: Path, series_hint: str) -> tuple[dict[Key, list[Path]], list[Path]]:
-    """Scans by voucher key (page order), and the scans whose name is no voucher number.
+def folder_month(name: str) -> tuple[int | None, int] | None:
+    """(year or None, month) of a month subfolder's name: 2026-10, 2026年10月 → (2026, 10); 10月 → (None, 10)."""
+    match = _MONTH_DIR.match(unicodedata.normalize("NFKC", name).strip())
+    if match is None:
+        return None
+    month = int(match.group("m1") or match.group("m2"))
+    if not 1 <= month <= 12:
+        return None
+    return (int(match.group("year")) if match.group("year") else None), month
 
-    A subfolder whose name is no voucher number (an archive such as 2026-09/) is not looked into."""
+
+def month_folders(folder: Path) -> list[tuple[Path, int | None, int]]:
+    """The month subfolders of a receipts folder (real folders only, never a link), in name order."""
+    out = []
+    for entry in sorted(_entries(folder), key=lambda e: _natural(e.name)):
+        month = folder_month(entry.name) if _is_dir(entry) else None
+        if month is not None:
+            out.append((Path(entry.path), *month))
+    return out
+
+
+def scan_folders(folder: Path, period: Period | None) -> tuple[list[Path], bool]:
+    """Where a month's scans are, and whether the folder is kept by month (SPEC 15).
+
+    With month subfolders, a month's scans come only from its own (2026-10/, 2026年10月/ or 10月/; none
+    when it has none); scans directly in the folder are used only when there is no month subfolder at all.
+    Without a period (check --month any), a folder kept by month gives no scans."""
+    months = month_folders(folder)
+    if not months:
+        return [folder], False
+    if period is None:
+        return [], True
+    return [p for p, y, m in months if m == period.month and y in (None, period.year)], True
+
+
+def by_month(folder: Path) -> bool:
+    """True when the receipts folder has month subfolders."""
+    return bool(month_folders(folder))
+
+
+def _walk(folder: Path, series_hint: str, period: Period | None = None) -> tuple[dict[Key, list[Path]], list[Path]]:
+    """Scans of `period` by voucher key (page order), and the scans whose name is no voucher number.
+
+    With no month subfolders the folder itself is walked. A subfolder whose name is no voucher number is
+    not looked into, nor is a link to a folder."""
+    folders, _ = scan_folders(folder, period)
     ranked: dict[Key, list[tuple[tuple, Path]]] = {}
     unnamed: list[Path] = []
+    for sub in folders:
+        _walk_one(sub, series_hint, ranked, unnamed)
+    scans = {key: [p for _, p in sorted(items, key=lambda t: t[0])] for key, items in sorted(ranked.items())}
+    return scans, sorted(unnamed, key=lambda p: _natural(p.name))
+
+
+def _walk_one(folder: Path, series_hint: str, ranked: dict[Key, list[tuple[tuple, Path]]],
+              unnamed: list[Path]) -> None:
     for entry in _entries(folder):
         path = Path(entry.path)
-        if entry.is_dir():
+        if _is_dir(entry):
             key = parse_voucher(entry.name)
             if key is None:
                 continue
             key = (key[0] or series_hint, key[1])
             for i, inner in enumerate(_files_under(path)):
                 ranked.setdefault(key, []).append(((1, i, ()), inner))
-        elif entry.is_file() and _is_scan(entry.name):
+        elif _is_file(entry) and _is_scan(entry.name):
             parsed = _name_key(path.stem)
             if parsed is None:
                 unnamed.append(path)
                 continue
             (series, number), page = parsed
             ranked.setdefault((series or series_hint, number), []).append(((0, page, _natural(entry.name)), path))
-    scans = {key: [p for _, p in sorted(items, key=lambda t: t[0])] for key, items in sorted(ranked.items())}
-    return scans, sorted(unnamed, key=lambda p: _natural(p.name))
 
 
-def find_scans(folder: Path, series_hint: str = DEFAULT_SERIES) -> dict[Key, list[Path]]:
-    """Voucher key → its scans, in page order (记-012.jpg, 记-012-1.jpg, 记-012-2.jpg, then 记-012/…).
+def find_scans(folder: Path, series_hint: str = DEFAULT_SERIES, period: Period | None = None
+               ) -> dict[Key, list[Path]]:
+    """Voucher key → its scans of `period`, in page order (记-012.jpg, 记-012-1.jpg, 记-012-2.jpg, then 记-012/…).
 
     A bare number (12.jpeg) belongs to `series_hint`. Files other than .jpg/.jpeg/.png/.pdf, hidden and lock
-    files are ignored; a missing folder gives {}."""
-    return _walk(Path(folder), series_hint)[0]
+    files are ignored; a missing folder gives {}. See `scan_folders` for month subfolders."""
+    return _walk(Path(folder), series_hint, period)[0]
 
 
 def series_hint(vouchers: Iterable[str]) -> str:
@@ -149,11 +216,11 @@ def _voucher_keys(vouchers: Iterable[str], hint: str) -> dict[str, Key]:
     return out
 
 
-def unmatched_scans(folder: Path, vouchers: Iterable[str]) -> list[Path]:
+def unmatched_scans(folder: Path, vouchers: Iterable[str], period: Period | None = None) -> list[Path]:
     """Scans matching none of `vouchers` (as the ledger writes them), including names that are no voucher."""
     vouchers = list(vouchers)
     hint = series_hint(vouchers)
-    scans, unnamed = _walk(Path(folder), hint)
+    scans, unnamed = _walk(Path(folder), hint, period)
     known = set(_voucher_keys(vouchers, hint).values())
     stray = [p for key, paths in scans.items() if key not in known for p in paths]
     return stray + unnamed
@@ -198,16 +265,22 @@ def _pages_cached(path: str, mtime: int, size: int) -> int | None:
     from PIL import Image
 
     try:
-        with Image.open(path) as img:  # reads the header only
-            img.size  # noqa: B018
+        with Image.open(path) as img:
+            if img.format == "JPEG":
+                # decode at 1/8 scale: cheap, and a truncated or damaged file still fails (SPEC 18)
+                img.draft("L", (max(1, img.size[0] // 8), max(1, img.size[1] // 8)))
+                img.load()
+            else:
+                img.verify()  # PNG: every chunk's CRC, and the end of the file
     except Exception:  # Pillow raises OSError, SyntaxError, ValueError... on a file it cannot read
         return 0
     return 1
 
 
 def scan_pages(path: Path) -> int | None:
-    """Receipts in one scan: 1 for an image, the page count of a PDF, 0 if it cannot be opened, None for a PDF
-    when pypdfium2 is not installed (counted as one receipt, not published)."""
+    """Receipts in one scan: 1 for an image, the page count of a PDF, 0 if it cannot be decoded (a
+    receipt-unreadable warning; never counted nor published), None for a PDF when pypdfium2 is not installed
+    (counted as one receipt, not published)."""
     try:
         st = os.stat(path)
     except OSError:
@@ -239,10 +312,13 @@ def thumbnail_path(target: str) -> str:
     return f"{THUMBS_DIR}/{name}"
 
 
-def _plan(folder: Path, hint: str) -> dict[Key, list[tuple[str, str]]]:
-    """Voucher key → (source, target) for every publishable image or PDF page, numbered from 1."""
+def _plan(folder: Path, hint: str, period: Period | None,
+          keep: Callable[[str], bool] | None = None) -> dict[Key, list[tuple[str, str]]]:
+    """Voucher key → (source, target) for every publishable image or PDF page, numbered from 1.
+
+    `keep(source)` says whether a source may be published (a withheld scan is left out, SPEC 15)."""
     out: dict[Key, list[tuple[str, str]]] = {}
-    for key, paths in find_scans(folder, hint).items():
+    for key, paths in find_scans(folder, hint, period).items():
         stem = f"{series_slug(key[0])}-{key[1]:03d}"
         items: list[tuple[str, str]] = []
         for path in paths:
@@ -254,7 +330,8 @@ def _plan(folder: Path, hint: str) -> dict[Key, list[tuple[str, str]]]:
             else:
                 sources = [str(path)]
             for source in sources:
-                items.append((source, f"{RECEIPTS_DIR}/{stem}-{len(items) + 1}.jpg"))
+                if keep is None or keep(source):
+                    items.append((source, f"{RECEIPTS_DIR}/{stem}-{len(items) + 1}.jpg"))
         if items:
             out[key] = items
     return out
@@ -263,17 +340,28 @@ def _plan(folder: Path, hint: str) -> dict[Key, list[tuple[str, str]]]:
 def receipts_for(config: Config, village: Village, report: CheckReport) -> dict[str, tuple[Receipt, ...]]:
     """Voucher text (as the village's expenses write it) → its published receipts; {} when there are none,
     the folder is missing, or `publish_receipts` is false."""
-    return receipts_for_vouchers(config, village, {e.voucher for e in report.expenses_of(village.id)})
+    return receipts_for_vouchers(config, village, {e.voucher for e in report.expenses_of(village.id)},
+                                 period_of(report.period))
 
 
-def receipts_for_vouchers(config: Config, village: Village, vouchers: Iterable[str]) -> dict[str, tuple[Receipt, ...]]:
-    """As `receipts_for`, from the voucher numbers alone (what a published expenses.json holds)."""
+def period_of(label: str | None) -> Period | None:
+    """"2026-10" → Period(2026, 10); anything else (None, "any") → None."""
+    if label and re.fullmatch(r"\d{4}-\d{2}", label):
+        return Period(int(label[:4]), int(label[5:]))
+    return None
+
+
+def receipts_for_vouchers(config: Config, village: Village, vouchers: Iterable[str], period: Period | None = None,
+                          keep: Callable[[str], bool] | None = None) -> dict[str, tuple[Receipt, ...]]:
+    """As `receipts_for`, from the voucher numbers alone (what a published expenses.json holds).
+
+    `keep(source)`: whether a scan (or PDF page) may be published; see `redact.Verdicts`."""
     folder = receipts_folder(config, village)
     if folder is None or not village.publish_receipts:
         return {}
     vouchers = set(vouchers)
     hint = series_hint(vouchers)
-    plan = _plan(folder, hint)
+    plan = _plan(folder, hint, period, keep)
     out: dict[str, tuple[Receipt, ...]] = {}
     for text, key in sorted(_voucher_keys(vouchers, hint).items()):
         items = plan.get(key)
@@ -282,7 +370,8 @@ def receipts_for_vouchers(config: Config, village: Village, vouchers: Iterable[s
     return out
 
 
-def receipt_sources(config: Config, village: Village, view: VillageView) -> tuple[tuple[str, str], ...]:
+def receipt_sources(config: Config, village: Village, view: VillageView,
+                    keep: Callable[[str], bool] | None = None) -> tuple[tuple[str, str], ...]:
     """(source scan, target relative to the village folder) for every receipt image of `view`.
 
     A PDF page is "path.pdf#page=N" (0-based). Targets that no longer have a scan are left out."""
@@ -291,10 +380,11 @@ def receipt_sources(config: Config, village: Village, view: VillageView) -> tupl
         return ()
     vouchers = [e.voucher for e in view.expenses]
     hint = series_hint(vouchers)
+    period = Period(view.year, view.month)
     by_target: dict[str, str] = {}
     # the view may be an archived revision whose series differ from today's ledger: fall back to other hints
     for h in dict.fromkeys([hint, DEFAULT_SERIES, *sorted({k[0] for k in _voucher_keys(vouchers, hint).values()})]):
-        for items in _plan(folder, h).values():
+        for items in _plan(folder, h, period, keep).values():
             for source, target in items:
                 by_target.setdefault(target, source)
     out: dict[str, str] = {}
@@ -356,23 +446,35 @@ def _clean_copy(img, side: int):
     return out
 
 
-def write_receipt_images(files: Sequence[tuple[str, str]], folder: Path) -> None:
-    """Write each (source, target) as a clean JPEG at `folder/target` and its thumbnail (receipts/thumbs/…).
-
-    EXIF orientation is applied, then every piece of metadata dropped. A scan that cannot be read is skipped:
-    check already reports it as receipt-mismatch (it counts 0)."""
+def published_image(source: str):
+    """The image of one source as it is published: upright (EXIF orientation applied), RGB, at most
+    MAX_SIDE px on its long side, with no metadata. Raises for a scan that cannot be decoded."""
     from PIL import ImageOps
 
+    with _open_source(source) as img:
+        upright = ImageOps.exif_transpose(img)
+        rgb = _to_rgb(upright)
+        return _clean_copy(rgb, MAX_SIDE)
+
+
+def write_receipt_images(files: Sequence[tuple[str, str]], folder: Path, verdicts=None) -> None:
+    """Write each (source, target) as a clean JPEG at `folder/target` and its thumbnail (receipts/thumbs/…).
+
+    EXIF orientation is applied, then every piece of metadata dropped. `verdicts` (a `redact.Verdicts`, for
+    a village whose scans are covered: `get(source)` → a verdict with `publishable` and `apply(image)`): the
+    numbers found are painted over, and a scan withheld is not written. A scan that cannot be read is skipped (check reports it as receipt-unreadable)."""
     folder = Path(folder)
     for source, target in files:
         try:
-            with _open_source(source) as img:
-                upright = ImageOps.exif_transpose(img)
-                rgb = _to_rgb(upright)
-                full = _clean_copy(rgb, MAX_SIDE)
-                thumb = _clean_copy(full, THUMB_SIDE)
+            full = published_image(source)
         except Exception:  # any unreadable scan (DecompressionBombError too): skip it, publish the rest
             continue
+        if verdicts is not None:
+            verdict = verdicts.get(source)
+            if not verdict.publishable:
+                continue
+            full = verdict.apply(full)
+        thumb = _clean_copy(full, THUMB_SIDE)
         dest = folder / target
         thumb_dest = folder / thumbnail_path(target)
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -402,12 +504,15 @@ def _declared(rows: Sequence[Expense]) -> int | None:
 
 
 def receipt_findings(config: Config, expenses: Sequence[Expense],
-                     villages: Iterable[str] | None = None) -> list[Finding]:
-    """receipt-mismatch warnings for every village with a `receipts` folder (SPEC 10).
+                     villages: Iterable[str] | None = None, period: Period | None = None) -> list[Finding]:
+    """receipt-mismatch, receipt-unreadable and receipts-not-by-month warnings for every village with a
+    `receipts` folder (SPEC 10, 15, 18).
 
     `villages`: the ids checked (default: those with an expense in `expenses`). A missing folder is one
     warning for the village; a voucher whose scans (a PDF counts its pages) differ from the attachments
-    declared is one warning on its first row; each scan matching no voucher is one warning naming the file."""
+    declared is one warning on its first row; each scan matching no voucher is one warning naming the file;
+    each scan that cannot be decoded is one warning naming it (and counts 0); a folder with scans but no
+    month subfolders is one warning for the village."""
     by_village: dict[str, list[Expense]] = {}
     for e in expenses:
         by_village.setdefault(e.village, []).append(e)
@@ -429,7 +534,17 @@ def receipt_findings(config: Config, expenses: Sequence[Expense],
             out.append(F.make("receipt-mismatch", village=village.id, file=village.receipts,
                               found=0, declared=total, subject=f"票据文件夹 {village.receipts} 不存在，"))
             continue
-        scans, unnamed = _walk(folder, hint)
+        kept_by_month = by_month(folder)
+        if kept_by_month and period is None:
+            continue  # no month to look in (check --month any): voucher numbers repeat across the months
+        scans, unnamed = _walk(folder, hint, period)
+        if not kept_by_month and (scans or unnamed):
+            out.append(F.make("receipts-not-by-month", village=village.id, file=village.receipts,
+                              value=village.receipts))
+        for path in [p for paths in scans.values() for p in paths] + unnamed:
+            if scan_pages(path) == 0:
+                out.append(F.make("receipt-unreadable", village=village.id, file=_display(path, config.root),
+                                  value=path.name))
         for key, group in by_key.items():
             declared = _declared(group)
             if declared is None:  # no attachments column: nothing to compare with

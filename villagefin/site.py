@@ -52,6 +52,7 @@ from .public import (
 from .public import public_query as _public_query
 from .public import public_review as _public_review
 from .receipts import receipt_sources, receipts_for_vouchers, write_receipt_images
+from .redact import receipt_verdicts
 from .render.opendata import expenses_csv, queries_csv
 from .render.pages import (
     make_environment,
@@ -107,7 +108,9 @@ def view_of(meta: VillageMeta, data: bytes, config: Config, period: Period) -> V
     items = expenses_from_json(data)
     village = config.village(meta.village_id)
     if meta.receipts_published and village is not None:
-        receipts = receipts_for_vouchers(config, village, [e.voucher for e in items])
+        verdicts = receipt_verdicts(config, village)  # a scan withheld by covering is not linked (SPEC 15)
+        receipts = receipts_for_vouchers(config, village, [e.voucher for e in items], period,
+                                         verdicts.publishable if verdicts else None)
         items = tuple(replace(e, receipts=receipts.get(e.voucher, ())) for e in items)
     view = build_village_view(
         items, township=township_of(config), village_id=meta.village_id,
@@ -131,8 +134,9 @@ def render_village(job: VillageJob, config: Config, period: Period, settings, mo
     receipt_pages = ()
     village = config.village(view.village_id)
     if view.receipts_published and village is not None:
-        files = receipt_sources(config, village, view)
-        write_receipt_images(files, folder)
+        verdicts = receipt_verdicts(config, village)
+        files = receipt_sources(config, village, view, verdicts.publishable if verdicts else None)
+        write_receipt_images(files, folder, verdicts)
         if settings.with_receipts:
             receipt_pages = tuple(ReceiptPage(folder / target, caption) for target, caption in _captions(view))
     render_noticeboard(view, folder / "noticeboard.pdf", receipts=receipt_pages, **pdf_kw)

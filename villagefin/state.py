@@ -32,7 +32,10 @@ def _walk(folder: Path) -> list[str]:
         dirs.sort()
         for name in sorted(files):
             p = Path(base, name)
-            st = p.stat()
+            try:
+                st = p.stat()
+            except OSError:  # a dangling link among the receipts: it is no scan either
+                continue
             out.append(f"{p.relative_to(folder).as_posix()}:{st.st_size}:{st.st_mtime_ns}")
     return out
 

@@ -137,6 +137,8 @@ def publish_text(result: PublishResult) -> str:
         lines.append(f"  网页首页：{result.out_dir / 'index.html'}")
         if result.zip_path:
             lines.append(f"  上传压缩包：{result.zip_path}")
+        for sheet in result.receipt_sheets:
+            lines.append(f"  票据核对页（扫描件公开的样子，请逐张看一遍）：{sheet}")
     elif any(o.outcome == REFUSED for o in result.outcomes):
         lines.append(f"输出未改动：{result.month_dir}")
     else:

@@ -24,6 +24,7 @@ from .config import (
     parse_config,
 )
 from .errors import UsageError
+from .ledgers import shanghai_today
 from .template import write_template
 
 TEMPLATE_NAME = "账表模板.xlsx"
@@ -100,9 +101,15 @@ id = {_q(EXAMPLE_ID)}
 name = {_q(EXAMPLE_NAME)}
 # 本村的账表文件，可用 * 通配；"ledgers/all.xlsx#{EXAMPLE_NAME}" 表示只读该工作簿中名为“{EXAMPLE_NAME}”的工作表
 ledgers = ["ledgers/{EXAMPLE_ID}/*.xlsx"]
-# 原始票据扫描件所在文件夹（可以不写）；扫描件按凭证号命名，例如 记-012.jpg、记-012-2.jpg
+# 原始票据扫描件所在文件夹（可以不写）。凭证号每月从头编，所以文件夹里按月份分子文件夹：
+#   receipts/2026-10/记-012.jpg、receipts/2026-10/记-012-2.jpg（也可写成 2026年10月/ 或 10月/）
+# 扫描件按凭证号命名；直接放在 receipts/ 下而不分月份时，检查会提醒（上月的 记-012 会被当成本月的）
 receipts = "ledgers/{EXAMPLE_ID}/receipts"
-# 是否把票据扫描件放到网站和公开表上（false：只在村部备查）
+# 票据扫描件怎样公开：
+#   true    —— 先识别并遮盖身份证号、手机号、银行卡号，再放到网站和公开表上（识别不出的手写号码需人工核对，
+#              publish 会生成票据核对页 .villagefin/receipts-review/月份/村代号.pdf）
+#   "as-is" —— 原样公开（已人工逐张核对过，确认没有个人信息）
+#   false   —— 不公开扫描件，只在村部备查
 publish_receipts = true
 """
 
@@ -138,7 +145,8 @@ def init_workspace(directory: Path, *, township: str | None = None) -> list[Path
         with open(config_path, "x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         created.append(config_path)
-        for folder in (directory / "ledgers" / EXAMPLE_ID, directory / "ledgers" / EXAMPLE_ID / "receipts"):
+        receipts = directory / "ledgers" / EXAMPLE_ID / "receipts"
+        for folder in (directory / "ledgers" / EXAMPLE_ID, receipts, receipts / _this_month()):
             if not folder.is_dir():
                 folder.mkdir(parents=True)
                 created.append(folder)
@@ -151,6 +159,13 @@ def init_workspace(directory: Path, *, township: str | None = None) -> list[Path
         write_template(template, Config())
         created.append(template)
     return created
+
+
+def _this_month() -> str:
+    """The month subfolder the accountant fills next: the month before today (what publish works on)."""
+    today = shanghai_today()
+    year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+    return f"{year:04d}-{month:02d}"
 
 
 def _check(text: str) -> None:
