@@ -100,19 +100,28 @@ def check(files, villages, month, config_path, fmt, annotate) -> None:
     from .report import report_json, report_text
 
     config = _load(config_path, required=not files)
+    if annotate is not None:
+        from .feedback import refuse_input_folder
+
+        refuse_input_folder(config, list(files) or None, villages, annotate)
     history = _published_invoices(config, month)
     report = run_check(list(files) or None, config, month=month, villages=villages,
                        published_invoices=history, progress=_progress("读取账表"), keep_expenses=annotate is not None)
-    if annotate is not None:
-        from .feedback import annotate_report
-
-        written = annotate_report(report, config, list(files) or None, villages, annotate)
-        click.echo(f"已写出 {len(written)} 个标注后的账表到 {annotate}", err=True)
     if fmt == "json":
         _echo_utf8(report_json(report))
     else:
         click.echo(report_text(report))
-    sys.exit(EXIT_ERRORS if report.errors else EXIT_OK)
+    code = EXIT_ERRORS if report.errors else EXIT_OK
+    if annotate is not None:  # after the report: it is printed whatever happens to a copy
+        from .feedback import annotate_report
+
+        outcome = annotate_report(report, config, list(files) or None, villages, annotate)
+        click.echo(f"已写出 {len(outcome.written)} 个标注后的账表到 {annotate}", err=True)
+        for line in outcome.failed:
+            click.echo(f"错误：{line}", err=True)
+        if outcome.failed:
+            code = EXIT_USAGE
+    sys.exit(code)
 
 
 def _echo_utf8(text: str) -> None:

@@ -11,8 +11,10 @@ view: the annotated copies are internal and show the originals (SPEC 5.6).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -34,18 +36,27 @@ _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 _COLUMN = re.compile(r"^[A-Z]{1,3}$")
 
 
-def annotate(
+@dataclass(frozen=True, slots=True)
+class CopyJob:
+    """One annotated copy to write: the ledger it is made from, where it goes, the findings it shows, and
+    whether the check could read the ledger at all (if not, it is not read again: the copy holds only the
+    检查结果 sheet)."""
+
+    source: Path
+    target: Path
+    findings: tuple[Finding, ...]
+    readable: bool = True
+
+
+def plan_copies(
     findings: Sequence[Finding],
     sources: Mapping[str, Path],
     out_dir: Path,
     village_of: Mapping[str, str],
-) -> list[Path]:
-    """Write an annotated copy of every source workbook; return the paths written.
-
-    `sources` maps a finding's `file` (as displayed) to the real path; `village_of` maps it to the village
-    whose folder the copy goes in. A workbook read by two villages (each through its own "#sheet") gets one
-    copy per village, each with that village's findings (`Finding.village`).
-    """
+) -> list[CopyJob]:
+    """The copies `annotate` writes, in order. `sources` maps a finding's `file` (as displayed) to the real
+    path; `village_of` maps it to the village whose folder the copy goes in. A workbook read by two villages
+    (each through its own "#sheet") gets one copy per village, each with that village's findings."""
     by_copy: dict[tuple[str, str], list[Finding]] = {}
     for display in sources:
         village = village_of.get(display)
@@ -56,28 +67,76 @@ def annotate(
             continue
         village = f.village or village_of.get(f.file) or "未分村"
         by_copy.setdefault((village, f.file), []).append(f)
-    written: list[Path] = []
+    jobs: list[CopyJob] = []
     used: set[Path] = set()
     for (village, display), own in sorted(by_copy.items()):
         source = Path(sources[display])
         target = _target(Path(out_dir), village, source, used)
         used.add(target)
-        workbook, names = _load(source)
-        _annotate_workbook(workbook, names, sorted(own, key=Finding.sort_key))
-        save_workbook(workbook, target, "批注文件")
-        written.append(target)
-    return written
+        unreadable = any(f.code == "unreadable-file" for f in own)
+        jobs.append(CopyJob(source, target, tuple(sorted(own, key=Finding.sort_key)), not unreadable))
+    return jobs
+
+
+def write_copy(job: CopyJob) -> Path:
+    """Read the ledger (unless the check could not), mark it and save the copy; the original is only read."""
+    workbook, names = _load(job.source) if job.readable else _empty()
+    _annotate_workbook(workbook, names, list(job.findings))
+    save_workbook(workbook, job.target, "批注文件")
+    return job.target
+
+
+def write_results_only(job: CopyJob) -> Path:
+    """The copy without reading the ledger: only the 检查结果 sheet (when reading it failed)."""
+    workbook, names = _empty()
+    _annotate_workbook(workbook, names, list(job.findings))
+    save_workbook(workbook, job.target, "批注文件")
+    return job.target
+
+
+def annotate(
+    findings: Sequence[Finding],
+    sources: Mapping[str, Path],
+    out_dir: Path,
+    village_of: Mapping[str, str],
+) -> list[Path]:
+    """Write an annotated copy of every source workbook, in this process; return the paths written."""
+    return [write_copy(job) for job in plan_copies(findings, sources, out_dir, village_of)]
 
 
 # -- paths -----------------------------------------------------------------------------------------------------
+#: file systems allow 255 bytes (UTF-8) or 255 UTF-16 units in a name: a longer copy name is shortened, with
+#: room left for "-2" and the temp file's suffix
+_MAX_NAME_BYTES = 200
+
+
 def _safe_name(name: str) -> str:
     cleaned = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", name).strip(" .")
     return cleaned or "_"
 
 
-def _target(out_dir: Path, village: str, source: Path, used: set[Path]) -> Path:
-    folder = out_dir / _safe_name(village)
+def _fits(name: str) -> bool:
+    return len(name.encode("utf-8", "surrogatepass")) <= _MAX_NAME_BYTES
+
+
+def _shorten(text: str, max_bytes: int) -> str:
+    return text.encode("utf-8", "surrogatepass")[:max_bytes].decode("utf-8", "ignore").strip(" .")
+
+
+def _copy_stem(village: str, source: Path) -> str:
+    """The copy's name without .xlsx: the ledger's, or when too long for the file system the village, the
+    start of the ledger's name and a hash of the whole (two long names stay apart)."""
     stem = _safe_name(source.stem)
+    if _fits(stem + ".xlsx-99"):
+        return stem
+    digest = hashlib.sha256(source.name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    head = _shorten(_safe_name(village), 60)
+    return f"{head}-{_shorten(stem, _MAX_NAME_BYTES - len(head.encode()) - 30)}-{digest}"
+
+
+def _target(out_dir: Path, village: str, source: Path, used: set[Path]) -> Path:
+    folder = out_dir / _shorten(_safe_name(village), _MAX_NAME_BYTES)
+    stem = _copy_stem(village, source)
     target = folder / f"{stem}.xlsx"
     n = 2
     while target in used:
@@ -92,7 +151,7 @@ def _load(source: Path) -> tuple[object, dict[str, object]]:
     worksheets by the sheet names findings use. A file that cannot be read at all still gets a copy, holding
     only the 检查结果 sheet.
     """
-    from openpyxl import Workbook, load_workbook
+    from openpyxl import load_workbook
 
     if source.suffix.lower() in _OPENPYXL_SUFFIXES:
         try:
@@ -107,10 +166,16 @@ def _load(source: Path) -> tuple[object, dict[str, object]]:
     try:
         raw = read_workbook(source)
     except ReadError:  # unreadable: the copy holds only the 检查结果 sheet
-        workbook = Workbook()
-        workbook.remove(workbook.active)
-        return workbook, {}
+        return _empty()
     return _rebuild(raw)
+
+
+def _empty() -> tuple[object, dict[str, object]]:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    return workbook, {}
 
 
 def _rebuild(raw) -> tuple[object, dict[str, object]]:
