@@ -4,9 +4,12 @@ sheet with links, the original untouched; the copies open in LibreOffice."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -206,3 +209,134 @@ def test_annotated_copy_converts_with_libreoffice(annotated, tmp_path):
     assert result.returncode == 0, result.stderr.decode(errors="replace")
     pdf = tmp_path / "pdf" / "新街村.pdf"
     assert pdf.exists() and pdf.read_bytes()[:5] == b"%PDF-"
+
+
+# -- promises under attack (SPEC 18) ----------------------------------------------------------------------------
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "samples"
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONIOENCODING="utf-8")
+    return subprocess.run([sys.executable, "-m", "villagefin", *args], capture_output=True, text=True,
+                          encoding="utf-8", cwd=cwd, env=env, timeout=120)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("where", ["ledgers", "ledgers/xinjie", "./ledgers/../ledgers"])
+def test_annotate_into_a_ledger_folder_is_refused_and_nothing_is_written(tmp_path, where):
+    ws = tmp_path / "ws"
+    shutil.copytree(SAMPLES, ws)
+    before = tree_digest(ws / "ledgers")
+    proc = cli("check", "--month", "2026-10", "--annotate", where, cwd=ws)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert f"--annotate 的文件夹 {Path(where)}" in proc.stderr and "Traceback" not in proc.stderr
+    assert tree_digest(ws / "ledgers") == before  # no 检查结果 sheet in an original, no new file beside them
+
+
+def test_annotate_beside_the_ledgers_of_named_files_is_refused(tmp_path):
+    # `check a.xlsx --annotate .`: the copy would go to ./<village>/ — here the village folder holds the ledger
+    (tmp_path / "新街村").mkdir()
+    ledger = write_ledger(tmp_path / "新街村" / "新街村.xlsx", ROWS)
+    before = sha256(ledger)
+    proc = cli("check", "新街村/新街村.xlsx", "--month", "2026-10", "--annotate", ".", cwd=tmp_path)
+    assert proc.returncode == 2 and "--annotate 的文件夹 ." in proc.stderr, proc.stderr
+    assert sha256(ledger) == before and [p.name for p in (tmp_path / "新街村").iterdir()] == ["新街村.xlsx"]
+
+
+def test_a_file_name_too_long_for_the_file_system_gets_a_short_copy(tmp_path):
+    # 251 bytes + ".csv" = 255: the largest name the file system allows; its .xlsx copy would be 256
+    stem = "新街村" + "账" * 80 + "ab"
+    assert len((stem + ".csv").encode()) == 255
+    ledger = tmp_path / (stem + ".csv")
+    ledger.write_text("日期,凭证号,摘要,金额\n2026-10-08,记-001,购买办公用打印纸,120.00\n", encoding="utf-8")
+    proc = cli("check", ledger.name, "--month", "2026-10", "--format", "json", "--annotate", "批注", cwd=tmp_path)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert json.loads(proc.stdout)["villages"]  # the report is printed
+    [copy] = (tmp_path / "批注").rglob("*.xlsx")
+    # the village (here the file's own name: no workspace) first, then the start of the name and a hash
+    assert len(copy.name.encode()) <= 255 and len(copy.parent.name.encode()) <= 255
+    assert copy.name.startswith("新街村账") and "-新街村账" in copy.name
+    assert re.search(r"-[0-9a-f]{12}\.xlsx$", copy.name)
+    assert openpyxl.load_workbook(copy).sheetnames[0] == RESULTS_SHEET
+
+
+def test_a_copy_that_cannot_be_written_still_prints_the_report(tmp_path):
+    ledger = write_ledger(tmp_path / "新街村.xlsx", ROWS)
+    (tmp_path / "批注").write_text("a file where the folder should be", encoding="utf-8")
+    proc = cli("check", ledger.name, "--month", "2026-10", "--format", "json", "--annotate", "批注", cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert json.loads(proc.stdout)["findings"]  # the report is there
+    assert "批注" in proc.stderr
+
+
+def _ods_row_bomb(path: Path) -> Path:
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", f'<office:document-content {ns}><office:body><office:spreadsheet>'
+                                  '<table:table table:name="10月"><table:table-row table:number-rows-repeated='
+                                  '"1000000"><table:table-cell office:value-type="float" office:value="1" '
+                                  'table:number-columns-repeated="20"><text:p>1</text:p></table:table-cell>'
+                                  "</table:table-row></table:table></office:spreadsheet></office:body>"
+                                  "</office:document-content>")
+        z.writestr("META-INF/manifest.xml",
+                   '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+                   '<manifest:file-entry manifest:full-path="/" '
+                   'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
+    return path
+
+
+def test_annotate_survives_a_file_that_kills_its_reader(tmp_path):
+    # under 1 kB, a row repeated a million times: calamine aborted the whole command (SPEC 18)
+    bomb = _ods_row_bomb(tmp_path / "炸弹.ods")
+    assert bomb.stat().st_size < 1000
+    good = write_ledger(tmp_path / "新街村.xlsx", ROWS)
+    proc = cli("check", bomb.name, good.name, "--month", "2026-10", "--format", "json", "--annotate", "批注",
+               cwd=tmp_path)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and "panicked" not in proc.stderr, proc.stderr
+    doc = json.loads(proc.stdout)
+    [bad] = [f for f in doc["findings"] if f["file"] == "炸弹.ods"]
+    assert bad["code"] == "unreadable-file" and "表格过大" in bad["message"]
+    copies = sorted(p.name for p in (tmp_path / "批注").rglob("*.xlsx"))
+    assert copies == ["新街村.xlsx", "炸弹.xlsx"]
+    [bomb_copy] = (tmp_path / "批注").rglob("炸弹.xlsx")
+    assert openpyxl.load_workbook(bomb_copy).sheetnames == [RESULTS_SHEET]
+
+
+def test_a_worker_that_dies_costs_only_its_copy(tmp_path):
+    """Whatever kills the process reading one ledger (a Rust abort, the OOM killer), the others get their copy."""
+    good = write_ledger(tmp_path / "新街村.xlsx", ROWS)
+    killer = write_ledger(tmp_path / "abort-me.xlsx", ROWS)
+    code = (
+        "import os, sys\n"
+        "import villagefin.render.annotate as a\n"
+        "real = a._load\n"
+        "def boom(path):\n"
+        "    if 'abort-me' in str(path):\n"
+        "        os.abort()\n"
+        "    return real(path)\n"
+        "a._load = boom\n"
+        "from villagefin.commands import main\n"
+        "main(['check', 'abort-me.xlsx', '新街村.xlsx', '--month', '2026-10', '--annotate', '批注'])\n"
+    )
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONIOENCODING="utf-8")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8",
+                          cwd=tmp_path, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr  # warnings only
+    assert "共读取" in proc.stdout  # the report
+    out = tmp_path / "批注"
+    assert sorted(p.name for p in out.rglob("*.xlsx")) == ["abort-me.xlsx", "新街村.xlsx"]
+    [dead] = out.rglob("abort-me.xlsx")
+    assert openpyxl.load_workbook(dead).sheetnames == [RESULTS_SHEET]
+    [alive] = out.rglob("新街村.xlsx")
+    assert "明细" in openpyxl.load_workbook(alive).sheetnames
