@@ -106,7 +106,7 @@ def check(files, villages, month, config_path, fmt, annotate) -> None:
         refuse_input_folder(config, list(files) or None, villages, annotate)
     history = _published_invoices(config, month)
     report = run_check(list(files) or None, config, month=month, villages=villages,
-                       published_invoices=history, progress=_progress("读取账表"), keep_expenses=annotate is not None)
+                       published_invoices=history, progress=_progress("读取账表"), keep_expenses=False)
     if fmt == "json":
         _echo_utf8(report_json(report))
     else:

@@ -80,18 +80,82 @@ def plan_copies(
 
 def write_copy(job: CopyJob) -> Path:
     """Read the ledger (unless the check could not), mark it and save the copy; the original is only read."""
-    workbook, names = _load(job.source) if job.readable else _empty()
-    _annotate_workbook(workbook, names, list(job.findings))
+    if len(job.findings) > _MAX_LISTED_IN_PLACE:
+        return _write_results_streamed(job, MANY_NOTE.format(n=len(job.findings)))
+    workbook, names, note = _load(job.source) if job.readable else (*_empty(), None)
+    _annotate_workbook(workbook, names, list(job.findings), note)
     save_workbook(workbook, job.target, "批注文件")
     return job.target
 
 
 def write_results_only(job: CopyJob) -> Path:
     """The copy without reading the ledger: only the 检查结果 sheet (when reading it failed)."""
+    if len(job.findings) > _MAX_LISTED_IN_PLACE:
+        return _write_results_streamed(job, None)
     workbook, names = _empty()
     _annotate_workbook(workbook, names, list(job.findings))
     save_workbook(workbook, job.target, "批注文件")
     return job.target
+
+
+#: past this many findings a copy is the 检查结果 sheet alone, streamed (openpyxl's write-only mode): marking
+#: hundreds of thousands of cells in place costs gigabytes and minutes; and it lists at most _MAX_LISTED of
+#: them (about 50 µs a cell to write), saying so: the report printed by `check` has every one
+_MAX_LISTED_IN_PLACE = 10_000
+_MAX_LISTED = 30_000
+MANY_NOTE = "问题较多（共 {n:,} 个），批注文件只列出检查结果，没有复制原表；请按“工作表、行、列”到原表中查找。"
+CAPPED_NOTE = ("问题较多（共 {n:,} 个），这里只列出前 {shown:,} 个，没有复制原表；"
+               "完整的列表见 check 的报告（可加 --format json 另存）。")
+
+
+def _write_results_streamed(job: CopyJob, note: str | None) -> Path:
+    """The 检查结果 sheet alone, row by row: memory stays flat however many findings there are."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet(RESULTS_SHEET)
+    ws.sheet_properties.tabColor = "C00000" if any(f.severity == ERROR for f in job.findings) else "FFC000"
+    for letter, width in zip("ABCDEFG", (7, 20, 16, 7, 6, 12, 80), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    fills = _fills()
+    bold = Font(bold=True)
+    header = []
+    for label in RESULT_HEADERS:
+        cell = WriteOnlyCell(ws, value=label)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    if len(job.findings) > _MAX_LISTED:
+        note = CAPPED_NOTE.format(n=len(job.findings), shown=_MAX_LISTED)
+    if note:
+        cell = WriteOnlyCell(ws, value=note)
+        cell.font = bold
+        ws.append([None] * 6 + [cell])
+    for f in job.findings[:_MAX_LISTED]:
+        severity = "error" if f.severity == ERROR else "warning"
+        first = WriteOnlyCell(ws, value="错误" if severity == "error" else "警告")
+        first.fill = fills[severity]
+        ws.append([first, *(_plain(ws, v) for v in (f.code, f.sheet or "", f.row, f.column or "", f.voucher or "",
+                                                    f.message))])
+    save_workbook(workbook, job.target, "批注文件")
+    return job.target
+
+
+def _plain(ws, value: object) -> object:
+    """A value for a write-only row: text that looks like a formula stays text."""
+    if not isinstance(value, str):
+        return value
+    text = _ILLEGAL.sub("", value)
+    if not text.startswith("="):
+        return text
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"
+    return cell
 
 
 def annotate(
@@ -146,19 +210,41 @@ def _target(out_dir: Path, village: str, source: Path, used: set[Path]) -> Path:
 
 
 # -- loading ---------------------------------------------------------------------------------------------------
-def _load(source: Path) -> tuple[object, dict[str, object]]:
-    """The workbook to annotate, the original (formatting kept) or one rebuilt from its cells, and its
-    worksheets by the sheet names findings use. A file that cannot be read at all still gets a copy, holding
-    only the 检查结果 sheet.
+#: a ledger bigger than this is not copied cell by cell (openpyxl needs about 1 kB and 20 µs a cell, twice): its
+#: copy lists the findings only, so that `check --annotate` stays within SPEC 18's bounds
+_MAX_COPY_CELLS = 300_000
+_MAX_COPY_XML_BYTES = 12 * 1024 * 1024
+BIG_NOTE = "表格较大，批注文件只列出检查结果，没有复制原表；请按“工作表、行、列”到原表中查找。"
+
+
+def _xml_bytes(source: Path) -> int:
+    """The inflated size of an .xlsx's worksheets, from the zip directory (nothing inflated)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(source) as zf:
+            return sum(i.file_size for i in zf.infolist() if i.filename.lower().startswith("xl/worksheets/"))
+    except Exception:
+        return 0  # not a zip: openpyxl will say so
+
+
+def _load(source: Path) -> tuple[object, dict[str, object], str | None]:
+    """The workbook to annotate, the original (formatting kept) or one rebuilt from its cells, its worksheets
+    by the sheet names findings use, and a note when it was too big to copy. A file that cannot be read at
+    all still gets a copy, holding only the 检查结果 sheet.
     """
     from openpyxl import load_workbook
 
     if source.suffix.lower() in _OPENPYXL_SUFFIXES:
+        if _xml_bytes(source) > _MAX_COPY_XML_BYTES:
+            return (*_empty(), BIG_NOTE)
         try:
             workbook = load_workbook(source, keep_vba=False, rich_text=False)
             # formulas lose their cached values when openpyxl saves: let Excel/WPS recalculate on opening
             workbook.calculation.fullCalcOnLoad = True
-            return workbook, {ws.title: ws for ws in workbook.worksheets}
+            return workbook, {ws.title: ws for ws in workbook.worksheets}, None
+        except MemoryError:
+            raise
         except Exception:  # corrupt, encrypted, not really xlsx: fall back to what the reader can see
             pass
     from ..ingest.read import ReadError, read_workbook
@@ -166,8 +252,11 @@ def _load(source: Path) -> tuple[object, dict[str, object]]:
     try:
         raw = read_workbook(source)
     except ReadError:  # unreadable: the copy holds only the 检查结果 sheet
-        return _empty()
-    return _rebuild(raw)
+        return (*_empty(), None)
+    cells = sum(1 for sheet in raw.sheets for row in sheet.rows for v in row if v is not None and v != "")
+    if cells > _MAX_COPY_CELLS:
+        return (*_empty(), BIG_NOTE)
+    return (*_rebuild(raw), None)
 
 
 def _empty() -> tuple[object, dict[str, object]]:
@@ -253,7 +342,7 @@ def _display_width(value: object) -> int:
 
 
 # -- annotating ------------------------------------------------------------------------------------------------
-def _annotate_workbook(workbook, names: dict[str, object], findings: list[Finding]) -> None:
+def _annotate_workbook(workbook, names: dict[str, object], findings: list[Finding], note: str | None = None) -> None:
     # a CSV file has one sheet, and its findings name none
     only = workbook.worksheets[0] if len(workbook.worksheets) == 1 else None
     # (sheet title, row, column) → findings shown on that cell; (title, row) → findings about a whole row
@@ -296,7 +385,7 @@ def _annotate_workbook(workbook, names: dict[str, object], findings: list[Findin
         severity = _worst(found + rows.get((title, row), []))
         cell.fill = fills[severity]
         _comment(cell, found)
-    _results_sheet(workbook, located)
+    _results_sheet(workbook, located, note)
 
 
 def _fills() -> dict[str, object]:
@@ -352,7 +441,7 @@ def _quote(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
 
 
-def _results_sheet(workbook, located: list[tuple[Finding, object | None, str | None]]) -> None:
+def _results_sheet(workbook, located: list[tuple[Finding, object | None, str | None]], note: str | None) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -388,6 +477,8 @@ def _results_sheet(workbook, located: list[tuple[Finding, object | None, str | N
     if not located:
         results.cell(row=2, column=1, value="无")
         results.cell(row=2, column=7, value="检查没有发现问题。")
+    if note:
+        results.cell(row=max(len(located), 1) + 3, column=7, value=note).font = Font(bold=True)
     for letter, width in zip("ABCDEFG", (7, 20, 16, 7, 6, 12, 80), strict=True):
         results.column_dimensions[letter].width = width
     centred = Alignment(horizontal="center", vertical="top")
