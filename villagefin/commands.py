@@ -7,6 +7,7 @@ errors (`VillagefinError`) become one Chinese line and their exit code; `--debug
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -97,7 +98,7 @@ def check(files, villages, month, config_path, fmt, annotate) -> None:
     不给 FILES 时检查工作目录中每个村配置的账表。退出码：0 没有错误，1 有错误，2 用法或配置错误。
     """
     from .check import run_check
-    from .report import report_json, report_text
+    from .report import report_json_chunks, report_text
 
     config = _load(config_path, required=not files)
     if annotate is not None:
@@ -108,7 +109,7 @@ def check(files, villages, month, config_path, fmt, annotate) -> None:
     report = run_check(list(files) or None, config, month=month, villages=villages,
                        published_invoices=history, progress=_progress("读取账表"), keep_expenses=False)
     if fmt == "json":
-        _echo_utf8(report_json(report))
+        _echo_utf8(report_json_chunks(report))
     else:
         click.echo(report_text(report))
     code = EXIT_ERRORS if report.errors else EXIT_OK
@@ -124,15 +125,18 @@ def check(files, villages, month, config_path, fmt, annotate) -> None:
     sys.exit(code)
 
 
-def _echo_utf8(text: str) -> None:
+def _echo_utf8(text: str | Iterable[str]) -> None:
     """JSON for tools is UTF-8 whatever the console's code page (SPEC 4.1): `> out.json` on Chinese Windows
-    would otherwise write GBK."""
+    would otherwise write GBK. Pieces are written as they come (a big report is never held twice)."""
+    pieces = [text] if isinstance(text, str) else text
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
-        click.echo(text)
+        click.echo("".join(pieces))
         return
     sys.stdout.flush()
-    buffer.write(text.encode("utf-8") + b"\n")
+    for piece in pieces:
+        buffer.write(piece.encode("utf-8"))
+    buffer.write(b"\n")
     buffer.flush()
 
 
