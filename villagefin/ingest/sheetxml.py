@@ -244,19 +244,46 @@ def _col_index(letters: bytes) -> int:
 def xlsx_extent(data: bytes, limit: int = MAX_CELLS) -> int:
     """The cells calamine allocates for one worksheet's XML: (last row) x (last column), counted from A1 as we
     pad, whatever <dimension> claims. Cells and rows without an r attribute are placed after the one before,
-    as calamine places them. Returns `limit + 1` as soon as the extent is known to pass `limit`.
+    as calamine places them. Returns `limit + 1` as soon as the extent is known to pass `limit`; below the
+    limit it may return an upper bound instead of the exact figure.
 
     The common case (every <c> and <row> written `r="..."` first, as Excel, WPS, LibreOffice and openpyxl do)
     costs a few C-speed scans of the bytes; anything else is tokenised, at most a few million tags.
     """
-    if b"<sheetData" in data:
-        cells = sum(data.count(t) for t in _CELL_TAGS)
-        rows = sum(data.count(t) for t in _ROW_TAGS)
-        if cells > limit or rows > limit:
-            return limit + 1  # more cell or row elements than the budget: no need to place them
-        if cells == data.count(b'<c r="') and rows == data.count(b'<row r="') and not _ODD_REF_RE.search(data):
-            return min(_last_row(data) * _last_column(data), limit + 1)
+    start = data.find(b"<sheetData")
+    end = data.rfind(b"</sheetData>")
+    if start >= 0 and end > start:
+        refs = data.count(b'<c r="', start, end)
+        lt_c = data.count(b"<c", start, end)
+        if lt_c != refs:  # rich text in inline strings has <color>, <charset>, <condense>
+            lt_c -= data.count(b"<co", start, end) + data.count(b"<ch", start, end)
+        row_refs = data.count(b'<row r="', start, end)
+        regular = lt_c == refs and data.count(b"<row", start, end) == row_refs
+        if regular:
+            if refs > limit or row_refs > limit:
+                return limit + 1
+            bound = _extent_bound(data)
+            if bound <= limit:
+                return bound
+            if not _ODD_REF_RE.search(data):
+                return min(_last_row(data) * _last_column(data), limit + 1)
+        elif sum(data.count(t, start, end) for t in _CELL_TAGS) > limit:
+            return limit + 1  # more cell elements than the budget: no need to place them
     return _tokenised_extent(data, limit)
+
+
+def _extent_bound(data: bytes) -> int:
+    """A cheap upper bound of the extent when every cell has a reference: the last row has the most digits
+    unless a reference has more; a sheet without two-letter references ends by Z. Past 2,000,000 it is
+    worked out exactly."""
+    last = data.rfind(b'<row r="')
+    digits = data[last + 8:last + 16].split(b'"', 1)[0] if last >= 0 else b"0"
+    if not digits.isdigit() or re.search(rb'<c r="[A-Za-z]*[0-9]{%d}' % (len(digits) + 1), data):
+        return MAX_CELLS + 1
+    if re.search(rb'<c r="[A-Za-z]{3}', data):
+        return MAX_CELLS + 1
+    columns = 702 if re.search(rb'<c r="[A-Za-z]{2}', data) else 26
+    return (10 ** len(digits) - 1) * columns
 
 
 def _last_row(data: bytes) -> int:
