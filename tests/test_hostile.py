@@ -101,3 +101,69 @@ def test_worker_killed_by_a_reader_becomes_a_finding(tmp_path, monkeypatch, writ
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[('unreadable-file', True)] 1"
+
+
+# -- bounded work (SPEC 18): a sheet bigger than 2,000,000 cells is 「表格过大」, whatever its file size ----------
+_XLSX_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _xlsx_without_references(path, rows: int, cols: int):
+    """Cells with no r= attribute (calamine places them one after another): rows x cols of them, streamed."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                   'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
+        z.writestr("xl/workbook.xml", f'<workbook {_XLSX_NS} xmlns:r="{_REL}"><sheets>'
+                   '<sheet name="10月" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                   f'2006/relationships"><Relationship Id="rId1" Type="{_REL}/worksheet" '
+                   'Target="worksheets/sheet1.xml"/></Relationships>')
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
+            f.write(f"<worksheet {_XLSX_NS}><sheetData>".encode())
+            row = b"<row>" + b"<c><v>1</v></c>" * cols + b"</row>"
+            for _ in range(rows // 100):
+                f.write(row * 100)
+            f.write(b"</sheetData></worksheet>")
+    return path
+
+
+def _ods_repeated_row(path, rows: int, cols: int):
+    import zipfile
+
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", f'<office:document-content {ns}><office:body><office:spreadsheet>'
+                   f'<table:table table:name="10月"><table:table-row table:number-rows-repeated="{rows}">'
+                   f'<table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated='
+                   f'"{cols}"><text:p>1</text:p></table:table-cell></table:table-row></table:table>'
+                   "</office:spreadsheet></office:body></office:document-content>")
+        z.writestr("META-INF/manifest.xml",
+                   '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+                   '<manifest:file-entry manifest:full-path="/" '
+                   'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
+    return path
+
+
+@pytest.mark.parametrize("build", [
+    lambda d: _ods_repeated_row(d / "重复行.ods", 1_000_000, 20),  # 800 bytes: 57 s and 2.2 GB before
+    lambda d: _xlsx_without_references(d / "无引用.xlsx", 40_000, 1_000),  # 1.2 MB, 640 MB of XML: 62 s, 4.7 GB
+    lambda d: _xlsx_without_references(d / "无引用小.xlsx", 3_000, 1_000),  # 48 MB of XML: counted, not placed
+], ids=["ods-repeated-row", "xlsx-no-references", "xlsx-no-references-small"])
+def test_a_sheet_too_large_is_unreadable_and_check_stays_quick(tmp_path, build, write_xlsx):
+    import time
+
+    bomb = build(tmp_path)
+    assert bomb.stat().st_size < 2_000_000
+    good = write_xlsx([HEADER, expense_row(8, "记-001", "购买办公用打印纸10包", 100)], name="好村.xlsx")
+    start = time.perf_counter()
+    proc, doc = _check_json(bomb, good)
+    assert time.perf_counter() - start < 30  # measured: about 1 s; before: a minute and gigabytes
+    assert proc.returncode == 1
+    [bad] = [f for f in doc["findings"] if f["file"].endswith(bomb.name)]
+    assert bad["code"] == "unreadable-file" and "表格过大" in bad["message"]
+    assert doc["villages"]["好村"]["expenses"] == 1

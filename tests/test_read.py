@@ -246,15 +246,11 @@ def test_prefixed_xml_and_cells_without_r_go_through_the_full_scan(tmp_path):
     assert sheet.rows[3][2:4] == [5.0, "#DIV/0!"]
 
 
-def test_a_stray_far_cell_is_read_sparsely_instead_of_killing_the_process(xlsx):
-    # calamine would allocate A1:XFD1048576 densely (17 billion cells) and abort: openpyxl reads it instead
+def test_a_stray_far_cell_makes_the_sheet_too_large(xlsx):
+    # A1 and XFD1048576: the real extent is 17 billion cells (SPEC 18); refused before any reader allocates
     path = xlsx({"支出": {"A1": "日期", "B2": 5, "XFD1048576": "远处"}})
-    child = run_child(
-        "import sys; from villagefin.ingest.read import read_workbook\n"
-        "s = read_workbook(sys.argv[1]).sheets[0]\n"
-        "print(len(s.rows), len(s.rows[-1]), s.rows[-1][-1], s.rows[0], s.rows[1])", str(path))
-    assert child.returncode == 0, child.stderr[-2000:]
-    assert child.stdout.split() == ["1048576", "16384", "远处", "['日期']", "['',", "5]"]
+    reason = reason_of(path)
+    assert reason.startswith("表格过大") and "支出" in reason
 
 
 def test_a_dimension_that_lies_about_the_rows_is_caught(tmp_path):
@@ -262,10 +258,102 @@ def test_a_dimension_that_lies_about_the_rows_is_caught(tmp_path):
                  '<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
                  '<row r="1048576"><c r="XFD1048576" t="s"><v>1</v></c></row></sheetData></worksheet>')
     path = minimal_xlsx(tmp_path / "lying.xlsx", sheet_xml, shared=["日期", "远处"])
-    child = run_child("import sys; from villagefin.ingest.read import read_workbook\n"
-                      "s = read_workbook(sys.argv[1]).sheets[0]; print(len(s.rows), s.rows[-1][-1])", str(path))
-    assert child.returncode == 0, child.stderr[-2000:]
-    assert child.stdout.split() == ["1048576", "远处"]
+    assert reason_of(path).startswith("表格过大")
+
+
+def test_a_dimension_that_claims_the_whole_sheet_over_three_cells_is_read(tmp_path):
+    sheet_xml = (f'<worksheet {_NS}><dimension ref="A1:XFD1048576"/><sheetData>'
+                 '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>2</v></c></row></sheetData></worksheet>')
+    sheet = read_workbook(minimal_xlsx(tmp_path / "claims.xlsx", sheet_xml, shared=["日期"])).sheets[0]
+    assert sheet.rows == [["日期", 2.0]]
+
+
+def test_rows_out_of_order_are_measured_by_their_largest_reference(tmp_path):
+    sheet_xml = (f'<worksheet {_NS}><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+                 '<row r="1048576"><c r="A1048576"><v>2</v></c></row>'
+                 '<row r="2"><c r="ZZ2"><v>3</v></c></row></sheetData></worksheet>')
+    assert reason_of(minimal_xlsx(tmp_path / "order.xlsx", sheet_xml)).startswith("表格过大")
+
+
+@pytest.mark.parametrize(("cells", "too_large"), [(2, False), (3, True)])
+def test_cells_without_a_reference_count_where_calamine_puts_them(tmp_path, cells, too_large):
+    # row 1,000,000 with cells that have no r=: they sit in A, B, C... so the extent is 1,000,000 x cells
+    sheet_xml = (f'<worksheet {_NS}><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="1000000">'
+                 + "<c><v>7</v></c>" * cells + "</row></sheetData></worksheet>")
+    path = minimal_xlsx(tmp_path / "noref.xlsx", sheet_xml)
+    if too_large:
+        assert reason_of(path).startswith("表格过大")
+    else:
+        sheet = read_workbook(path).sheets[0]
+        assert len(sheet.rows) == 1_000_000 and sheet.rows[-1] == [7.0, 7.0]
+
+
+def test_millions_of_cells_without_a_reference_are_refused_quickly(tmp_path):
+    # 3 million reference-less cells in 48 MB of XML (100 kB zipped): counted, not placed one by one
+    sheet_xml = (f"<worksheet {_NS}><sheetData>" + ("<row>" + "<c><v>1</v></c>" * 1000 + "</row>") * 3000
+                 + "</sheetData></worksheet>")
+    path = minimal_xlsx(tmp_path / "noref-bomb.xlsx", sheet_xml)
+    assert path.stat().st_size < 2_000_000
+    assert reason_of(path).startswith("表格过大")
+
+
+def test_one_long_shared_string_shown_by_many_cells_is_too_large(tmp_path):
+    # 6,000 cells each showing a 32,000-character string: calamine would build 576 MB of text
+    row = "<row>" + '<c t="s"><v>0</v></c>' * 20 + "</row>"
+    sheet_xml = f"<worksheet {_NS}><sheetData>" + row * 300 + "</sheetData></worksheet>"
+    path = minimal_xlsx(tmp_path / "sst-bomb.xlsx", sheet_xml, shared=["账" * 32000])
+    reason = reason_of(path)
+    assert reason.startswith("表格过大") and "文字" in reason
+
+
+def _ods(path: Path, table_xml: str) -> Path:
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", f'<office:document-content {ns} office:version="1.2"><office:body>'
+                                  f"<office:spreadsheet>{table_xml}</office:spreadsheet></office:body>"
+                                  "</office:document-content>")
+        z.writestr("META-INF/manifest.xml",
+                   '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+                   '<manifest:file-entry manifest:full-path="/" '
+                   'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                   '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                   "</manifest:manifest>")
+    return path
+
+
+_VALUE_CELL = '<table:table-cell office:value-type="float" office:value="1"{}><text:p>1</text:p></table:table-cell>'
+
+
+@pytest.mark.parametrize(("rows", "columns"), [(1_000_000, 20), (1000, 16384)])
+def test_ods_repeated_rows_and_columns_count(tmp_path, rows, columns):
+    # under 1 kB: one row (or one cell) with a value, repeated; calamine would expand it whole
+    repeat = f' table:number-columns-repeated="{columns}"'
+    path = _ods(tmp_path / "repeat.ods", f'<table:table table:name="10月"><table:table-row '
+                                         f'table:number-rows-repeated="{rows}">{_VALUE_CELL.format(repeat)}'
+                                         "</table:table-row></table:table>")
+    assert path.stat().st_size < 1000
+    assert reason_of(path).startswith("表格过大：工作表“10月”")
+    with pytest.raises(ReadError):
+        sheet_names(path)  # opening the file with calamine expands every table
+
+
+def test_ods_padding_without_values_is_not_counted(tmp_path):
+    # LibreOffice pads a sheet with a million empty rows of 1,024 empty cells: nothing to read there
+    path = _ods(tmp_path / "padded.ods", '<table:table table:name="10月"><table:table-row>'
+                + _VALUE_CELL.format("") + "</table:table-row>"
+                '<table:table-row table:number-rows-repeated="1048575"><table:table-cell '
+                'table:number-columns-repeated="1024"/></table:table-row></table:table>')
+    sheet = read_workbook(path).sheets[0]
+    assert sheet.rows == [[1.0]]
+
+
+def test_a_csv_too_wide_is_too_large(tmp_path):
+    path = tmp_path / "宽.csv"
+    path.write_bytes(b"," * 2_100_000 + b"\n")
+    assert reason_of(path).startswith("表格过大")
 
 
 # ---------------------------------------------------------------------------------------------- only_sheet, names

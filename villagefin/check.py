@@ -10,6 +10,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from . import findings as F
 from .chart import load_chart
@@ -246,6 +247,43 @@ def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Co
         results[v] = finish_village(v, _this_month(files, period), period, config, keep, public)
         tick()
     return [results[v] for v in names]
+
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+def run_isolated(fn: Callable[[_T], _R], items: Sequence[_T], *,
+                 initializer: Callable[[], None] | None = None) -> list[_R | None]:
+    """fn(item) for every item in worker processes, in order. A process that dies (a reader aborting on a
+    hostile file, SPEC 11, 18) costs only its own item: the items it took down with it are run again, each
+    alone in a fresh process, and an item that kills that one too gives None. `fn` must be a module-level
+    function; it should turn its own exceptions into results."""
+    results: dict[int, _R] = {}
+    if os.environ.get("VILLAGEFIN_INLINE") == "1" or not items:
+        return [fn(item) for item in items]
+    try:
+        with ProcessPoolExecutor(max_workers=min(len(items), max(1, os.cpu_count() or 1)),
+                                 initializer=initializer) as pool:
+            futures = {pool.submit(fn, item): i for i, item in enumerate(items)}
+            for fut in as_completed(futures):
+                try:
+                    results[futures[fut]] = fut.result()
+                except BrokenProcessPool:
+                    continue
+    except BrokenProcessPool:
+        pass
+    out: list[_R | None] = []
+    for i, item in enumerate(items):
+        if i not in results:
+            try:
+                with ProcessPoolExecutor(max_workers=1, initializer=initializer) as pool:
+                    results[i] = pool.submit(fn, item).result()
+            except BrokenProcessPool:
+                out.append(None)
+                continue
+        out.append(results[i])
+    return out
 
 
 def run_check(

@@ -14,6 +14,7 @@ import datetime as dt
 import difflib
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from .text import (
     query_answered_text,
     query_list_json,
     query_list_text,
-    report_json,
+    report_json_chunks,
     report_text,
     review_decision_text,
     review_history_text,
@@ -308,34 +309,46 @@ def check(files, villages, month, config_path, fmt, annotate) -> None:
     from .check import run_check
 
     config = _load(config_path, required=not files)
+    if annotate is not None:  # before anything is read: the originals must never be written (SPEC 18)
+        from .feedback import refuse_input_folder
+
+        refuse_input_folder(config, list(files) or None, villages, annotate)
     period = parse_month(month)
     history, notes = history_for_check(config.root, None if period is None else period.key)
     report = run_check(list(files) or None, config, month=month, villages=villages,
-                       published_invoices=history, progress=_progress("读取账表"), keep_expenses=annotate is not None,
+                       published_invoices=history, progress=_progress("读取账表"), keep_expenses=False,
                        options=_options())
     if notes:  # a damaged archive: checked without the history, and said first
         report = replace(report, findings=(*notes, *report.findings))
-    if annotate is not None:
-        from .feedback import annotate_report
-
-        written = annotate_report(report, config, list(files) or None, villages, annotate)
-        click.echo(f"已写出 {len(written)} 个标注后的账表到 {annotate}", err=True)
     if fmt == "json":
-        _echo_utf8(report_json(report))
+        _echo_utf8(report_json_chunks(report))
     else:
         click.echo(report_text(report))
-    sys.exit(EXIT_ERRORS if report.errors or report.found_no_ledger else EXIT_OK)
+    code = EXIT_ERRORS if report.errors or report.found_no_ledger else EXIT_OK
+    if annotate is not None:  # after the report: it is printed whatever happens to a copy
+        from .feedback import annotate_report
+
+        outcome = annotate_report(report, config, list(files) or None, villages, annotate)
+        click.echo(f"已写出 {len(outcome.written)} 个标注后的账表到 {annotate}", err=True)
+        for line in outcome.failed:
+            click.echo(f"错误：{line}", err=True)
+        if outcome.failed:
+            code = EXIT_USAGE
+    sys.exit(code)
 
 
-def _echo_utf8(text: str) -> None:
+def _echo_utf8(text: str | Iterable[str]) -> None:
     """JSON for tools is UTF-8 whatever the console's code page (SPEC 4.1): `> out.json` on Chinese Windows
-    would otherwise write GBK."""
+    would otherwise write GBK. Pieces are written as they come (a big report is never held twice)."""
+    pieces = [text] if isinstance(text, str) else text
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
-        click.echo(text)
+        click.echo("".join(pieces))
         return
     sys.stdout.flush()
-    buffer.write(text.encode("utf-8") + b"\n")
+    for piece in pieces:
+        buffer.write(piece.encode("utf-8"))
+    buffer.write(b"\n")
     buffer.flush()
 
 

@@ -5,7 +5,7 @@ One module for every human-readable report, shared by the commands and `demo`.""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from .model import ERROR, CheckReport, Outcome, Period, QueryState, VillageOutcome
@@ -23,13 +23,13 @@ NEW, CORRECTION, PREVIEWED, REFUSED = Outcome.NEW, Outcome.CORRECTION, Outcome.P
 _SEVERITY = {ERROR: "错误", "warning": "警告"}
 
 
-def report_dict(report: CheckReport) -> dict:
-    """The JSON document of `check --format json`."""
+def report_dict(report: CheckReport, *, findings: bool = True) -> dict:
+    """The JSON document of `check --format json` (without its findings if asked)."""
     totals = report.village_totals()
     return {
         "period": report.period,
         "files": [f.as_dict() for f in report.files],
-        "findings": [f.as_dict() for f in report.findings],
+        **({"findings": [f.as_dict() for f in report.findings]} if findings else {}),
         "villages": {
             vid: {"expenses": t.expenses, "total": plain(t.total), "errors": t.errors, "warnings": t.warnings}
             for vid, t in totals.items()
@@ -41,12 +41,27 @@ def report_dict(report: CheckReport) -> dict:
 
 
 def report_json(report: CheckReport) -> str:
+    return "".join(report_json_chunks(report))
+
+
+def report_json_chunks(report: CheckReport) -> Iterator[str]:
+    """`report_json` in pieces, for writing as it is made: a county's (or a hostile ledger's) 450,000 findings
+    as one string, beside their dicts, took a gigabyte (SPEC 18)."""
     # one finding per line: readable, and far faster than indent= (which leaves json's C encoder)
-    doc = report_dict(report)
-    findings = doc.pop("findings")
-    head = json.dumps(doc, ensure_ascii=False)[:-1]
-    body = ",\n  ".join(json.dumps(f, ensure_ascii=False) for f in findings)
-    return head + (', "findings": [\n  ' + body + "\n]}" if findings else ', "findings": []}')
+    yield json.dumps(report_dict(report, findings=False), ensure_ascii=False)[:-1]
+    if not report.findings:
+        yield ', "findings": []}'
+        return
+    yield ', "findings": [\n  '
+    batch: list[str] = []
+    for i, f in enumerate(report.findings):
+        batch.append(json.dumps(f.as_dict(), ensure_ascii=False))
+        if len(batch) == 2000:
+            yield ",\n  ".join(batch) + (",\n  " if i + 1 < len(report.findings) else "")
+            batch = []
+    if batch:
+        yield ",\n  ".join(batch)
+    yield "\n]}"
 
 
 def where(f) -> str:

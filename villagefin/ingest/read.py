@@ -10,13 +10,13 @@
   keeps a quoted line break inside one record, so rows[i] is the row Excel shows as i+1.
 
 A file that cannot be read raises `ReadError` whose reason is a short Chinese phrase that says how to fix it
-and fits "无法读取此文件：{reason}。". Hostile files never take the process down: before calamine runs, the
-counts that make it abort are checked against the sizes of the zip members. A shared-strings uniqueCount the
-part cannot hold (4294967295) is a corrupt file: ReadError. Cells spread over billions of positions (one stray
-value in XFD1048576 next to A1, which a real ledger can have) make calamine allocate them all densely: such a
-file is read with openpyxl, which keeps cells sparse. calamine's Rust panics (`pyo3_runtime.PanicException`,
-a BaseException) are caught and become a ReadError. An .xls whose DIMENSIONS record claims millions of cells
-more than it holds is refused too.
+and fits "无法读取此文件：{reason}。". Hostile files never take the process down, and the work stays bounded
+(SPEC 18): before calamine runs, the counts that make it abort or allocate without end are checked. A sheet is
+read only when its real extent, rows x columns from A1 (ODS repeated rows and columns, and xlsx cells without a
+reference, counted as calamine places them), is at most `MAX_CELLS`; beyond that, or when its XML inflates
+beyond `MAX_PART_BYTES`, it is 「表格过大」. A shared-strings uniqueCount the part cannot hold (4294967295) is a
+corrupt file. calamine's Rust panics (`pyo3_runtime.PanicException`, a BaseException) are caught and become a
+ReadError. An .xls whose DIMENSIONS record claims millions of cells more than it holds is refused too.
 """
 
 from __future__ import annotations
@@ -34,15 +34,20 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .sheetxml import (
+    MAX_CELLS,
+    MAX_PART_BYTES,
+    MAX_SHARED_TEXT,
     SAFE_CELLS,
     PartError,
+    SharedText,
     SheetEntry,
     SheetFacts,
-    extent_plausible,
+    ods_extents,
     ods_structure,
     read_package,
     scan_sheet_xml,
     shared_strings_plausible,
+    xlsx_extent,
     zip_read,
 )
 
@@ -74,6 +79,12 @@ _R_BOMB = "文件解压后过大，可能已损坏，请用 Excel/WPS 打开后�
 _R_MEMORY = "文件内容过大，内存不足，请删去无关的内容后另存"
 _R_ENCODING = "无法识别 CSV 文件的编码，请另存为“CSV UTF-8（逗号分隔）”"
 _R_BINARY_CSV = "CSV 文件中有二进制内容，不是文本表格，请重新导出"
+
+
+def _too_large(sheet: str | None, what: str = "") -> str:
+    where = f"工作表“{sheet}”" if sheet else "表格"
+    what = what or f"的行数 × 列数超过 {MAX_CELLS:,} 个单元格（可能有远处的零星内容或大量重复的行）"
+    return f"表格过大：{where}{what}，请删去无关的行列、按月拆分，或用 Excel/WPS 打开后另存"
 
 
 class ReadError(Exception):
@@ -126,6 +137,10 @@ def sheet_names(path: str | Path) -> list[tuple[str, bool]]:
     with _open_zip(p) as zf:
         sub, member = _zip_kind(zf)
         if sub == "ods":
+            try:
+                _ods_guard(zf)
+            except PartError as exc:
+                raise _part_error(exc) from None
             return _ods_sheet_names(p)
         try:
             return [(e.name, e.hidden) for e in read_package(zf, member).entries if e.worksheet]
@@ -316,20 +331,25 @@ def _read_xlsx(p: Path, zf: zipfile.ZipFile, wb_member: str, only_sheet: str | N
     chosen = [entries[i] for i in _pick_sheet([e.name for e in entries], only_sheet)]
     if not shared_strings_plausible(zf, package.shared_strings):
         raise ReadError(_R_SST)
-    safe = True
+    for member in package.shared_strings:
+        if zf.NameToInfo[member].file_size > MAX_PART_BYTES:
+            raise ReadError(_too_large(None))
+    shared = SharedText(zf, package.shared_strings)
     facts: list[SheetFacts] = []
     for e in chosen:
         if e.member is None:
             raise ReadError(f"文件已损坏：找不到工作表“{e.name}”的内容，请用 Excel/WPS 打开后另存为 .xlsx")
+        if zf.NameToInfo[e.member].file_size > MAX_PART_BYTES:
+            raise ReadError(_too_large(e.name))
         data = zip_read(zf, e.member)
+        # before anything walks the cells: calamine allocates the extent densely (SPEC 18)
+        if xlsx_extent(data) > MAX_CELLS:
+            raise ReadError(_too_large(e.name))
+        if shared.of_sheet(data, MAX_SHARED_TEXT) > MAX_SHARED_TEXT:
+            raise ReadError(_too_large(e.name, f"中的文字展开后超过 {MAX_SHARED_TEXT >> 20} MB"))
         facts.append(scan_sheet_xml(data))
-        if safe and not extent_plausible(data):
-            safe = False
         del data
-    if safe:
-        sheets = _xlsx_calamine(p, package.entries, chosen, facts)
-    else:
-        sheets = _xlsx_openpyxl(p, chosen, facts)
+    sheets = _xlsx_calamine(p, package.entries, chosen, facts)
     return RawWorkbook(path=str(p), kind="xlsx", sheets=sheets)
 
 
@@ -350,50 +370,6 @@ def _xlsx_calamine(p: Path, all_entries: list[SheetEntry], chosen: list[SheetEnt
         return sheets
     finally:
         _calamine(wb.close)
-
-
-def _xlsx_openpyxl(p: Path, chosen: list[SheetEntry], facts: list[SheetFacts]) -> list[RawSheet]:
-    """The slow, safe path for files whose counts would make calamine abort: openpyxl keeps cells sparse."""
-    import warnings
-
-    import openpyxl
-
-    try:
-        # a file object: openpyxl refuses paths whose extension is not .xlsx/.xlsm (a renamed file)
-        with open(p, "rb") as fh, warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "unknown extension", "no default style"...: not for accountants
-            wb = openpyxl.load_workbook(fh, data_only=True, keep_links=False)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except MemoryError:
-        raise ReadError(_R_MEMORY) from None
-    except Exception as exc:
-        raise ReadError(_R_CORRUPT) from exc
-    try:
-        sheets = []
-        for e, f in zip(chosen, facts, strict=True):
-            try:
-                ws = wb[e.name]
-            except KeyError:
-                raise ReadError(f"文件已损坏：找不到工作表“{e.name}”的内容，请用 Excel/WPS 打开后另存为 .xlsx") from None
-            cells = getattr(ws, "_cells", {})  # (row, col) → Cell, 1-based; sparse, unlike iter_rows()
-            height = max((r for r, _ in cells), default=0)
-            rows: list[list[object]] = [[] for _ in range(height)]
-            for (r, c), cell in sorted(cells.items()):
-                value = cell.value
-                if value is None:
-                    continue
-                if isinstance(value, dt.datetime) and value.time() == dt.time(0):
-                    value = value.date()
-                row = rows[r - 1]
-                if len(row) < c:
-                    row.extend([""] * (c - len(row)))
-                row[c - 1] = value
-            merged = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
-            sheets.append(_finish(e, rows, merged, f))
-        return sheets
-    finally:
-        wb.close()
 
 
 def _finish(e: SheetEntry, rows: list[list[object]], merged: list[tuple[int, int, int, int]], f: SheetFacts) -> RawSheet:
@@ -447,9 +423,22 @@ def _ods_sheet_names(p: Path) -> list[tuple[str, bool]]:
         _calamine(wb.close)
 
 
+def _ods_guard(zf: zipfile.ZipFile) -> None:
+    """calamine expands every table of content.xml when it opens the file: each must be of a size to read."""
+    info = zf.NameToInfo.get("content.xml")
+    if info is None:
+        raise ReadError(_R_CORRUPT)
+    if info.file_size > MAX_PART_BYTES:
+        raise ReadError(_too_large(None))
+    for name, cells in ods_extents(zip_read(zf, "content.xml")).items():
+        if cells > MAX_CELLS:
+            raise ReadError(_too_large(name))
+
+
 def _read_ods(p: Path, zf: zipfile.ZipFile, only_sheet: str | None) -> RawWorkbook:
     from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
+    _ods_guard(zf)
     structure = ods_structure(zf)
     wb = _calamine_open(p, "ods")
     try:
@@ -537,6 +526,8 @@ def _xls_sheet(book: Any, sh: Any, hidden: bool) -> RawSheet:
     declared = getattr(sh, "_dimnrows", 0) * getattr(sh, "_dimncols", 0)  # the DIMENSIONS record
     if declared > SAFE_CELLS and declared > 16 * max(sh.nrows * sh.ncols, 1):
         raise ReadError(f"文件已损坏：工作表“{sh.name}”的尺寸记录异常，请用 Excel/WPS 打开后另存为 .xlsx")
+    if sh.nrows * sh.ncols > MAX_CELLS:
+        raise ReadError(_too_large(sh.name))
 
     from_code = xlrd.biffh.error_text_from_code
     rows: list[list[object]] = []
@@ -629,8 +620,14 @@ def _read_csv(p: Path, only_sheet: str | None) -> RawWorkbook:
     except OSError:
         raise ReadError(_R_CORRUPT) from None
     text = _decode_csv(data)
+    rows: list[list[object]] = []
+    width = 0
     try:
-        rows: list[list[object]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text)))
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text)):
+            rows.append(row)
+            width = max(width, len(row))
+            if len(rows) * width > MAX_CELLS:
+                raise ReadError(_too_large(None))
     except csv.Error:
         raise ReadError("CSV 文件格式有误（引号不成对或单元格过长），请用 Excel/WPS 打开后另存") from None
     while rows and all(v == "" for v in rows[-1]):

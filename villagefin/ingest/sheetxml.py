@@ -7,7 +7,8 @@ XML parser where it can:
 * xl/workbook.xml and its relationships: the sheets in workbook order, hidden or not, their members, and the
   shared-strings part (`read_package`);
 * plausibility checks run before calamine, whose dense allocations abort the process on hostile counts: the
-  shared strings' uniqueCount (`shared_strings_plausible`) and a sheet's extent (`extent_plausible`);
+  shared strings' uniqueCount (`shared_strings_plausible`) and a sheet's real extent, cells without a
+  reference and ODS repeats included (`xlsx_extent`, `ods_extents`);
 * a byte scan of each worksheet's XML for hidden rows and columns, formulas without a cached value and the
   text of error values, which calamine turns into "" (`scan_sheet_xml`);
 * merged ranges and hidden rows/columns from an .ods content.xml (`ods_structure`).
@@ -28,14 +29,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
-    "SAFE_CELLS", "Package", "PartError", "SheetEntry", "SheetFacts", "extent_plausible", "ods_structure",
-    "read_package", "scan_sheet_xml", "shared_strings_plausible", "zip_read",
+    "MAX_CELLS", "MAX_PART_BYTES", "MAX_SHARED_TEXT", "SAFE_CELLS", "Package", "PartError", "SharedText",
+    "SheetEntry", "SheetFacts",
+    "ods_extents", "ods_structure", "read_package", "scan_sheet_xml", "shared_strings_plausible", "xlsx_extent",
+    "zip_read",
 ]
 
-#: cells calamine may allocate densely (rows x columns, counted from A1) without a second look
+#: the largest sheet read (SPEC 18): rows x columns counted from A1, ODS repeats and cells without a reference
+#: included; a bigger one is unreadable (「表格过大」)
+MAX_CELLS = 2_000_000
+#: an .xls DIMENSIONS record that claims more than this, far beyond the cells present, is damaged
 SAFE_CELLS = 5_000_000
-#: above SAFE_CELLS calamine is still used when the sheet XML is big enough to be that dense, up to this
-_MAX_DENSE_CELLS = 50_000_000
+#: a sheet's XML (or an .ods content.xml, or the shared strings) that inflates beyond this is too big to read
+MAX_PART_BYTES = 256 * 1024 * 1024
+#: shared-string text one sheet may show (each cell gets its own copy of its string)
+MAX_SHARED_TEXT = 128 * 1024 * 1024
 #: the smallest shared string, <si><t/></si>
 _MIN_SHARED_STRING_BYTES = 7
 _MAX_COLS = 16384
@@ -176,10 +184,54 @@ def shared_strings_plausible(zf: zipfile.ZipFile, members: list[str]) -> bool:
     return True
 
 
-_DIMENSION_RE = re.compile(rb"<(?:[\w.-]+:)?dimension\s+ref\s*=\s*[\"']([^\"']*)[\"']")
+_SI_RE = re.compile(rb"<(?:[\w.-]+:)?si[\s>/]")
+_SHARED_CELL_RE = re.compile(rb'<(?:[\w.-]+:)?c\s[^>]*?\bt\s*=\s*["\']s["\'][^>]*>\s*<(?:[\w.-]+:)?v>\s*(\d+)\s*<')
+
+
+class SharedText:
+    """How much text a sheet's shared-string cells make calamine build: each cell gets its own copy of its
+    string, so 1.5 million cells showing one 32,000-character string ask for 100 GB from a 140 kB file."""
+
+    def __init__(self, zf: zipfile.ZipFile, members: list[str]) -> None:
+        self._zf, self._members = zf, members
+        self.total = sum(zf.NameToInfo[m].file_size for m in members)
+        self._sizes: list[int] | None = None
+
+    def sizes(self) -> list[int]:
+        """Bytes of each shared string's XML, in index order (an upper bound of its text)."""
+        if self._sizes is None:
+            self._sizes = []
+            for member in self._members:
+                data = zip_read(self._zf, member)
+                starts = [m.start() for m in _SI_RE.finditer(data)]
+                self._sizes.extend(b - a for a, b in zip(starts, [*starts[1:], len(data)], strict=True))
+        return self._sizes
+
+    def of_sheet(self, data: bytes, budget: int) -> int:
+        """Bytes of shared text the cells of one worksheet's XML show; past `budget` it may stop counting."""
+        uses = data.count(b't="s"') + data.count(b"t='s'")
+        if uses * self.total <= budget:
+            return uses * self.total
+        sizes = self.sizes()
+        if uses * max(sizes, default=0) <= budget:
+            return uses * max(sizes, default=0)
+        total = 0
+        count = len(sizes)
+        for m in _SHARED_CELL_RE.finditer(data):
+            i = int(m.group(1))
+            if i < count:
+                total += sizes[i]
+                if total > budget:
+                    break
+        return total
+
+
 _REF_RE = re.compile(rb"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
-_THREE_LETTERS_RE = re.compile(rb"\sr=\"([A-Z]{3})\d")
-_TWO_LETTERS_RE = re.compile(rb"\sr=\"([A-Z]{2})\d")
+_CELL_TAGS = (b"<c ", b"<c>", b"<c/>", b"<c\t", b"<c\n", b"<c\r")
+_ROW_TAGS = (b"<row ", b"<row>", b"<row/>", b"<row\t", b"<row\n", b"<row\r")
+#: a <c r="..."> whose reference is not 1-3 capital letters and 1-7 digits
+_ODD_REF_RE = re.compile(rb'<c r="(?![A-Z]{1,3}[1-9][0-9]{0,6}")')
+_ROW_OR_CELL_RE = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
 
 
 def _col_index(letters: bytes) -> int:
@@ -189,35 +241,89 @@ def _col_index(letters: bytes) -> int:
     return n - 1
 
 
-def extent_plausible(data: bytes) -> bool:
-    """False when calamine would allocate a dense block far bigger than the cells the sheet holds.
+def xlsx_extent(data: bytes, limit: int = MAX_CELLS) -> int:
+    """The cells calamine allocates for one worksheet's XML: (last row) x (last column), counted from A1 as we
+    pad, whatever <dimension> claims. Cells and rows without an r attribute are placed after the one before,
+    as calamine places them. Returns `limit + 1` as soon as the extent is known to pass `limit`; below the
+    limit it may return an upper bound instead of the exact figure.
 
-    calamine allocates (last row - first row + 1) x (last column - first column + 1) cells, and we pad from A1:
-    one value in XFD1048576 next to A1 asks for 17 billion cells and aborts the process. Excel, WPS and
-    LibreOffice write <dimension ref> as the used range; the last <row r> catches a dimension that lies.
+    The common case (every <c> and <row> written `r="..."` first, as Excel, WPS, LibreOffice and openpyxl do)
+    costs a few C-speed scans of the bytes; anything else is tokenised, at most a few million tags.
     """
-    rows = cols = 0
-    m = _DIMENSION_RE.search(data, 0, 65536)
-    if m:
-        for letters, digits in _REF_RE.findall(m.group(1)):
-            rows = max(rows, int(digits))
-            cols = max(cols, _col_index(letters) + 1)
-    last = max(data.rfind(b"<row "), data.rfind(b":row "))
-    last_row = 0
-    if last >= 0:
-        r = _R_ATTR_RE.search(data, last, last + 400)
-        if r and r.group(1).isdigit():
-            last_row = int(r.group(1))
-    if m and last_row <= rows and rows * cols <= SAFE_CELLS:
-        return True
-    # no <dimension>, a big one, or one that does not cover the rows: measure without building lists
-    cols = 26  # single letters: Z is close enough
-    for pattern in (_THREE_LETTERS_RE, _TWO_LETTERS_RE):
+    start = data.find(b"<sheetData")
+    end = data.rfind(b"</sheetData>")
+    if start >= 0 and end > start:
+        refs = data.count(b'<c r="', start, end)
+        lt_c = data.count(b"<c", start, end)
+        if lt_c != refs:  # rich text in inline strings has <color>, <charset>, <condense>
+            lt_c -= data.count(b"<co", start, end) + data.count(b"<ch", start, end)
+        row_refs = data.count(b'<row r="', start, end)
+        regular = lt_c == refs and data.count(b"<row", start, end) == row_refs
+        if regular:
+            if refs > limit or row_refs > limit:
+                return limit + 1
+            bound = _extent_bound(data)
+            if bound <= limit:
+                return bound
+            if not _ODD_REF_RE.search(data):
+                return min(_last_row(data) * _last_column(data), limit + 1)
+        elif sum(data.count(t, start, end) for t in _CELL_TAGS) > limit:
+            return limit + 1  # more cell elements than the budget: no need to place them
+    return _tokenised_extent(data, limit)
+
+
+def _extent_bound(data: bytes) -> int:
+    """A cheap upper bound of the extent when every cell has a reference: the last row has the most digits
+    unless a reference has more; a sheet without two-letter references ends by Z. Past 2,000,000 it is
+    worked out exactly."""
+    last = data.rfind(b'<row r="')
+    digits = data[last + 8:last + 16].split(b'"', 1)[0] if last >= 0 else b"0"
+    if not digits.isdigit() or re.search(rb'<c r="[A-Za-z]*[0-9]{%d}' % (len(digits) + 1), data):
+        return MAX_CELLS + 1
+    if re.search(rb'<c r="[A-Za-z]{3}', data):
+        return MAX_CELLS + 1
+    columns = 702 if re.search(rb'<c r="[A-Za-z]{2}', data) else 26
+    return (10 ** len(digits) - 1) * columns
+
+
+def _last_row(data: bytes) -> int:
+    for digits in range(7, 0, -1):
+        pattern = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{%d})"' % digits)
         if pattern.search(data):
-            cols = max(_col_index(x.group(1)) for x in pattern.finditer(data)) + 1
-            break
-    area = last_row * cols
-    return area <= SAFE_CELLS or (area <= _MAX_DENSE_CELLS and area * 4 <= len(data))
+            return max(int(x) for x in pattern.findall(data))
+    return 0
+
+
+def _last_column(data: bytes) -> int:
+    for letters in (3, 2):
+        pattern = re.compile(rb'<c r="([A-Z]{%d})[0-9]' % letters)
+        if pattern.search(data):
+            return max(_col_index(x) for x in pattern.findall(data)) + 1
+    for n in range(26, 0, -1):
+        if data.find(b'<c r="' + bytes([64 + n])) >= 0:
+            return n
+    return 0
+
+
+def _tokenised_extent(data: bytes, limit: int) -> int:
+    row = col = -1
+    last_row = last_col = 0
+    for n, m in enumerate(_ROW_OR_CELL_RE.finditer(data)):
+        if n > 2 * limit:
+            return limit + 1
+        ref = _attrs(m.group(2)).get(b"r")
+        if m.group(1) == b"row":
+            row = int(ref) - 1 if ref and ref.isdigit() else row + 1
+            col = -1
+            continue
+        try:
+            r, col = _cell_ref(ref)
+        except _Irregular:
+            r, col = row, col + 1
+        last_row, last_col = max(last_row, r + 1), max(last_col, col + 1)
+        if last_row * last_col > limit:
+            return limit + 1
+    return last_row * last_col
 
 
 # ---------------------------------------------------------------------------------------- sheet XML byte scanning
@@ -492,4 +598,67 @@ def ods_structure(zf: zipfile.ZipFile) -> dict[str, tuple[list[tuple[int, int, i
         raise
     except Exception:
         raise PartError from None
+    return out
+
+
+_ODS_TOKEN_RE = re.compile(rb"<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*)>")
+_ODS_NAME_RE = re.compile(rb"table:name\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_ODS_REPEAT_RE = {
+    b"table-row": re.compile(rb"number-rows-repeated\s*=\s*[\"'](\d+)[\"']"),
+    b"table-cell": re.compile(rb"number-columns-repeated\s*=\s*[\"'](\d+)[\"']"),
+}
+_ODS_REPEAT_RE[b"covered-table-cell"] = _ODS_REPEAT_RE[b"table-cell"]
+
+
+def _ods_repeat(kind: bytes, rest: bytes) -> int:
+    m = _ODS_REPEAT_RE[kind].search(rest)
+    return max(int(m.group(1)), 1) if m else 1
+
+
+def ods_extents(data: bytes, limit: int = MAX_CELLS) -> dict[str, int]:
+    """The cells calamine allocates for each table of an .ods content.xml: (last row with a value) x (last
+    column with a value), repeated rows and columns counted, capped at `limit + 1`. calamine expands
+    `table:number-rows-repeated` and `number-columns-repeated` of cells that hold something: one 800-byte row
+    repeated a million times asks for a million rows. Tables are named as calamine names them (entities
+    decoded). Past a few million tags every table not yet measured counts as too big."""
+    out: dict[str, int] = {}
+    name = ""
+    row = col = last_row = last_col = row_repeat = 0
+    has = False
+    for n, m in enumerate(_ODS_TOKEN_RE.finditer(data)):
+        closing, kind, rest = m.group(1), m.group(2), m.group(3)
+        if n > 4 * limit:
+            out[name] = limit + 1
+            break
+        if kind == b"table":
+            if closing:
+                continue
+            found = _ODS_NAME_RE.search(rest)
+            name = _xml_text((found.group(1) or found.group(2) or b"") if found else b"")
+            out[name] = 0
+            row = last_row = last_col = 0
+        elif out.get(name, 0) > limit:
+            continue  # already too big: skip the rest of this table
+        elif kind == b"table-row":
+            if closing:
+                if has:
+                    last_row = row + row_repeat
+                row += row_repeat
+            elif rest.endswith(b"/"):
+                row += _ods_repeat(kind, rest)
+            else:
+                row_repeat, col, has = _ods_repeat(kind, rest), 0, False
+                continue
+        elif not closing:
+            repeat = _ods_repeat(kind, rest)
+            if kind == b"table-cell" and (not rest.endswith(b"/") or b"value-type" in rest):
+                has = True
+                last_col = max(last_col, col + repeat)
+                if (row + row_repeat) * last_col > limit:
+                    last_row = row + row_repeat
+            col += repeat
+        if last_row * last_col > limit:
+            out[name] = limit + 1
+        else:
+            out[name] = last_row * last_col
     return out

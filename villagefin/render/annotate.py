@@ -11,8 +11,10 @@ view: the annotated copies are internal and show the originals (SPEC 5.6).
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -34,18 +36,27 @@ _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 _COLUMN = re.compile(r"[A-Z]{1,3}")
 
 
-def annotate(
+@dataclass(frozen=True, slots=True)
+class CopyJob:
+    """One annotated copy to write: the ledger it is made from, where it goes, the findings it shows, and
+    whether the check could read the ledger at all (if not, it is not read again: the copy holds only the
+    检查结果 sheet)."""
+
+    source: Path
+    target: Path
+    findings: tuple[Finding, ...]
+    readable: bool = True
+
+
+def plan_copies(
     findings: Sequence[Finding],
     sources: Mapping[str, Path],
     out_dir: Path,
     village_of: Mapping[str, str],
-) -> list[Path]:
-    """Write an annotated copy of every source workbook; return the paths written.
-
-    `sources` maps a finding's `file` (as displayed) to the real path; `village_of` maps it to the village
-    whose folder the copy goes in. A workbook read by two villages (each through its own "#sheet") gets one
-    copy per village, each with that village's findings (`Finding.village`).
-    """
+) -> list[CopyJob]:
+    """The copies `annotate` writes, in order. `sources` maps a finding's `file` (as displayed) to the real
+    path; `village_of` maps it to the village whose folder the copy goes in. A workbook read by two villages
+    (each through its own "#sheet") gets one copy per village, each with that village's findings."""
     by_copy: dict[tuple[str, str], list[Finding]] = {}
     for display in sources:
         village = village_of.get(display)
@@ -56,28 +67,144 @@ def annotate(
             continue
         village = f.village or village_of.get(f.file) or "未分村"
         by_copy.setdefault((village, f.file), []).append(f)
-    written: list[Path] = []
+    jobs: list[CopyJob] = []
     used: set[Path] = set()
     for (village, display), own in sorted(by_copy.items()):
         source = Path(sources[display])
         target = _target(Path(out_dir), village, source, used)
         used.add(target)
-        workbook, names = _load(source)
-        _annotate_workbook(workbook, names, sorted(own, key=Finding.sort_key))
-        save_workbook(workbook, target, "批注文件")
-        written.append(target)
-    return written
+        unreadable = any(f.code == "unreadable-file" for f in own)
+        jobs.append(CopyJob(source, target, tuple(sorted(own, key=Finding.sort_key)), not unreadable))
+    return jobs
+
+
+def write_copy(job: CopyJob, read_cells: Callable[[Path], object | None]) -> Path:
+    """Read the ledger (unless the check could not), mark it and save the copy; the original is only read.
+
+    `read_cells(path)` gives the ledger's cells as the checker read them (a `RawWorkbook`, None when it cannot be
+    read): the caller's reader, for a file openpyxl cannot open (.xls, .csv, .ods) — render imports no reader."""
+    if len(job.findings) > _MAX_LISTED_IN_PLACE:
+        return _write_results_streamed(job, MANY_NOTE.format(n=len(job.findings)))
+    workbook, names, note = _load(job.source, read_cells) if job.readable else (*_empty(), None)
+    _annotate_workbook(workbook, names, list(job.findings), note)
+    save_workbook(workbook, job.target, "批注文件")
+    return job.target
+
+
+def write_results_only(job: CopyJob) -> Path:
+    """The copy without reading the ledger: only the 检查结果 sheet (when reading it failed)."""
+    if len(job.findings) > _MAX_LISTED_IN_PLACE:
+        return _write_results_streamed(job, None)
+    workbook, names = _empty()
+    _annotate_workbook(workbook, names, list(job.findings))
+    save_workbook(workbook, job.target, "批注文件")
+    return job.target
+
+
+#: past this many findings a copy is the 检查结果 sheet alone, streamed (openpyxl's write-only mode): marking
+#: hundreds of thousands of cells in place costs gigabytes and minutes; and it lists at most _MAX_LISTED of
+#: them (about 50 µs a cell to write), saying so: the report printed by `check` has every one
+_MAX_LISTED_IN_PLACE = 10_000
+_MAX_LISTED = 30_000
+MANY_NOTE = "问题较多（共 {n:,} 个），批注文件只列出检查结果，没有复制原表；请按“工作表、行、列”到原表中查找。"
+CAPPED_NOTE = ("问题较多（共 {n:,} 个），这里只列出前 {shown:,} 个，没有复制原表；"
+               "完整的列表见 check 的报告（可加 --format json 另存）。")
+
+
+def _write_results_streamed(job: CopyJob, note: str | None) -> Path:
+    """The 检查结果 sheet alone, row by row: memory stays flat however many findings there are."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet(RESULTS_SHEET)
+    ws.sheet_properties.tabColor = "C00000" if any(f.severity == ERROR for f in job.findings) else "FFC000"
+    for letter, width in zip("ABCDEFG", (7, 20, 16, 7, 6, 12, 80), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    fills = _fills()
+    bold = Font(bold=True)
+    header = []
+    for label in RESULT_HEADERS:
+        cell = WriteOnlyCell(ws, value=label)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    if len(job.findings) > _MAX_LISTED:
+        note = CAPPED_NOTE.format(n=len(job.findings), shown=_MAX_LISTED)
+    if note:
+        cell = WriteOnlyCell(ws, value=note)
+        cell.font = bold
+        ws.append([None] * 6 + [cell])
+    for f in job.findings[:_MAX_LISTED]:
+        severity = "error" if f.severity == ERROR else "warning"
+        first = WriteOnlyCell(ws, value="错误" if severity == "error" else "警告")
+        first.fill = fills[severity]
+        ws.append([first, *(_plain(ws, v) for v in (f.code, f.sheet or "", f.row, f.column or "", f.voucher or "",
+                                                    f.message))])
+    save_workbook(workbook, job.target, "批注文件")
+    return job.target
+
+
+def _plain(ws, value: object) -> object:
+    """A value for a write-only row: text that looks like a formula stays text."""
+    if not isinstance(value, str):
+        return value
+    text = _ILLEGAL.sub("", value)
+    if not text.startswith("="):
+        return text
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"
+    return cell
+
+
+def annotate(
+    findings: Sequence[Finding],
+    sources: Mapping[str, Path],
+    out_dir: Path,
+    village_of: Mapping[str, str],
+    read_cells: Callable[[Path], object | None],
+) -> list[Path]:
+    """Write an annotated copy of every source workbook, in this process; return the paths written."""
+    return [write_copy(job, read_cells) for job in plan_copies(findings, sources, out_dir, village_of)]
 
 
 # -- paths -----------------------------------------------------------------------------------------------------
+#: file systems allow 255 bytes (UTF-8) or 255 UTF-16 units in a name: a longer copy name is shortened, with
+#: room left for "-2" and the temp file's suffix
+_MAX_NAME_BYTES = 200
+
+
 def _safe_name(name: str) -> str:
     cleaned = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", name).strip(" .")
     return cleaned or "_"
 
 
-def _target(out_dir: Path, village: str, source: Path, used: set[Path]) -> Path:
-    folder = out_dir / _safe_name(village)
+def _fits(name: str) -> bool:
+    return len(name.encode("utf-8", "surrogatepass")) <= _MAX_NAME_BYTES
+
+
+def _shorten(text: str, max_bytes: int) -> str:
+    return text.encode("utf-8", "surrogatepass")[:max_bytes].decode("utf-8", "ignore").strip(" .")
+
+
+def _copy_stem(village: str, source: Path) -> str:
+    """The copy's name without .xlsx: the ledger's, or when too long for the file system the village, the
+    start of the ledger's name and a hash of the whole (two long names stay apart)."""
     stem = _safe_name(source.stem)
+    if _fits(stem + ".xlsx-99"):
+        return stem
+    digest = hashlib.sha256(source.name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    head = _shorten(_safe_name(village), 60)
+    return f"{head}-{_shorten(stem, _MAX_NAME_BYTES - len(head.encode()) - 30)}-{digest}"
+
+
+def _target(out_dir: Path, village: str, source: Path, used: set[Path]) -> Path:
+    folder = out_dir / _shorten(_safe_name(village), _MAX_NAME_BYTES)
+    stem = _copy_stem(village, source)
     target = folder / f"{stem}.xlsx"
     n = 2
     while target in used:
@@ -87,30 +214,58 @@ def _target(out_dir: Path, village: str, source: Path, used: set[Path]) -> Path:
 
 
 # -- loading ---------------------------------------------------------------------------------------------------
-def _load(source: Path) -> tuple[object, dict[str, object]]:
-    """The workbook to annotate, the original (formatting kept) or one rebuilt from its cells, and its
-    worksheets by the sheet names findings use. A file that cannot be read at all still gets a copy, holding
-    only the 检查结果 sheet.
+#: a ledger bigger than this is not copied cell by cell (openpyxl needs about 1 kB and 20 µs a cell, twice): its
+#: copy lists the findings only, so that `check --annotate` stays within SPEC 18's bounds
+_MAX_COPY_CELLS = 300_000
+_MAX_COPY_XML_BYTES = 12 * 1024 * 1024
+BIG_NOTE = "表格较大，批注文件只列出检查结果，没有复制原表；请按“工作表、行、列”到原表中查找。"
+
+
+def _xml_bytes(source: Path) -> int:
+    """The inflated size of an .xlsx's worksheets, from the zip directory (nothing inflated)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(source) as zf:
+            return sum(i.file_size for i in zf.infolist() if i.filename.lower().startswith("xl/worksheets/"))
+    except Exception:
+        return 0  # not a zip: openpyxl will say so
+
+
+def _load(source: Path, read_cells: Callable[[Path], object | None]) -> tuple[object, dict[str, object], str | None]:
+    """The workbook to annotate, the original (formatting kept) or one rebuilt from its cells, its worksheets
+    by the sheet names findings use, and a note when it was too big to copy. A file that cannot be read at
+    all still gets a copy, holding only the 检查结果 sheet.
     """
-    from openpyxl import Workbook, load_workbook
+    from openpyxl import load_workbook
 
     if source.suffix.lower() in _OPENPYXL_SUFFIXES:
+        if _xml_bytes(source) > _MAX_COPY_XML_BYTES:
+            return (*_empty(), BIG_NOTE)
         try:
             workbook = load_workbook(source, keep_vba=False, rich_text=False)
             # formulas lose their cached values when openpyxl saves: let Excel/WPS recalculate on opening
             workbook.calculation.fullCalcOnLoad = True
-            return workbook, {ws.title: ws for ws in workbook.worksheets}
+            return workbook, {ws.title: ws for ws in workbook.worksheets}, None
+        except MemoryError:
+            raise
         except Exception:  # corrupt, encrypted, not really xlsx: fall back to what the reader can see
             pass
-    from ..ingest.read import ReadError, read_workbook
+    raw = read_cells(source)
+    if raw is None:  # unreadable: the copy holds only the 检查结果 sheet
+        return (*_empty(), None)
+    cells = sum(1 for sheet in raw.sheets for row in sheet.rows for v in row if v is not None and v != "")
+    if cells > _MAX_COPY_CELLS:
+        return (*_empty(), BIG_NOTE)
+    return (*_rebuild(raw), None)
 
-    try:
-        raw = read_workbook(source)
-    except ReadError:  # unreadable: the copy holds only the 检查结果 sheet
-        workbook = Workbook()
-        workbook.remove(workbook.active)
-        return workbook, {}
-    return _rebuild(raw)
+
+def _empty() -> tuple[object, dict[str, object]]:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    return workbook, {}
 
 
 def _rebuild(raw) -> tuple[object, dict[str, object]]:
@@ -188,7 +343,7 @@ def _display_width(value: object) -> int:
 
 
 # -- annotating ------------------------------------------------------------------------------------------------
-def _annotate_workbook(workbook, names: dict[str, object], findings: list[Finding]) -> None:
+def _annotate_workbook(workbook, names: dict[str, object], findings: list[Finding], note: str | None = None) -> None:
     # a CSV file has one sheet, and its findings name none
     only = workbook.worksheets[0] if len(workbook.worksheets) == 1 else None
     # (sheet title, row, column) → findings shown on that cell; (title, row) → findings about a whole row
@@ -231,7 +386,7 @@ def _annotate_workbook(workbook, names: dict[str, object], findings: list[Findin
         severity = _worst(found + rows.get((title, row), []))
         cell.fill = fills[severity]
         _comment(cell, found)
-    _results_sheet(workbook, located)
+    _results_sheet(workbook, located, note)
 
 
 def _fills() -> dict[str, object]:
@@ -287,7 +442,7 @@ def _quote(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
 
 
-def _results_sheet(workbook, located: list[tuple[Finding, object | None, str | None]]) -> None:
+def _results_sheet(workbook, located: list[tuple[Finding, object | None, str | None]], note: str | None) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -323,6 +478,8 @@ def _results_sheet(workbook, located: list[tuple[Finding, object | None, str | N
     if not located:
         results.cell(row=2, column=1, value="无")
         results.cell(row=2, column=7, value="检查没有发现问题。")
+    if note:
+        results.cell(row=max(len(located), 1) + 3, column=7, value=note).font = Font(bold=True)
     for letter, width in zip("ABCDEFG", (7, 20, 16, 7, 6, 12, 80), strict=True):
         results.column_dimensions[letter].width = width
     centred = Alignment(horizontal="center", vertical="top")
