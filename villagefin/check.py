@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import findings as F
+from . import model as M
+from . import public as P
+from . import rules as R
 from .chart import load_chart
 from .config import Config
 from .ingest.normalise import SheetResult, normalise_sheet
@@ -32,6 +35,10 @@ class FileResult:
     vouchers: list[tuple[str, str, str | None, int]] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)
     name: str = ""  # the file's name without extension, for telling another month's file
+    #: income, other flows and transfers; balances; cash-journal rows below zero (SPEC 12)
+    lines: list = field(default_factory=list)
+    balances: list = field(default_factory=list)
+    negative_rows: list[tuple] = field(default_factory=list)
 
 
 def _chart_loader(config: Config) -> Callable[[Iterable[str]], object]:
@@ -81,6 +88,10 @@ def check_source(src: Source, period: Period | None, config: Config, debug: bool
         result.expenses.extend(res.expenses)
         result.findings.extend(res.findings)
         result.vouchers.extend(res.vouchers)
+        result.lines.extend(res.lines)
+        result.balances.extend(res.balances)
+        result.negative_rows.extend((src.display, res.read.sheet if res.read else raw.name, row, amount)
+                                    for row, amount in res.negative_cash)
     if not any(res.has_data for _, res in sheets):
         first = book.sheets[0].name if book.sheets and book.kind != "csv" else None
         result.findings.append(F.make("no-header", village=src.village, file=src.display, sheet=first,
@@ -124,6 +135,11 @@ class VillageResult:
     invoices: list[tuple]
     expenses: list[Expense] | None = None  # only when the caller keeps them
     public: tuple[bytes, tuple] | None = None  # expenses.json bytes and archive rows, when asked for
+    #: income, other flows and transfers (only when the caller keeps them), balances, and the figures
+    #: `check --format json` gives for a 收支 village (SPEC 12.3)
+    lines: list | None = None
+    balances: list = field(default_factory=list)
+    money: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -177,6 +193,10 @@ def finish_village(village: str, files: Sequence[FileResult], period: Period | N
                           journal_vouchers={village: vouchers} if vouchers else {})
     for rule in village_rules():
         findings.extend(rule(expenses, config, context))
+    lines, balances = village_flows(files)
+    money = R.VillageMoney(village=village, lines=lines, expenses=expenses, balances=balances,
+                         negative_rows=[n for f in files for n in f.negative_rows])
+    findings.extend(R.apply_money_rules(money, config))
     conf = config.village(village)
     if conf is not None and conf.receipts:
         findings.extend(receipt_findings(config, expenses, [village]))
@@ -188,7 +208,38 @@ def finish_village(village: str, files: Sequence[FileResult], period: Period | N
     return VillageResult(village=village, sheets=[s for f in files for s in f.sheets], findings=findings,
                          count=len(expenses), total=sum((e.amount for e in expenses), Decimal("0.00")),
                          invoices=invoices, expenses=expenses if keep else None,
-                         public=_public(village, expenses, context.chart, config, public) if public else None)
+                         public=_public(village, expenses, context.chart, config, public) if public else None,
+                         lines=lines if keep else None, balances=balances,
+                         money=money_summary(lines, expenses, balances) if lines or balances else None)
+
+
+def village_flows(files: Sequence[FileResult]) -> tuple[list, list]:
+    """A village's money lines and balances from all its files (SPEC 12.2): where it has a 序时账, its 日记账
+    give balances only; a transfer in both its cash and bank journals (same voucher, same amount) is one."""
+    lines = [ln for f in files for ln in f.lines]
+    has_journal = any(s.layout == M.JOURNAL for f in files for s in f.sheets)
+    if has_journal:
+        lines = [ln for ln in lines if ln.layout != M.CASH_JOURNAL]
+    else:
+        seen: set[tuple] = set()
+        kept = []
+        for ln in lines:
+            if ln.kind == M.TRANSFER and ln.voucher:
+                key = (ln.voucher, ln.amount, ln.column, ln.source)
+                if key in seen:
+                    continue
+                seen.add(key)
+            kept.append(ln)
+        lines = kept
+    return lines, [b for f in files for b in f.balances]
+
+
+def money_summary(lines: Sequence, expenses: Sequence[Expense], balances: Sequence) -> dict:
+    """The figures `check --format json` adds for a 收支 village: income, income_total, flows, balances."""
+    income = [ln for ln in lines if ln.kind == M.INCOME]
+    return {"income": len(income), "income_total": sum((ln.amount for ln in income), Decimal("0.00")),
+            "flows": sum(1 for ln in lines if ln.kind != M.INCOME),
+            "balances": P.balances_record(P.funds_of(lines, expenses, balances))}
 
 
 def _public(village: str, expenses: Sequence[Expense], chart, config: Config, spec: PublicSpec) -> tuple:
@@ -303,6 +354,8 @@ def run_check(
         findings=F.sorted_findings(found, [(s.path, s.sheet) for s in files]),
         village_names=names,
         village_counts={r.village: (r.count, r.total) for r in results},
+        money={r.village: r.money for r in results if r.money is not None},
+        lines=tuple(ln for r in results for ln in (r.lines or ())),
         public={r.village: r.public for r in results if r.public is not None},
     )
 

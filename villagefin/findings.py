@@ -44,6 +44,11 @@ _CODES = (
          "同一凭证只能记在一处；若是修改后另存的新文件，请删除或移走旧文件。"),
     Code("unbalanced-voucher", ERROR, "凭证借贷不平", "凭证 {voucher} 借方合计 {debit} 与贷方合计 {credit} 不等。",
          "请在记账软件中修正该凭证使借贷相等，然后重新导出序时账。"),
+    Code("balance-mismatch", ERROR, "余额不符", "{what} {stated} 元，与{other} {computed} 元不符（相差 {diff}）。",
+         "请核对上月结余、本月各笔收付和本月结余，使「上月结余 + 收入 − 支出 + 其他收款 − 其他付款 ± 内部转账 = 本月结余」，"
+         "并使各账表的余额一致、本月期初等于上月公开的期末。"),
+    Code("negative-cash", ERROR, "库存现金为负", "库存现金余额为 {amount} 元，现金不可能是负数。",
+         "请核对现金日记账：可能漏记了收入或提现，或把银行付款记成了现金付款。"),
     # warnings
     Code("voucher-gap", WARNING, "凭证号不连续", "凭证号不连续：{before} 之后是 {after}，缺少 {missing}。",
          "请确认缺号的凭证是否漏记、作废或记在其他文件中；作废凭证请在备注中说明。"),
@@ -71,6 +76,12 @@ _CODES = (
          "请使用会计制度中的科目名称或编码，或在 villagefin.toml 的 [chart] extra 中添加该科目。"),
     Code("glyph-missing", WARNING, "字体缺字", "PDF 字体无法显示这些字：{chars}。",
          "请换用常见写法，或在 villagefin.toml 的 [publication] font 中换一个字更全的字体（如 SimSun）。"),
+    Code("cash-on-hand-over-limit", WARNING, "库存现金超限额", "月末库存现金 {amount} 元，超过库存现金限额 {limit} 元。",
+         "超过限额的现金应及时存入银行；限额可在 villagefin.toml 的 [rules] cash_on_hand_limit 中设置。"),
+    Code("missing-balance", WARNING, "缺少余额", "本月有收入或其他收付，但没有{what}。",
+         "请提供现金、银行存款日记账（含上月结转和本月合计行）、资金余额表或科目余额表，写明上月结余和本月结余。"),
+    Code("unclassified-flow", WARNING, "收付类型不明", "{what}，无法归入其他收付的类型，将按「其他」公开。",
+         "请在对方科目中写明会计科目（如 应付款、短期借款、专项应付款），或在 [chart] extra 中添加该科目。"),
     Code("receipt-mismatch", WARNING, "票据张数不符", "{subject}找到 {found} 张票据扫描件，登记附件 {declared} 张。",
          "请补扫缺少的票据，或改正附件张数；扫描件请按凭证号命名（如 记-012.jpg）。"),
 )

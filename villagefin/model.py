@@ -382,6 +382,10 @@ class CheckReport:
     village_counts: dict[str, tuple[int, Decimal]] = field(default_factory=dict)
     #: village id → (expenses.json bytes, archive rows), when asked for (publish builds them in the workers)
     public: dict[str, tuple[bytes, tuple]] = field(default_factory=dict)
+    #: village id → {"income", "income_total", "flows", "balances"} for 收支 villages (SPEC 12.3)
+    money: dict[str, dict] = field(default_factory=dict)
+    #: income, other flows and transfers of every village (when the records are kept)
+    lines: tuple = ()
 
     @property
     def errors(self) -> int:

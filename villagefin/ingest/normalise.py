@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from .. import findings as F
+from .. import model as M
 from ..model import EXPENSE_LIST, JOURNAL, Expense, Finding, Period, SheetRead, column_letter
 from ..money import AmountError, display, parse_amount
+from . import flows as FL
 from .dates import DateProblem, parse_date, parse_part
 from .headers import Header, find_header
 from .read import RawSheet
@@ -50,6 +52,13 @@ class SheetResult:
     has_data: bool = False
     #: expenses dated inside the period (for skipping other months' sheets of a workbook)
     in_period: int = 0
+    #: income, other flows and transfers (SPEC 12.1, 12.2); balances a cash or bank journal gives
+    lines: list[M.MoneyLine] = field(default_factory=list)
+    balances: list[M.Balance] = field(default_factory=list)
+    #: a cash journal's rows whose 余额 is below zero: (1-based row, balance)
+    negative_cash: list[tuple[int, Decimal]] = field(default_factory=list)
+    #: the sheet is a cash or bank journal (日记账)
+    cash_journal: bool = False
 
 
 def cell_text(value: object) -> str:
@@ -431,7 +440,8 @@ class _Line:
     ok: bool
 
 
-def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callable) -> tuple[list[Expense], int, list]:
+def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callable,
+             money: list[M.MoneyLine] | None = None) -> tuple[list[Expense], int, list]:
     rows = s.raw.rows
     header = s.header
     cols = s.cols
@@ -516,6 +526,7 @@ def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callabl
     chart = chart_for([ln.code for ln in lines if ln.code])
     out: list[Expense] = []
     vouchers = []
+    methods: dict[str, str] = {}  # voucher → 现金/银行/挂账, for a sheet with money lines (SPEC 12.1)
     for voucher, group in groups.items():
         vouchers.append((voucher, s.file, s.sheet, group[0].r + 1))
         debit_sum = sum((ln.debit or _ZERO for ln in group), _ZERO)
@@ -535,6 +546,15 @@ def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callabl
                     method = kind
                     break
         first_summary = next((ln.summary for ln in group if ln.summary), "")
+        if money is not None:
+            flows = FL.voucher_flows(_voucher_lines(s, group, first_summary), chart, village=s.village, file=s.file,
+                                     sheet=s.sheet, columns=columns)
+            money.extend(flows.lines)
+            methods[voucher] = flows.method
+            for v in flows.refunds:
+                out.append(_expense(s, v.row - 1, v.date, voucher, v.summary, -(v.credit or _ZERO), columns,
+                                    cols.get("credit", 0), account_code=v.code, category=v.name or v.code,
+                                    method=flows.method))
         for ln in group:
             if not ln.debit:
                 continue
@@ -552,7 +572,94 @@ def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callabl
             category = ln.name or ln.code
             out.append(_expense(s, ln.r, ln.date, voucher, summary, ln.debit, columns, cols.get("debit", 0),
                                 account_code=ln.code, category=category, method=method or cell_text(s.cell(ln.r, "method"))))
+    if money:
+        # a sheet with income or other flows publishes 收支: its expenses carry the voucher's money column
+        out = [replace(e, method=methods.get(e.voucher, e.method)) for e in out]
+    if money is not None and any(e.amount < 0 for e in out):
+        out.sort(key=lambda e: e.row)  # refunds were added before their voucher's debits
     return out, counted, vouchers
+
+
+def _voucher_lines(s: _Sheet, group: list[_Line], first_summary: str) -> list[FL.VoucherLine]:
+    return [FL.VoucherLine(row=ln.r + 1, voucher=ln.voucher, date=ln.date, summary=ln.summary or first_summary,
+                           code=ln.code, name=ln.name, debit=ln.debit, credit=ln.credit,
+                           texts=tuple((n, cell_text(s.cell(ln.r, n))) for n in _TEXT_FIELDS
+                                       if n in s.cols and n != "summary"),
+                           attachments=_attachments(s.cell(ln.r, "attachments")) if "attachments" in s.cols else None)
+            for ln in group if ln.date is not None]
+
+
+def _cash_journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callable, result: SheetResult) -> None:
+    """A cash or bank journal's income, other flows, transfers and balance (SPEC 12.2), beside its expenses."""
+    cols = s.cols
+    c_in = "income" if "income" in cols else ("debit" if "debit" in cols else None)
+    label_cols = _label_cols(s.header)
+    rows: list[FL.CashRow] = []
+    accounts: list[str] = []
+    for r in range(s.header.row + 1, len(s.raw.rows)):
+        row = s.raw.rows[r]
+        if not _has_data(row):
+            continue
+        label = _row_label(row, label_cols)
+        voucher = _voucher(s, r)
+        money_in = _quiet_amount(s, r, c_in) if c_in else None
+        if money_in is not None and not _classify(label):
+            money_in = s.amount(r, c_in, voucher)  # said as bad-amount here: the expense reader skips it
+        money_out = _quiet_amount(s, r, "amount")
+        balance = _quiet_amount(s, r, "balance") if "balance" in cols else None
+        if money_in is None and money_out is None and balance is None:
+            continue
+        account = cell_text(s.cell(r, "category"))
+        accounts.append(account)
+        d = None
+        if not _classify(label):
+            d = s.date(r, voucher) if money_in and not money_out else _quiet_date(s, r)
+        rows.append(FL.CashRow(
+            row=r + 1, date=d, voucher=voucher, summary=cell_text(s.cell(r, "summary")), account=account,
+            money_in=money_in, money_out=money_out, balance=balance, label=label,
+            texts=tuple((n, cell_text(s.cell(r, n))) for n in _TEXT_FIELDS if n in cols and n != "summary"),
+            attachments=_attachments(s.cell(r, "attachments")) if "attachments" in cols else None))
+    column = FL.journal_column(*[s.raw.name] + [cell_text(v) for row in s.raw.rows[:s.header.first_row] for v in row]
+                               + [s.file])
+    got = FL.cash_journal_flows(rows, chart_for(accounts), column=column, village=s.village, file=s.file,
+                                sheet=s.sheet, columns=columns)
+    result.cash_journal = True
+    result.lines.extend(got.lines)
+    if got.balance is not None:
+        result.balances.append(got.balance)
+    result.negative_cash.extend(got.negative)
+    if got.not_expenses or got.refunds:
+        kept = [e for e in result.expenses if e.row not in got.not_expenses]
+        by_row = {cr.row: cr for cr in rows}
+        for row, amount in got.refunds:
+            cr = by_row[row]
+            kept.append(_expense(s, row - 1, cr.date, cr.voucher, cr.summary, amount, columns, cols["amount"],
+                                 method=dict(cr.texts).get("method", "") or FL.METHOD_OF[column]))
+        result.expenses = sorted(kept, key=lambda e: e.row)
+
+
+def _quiet_amount(s: _Sheet, r: int, name: str) -> Decimal | None:
+    """An amount already said (or not ours to say) elsewhere: None when blank, zero or unreadable."""
+    try:
+        a = parse_amount(s.cell(r, name))
+    except AmountError:
+        return None
+    return None if a is None or a == 0 and name != "balance" else a
+
+
+def _quiet_date(s: _Sheet, r: int) -> dt.date | None:
+    year = s.header.header_year or (s.period.year if s.period else None)
+    if "date" not in s.cols:
+        m, d = parse_part(s.cell(r, "month")), parse_part(s.cell(r, "day"))
+        y = parse_part(s.cell(r, "year")) if "year" in s.cols else year
+        try:
+            return dt.date(y, m, d) if y and m and d else None
+        except ValueError:
+            return None
+    try:
+        return parse_date(s.cell(r, "date"), year)
+    except DateProblem:
+        return None
 
 
 def _journal_amount(s: _Sheet, r: int, name: str, voucher: str):
@@ -601,11 +708,14 @@ def normalise_sheet(raw: RawSheet, *, village: str, file: str, period: Period | 
     s = _Sheet(raw, village, file, sheet, header, period)
     columns = tuple((name, s.letters[name]) for name in header.cols)
     if header.layout == JOURNAL:
-        expenses, counted, vouchers = _journal(s, columns, chart_for)
+        expenses, counted, vouchers = _journal(s, columns, chart_for, result.lines)
         result.vouchers = vouchers
     else:
         expenses, counted = _expense_list(s, columns, result.vouchers)
     result.expenses = expenses
+    if header.cash_journal:
+        _cash_journal(s, columns, chart_for, result)
+        expenses = result.expenses
     result.findings = s.findings + hidden_findings(raw, village, file, sheet)
     if period:
         result.in_period = sum(1 for e in expenses if period.contains(e.date))
