@@ -208,7 +208,8 @@ def finish_village(village: str, files: Sequence[FileResult], period: Period | N
     return VillageResult(village=village, sheets=[s for f in files for s in f.sheets], findings=findings,
                          count=len(expenses), total=sum((e.amount for e in expenses), Decimal("0.00")),
                          invoices=invoices, expenses=expenses if keep else None,
-                         public=_public(village, expenses, context.chart, config, public) if public else None,
+                         public=_public(village, expenses, context.chart, config, public, lines, balances)
+                         if public else None,
                          lines=lines if keep else None, balances=balances,
                          money=money_summary(lines, expenses, balances) if lines or balances else None)
 
@@ -242,13 +243,16 @@ def money_summary(lines: Sequence, expenses: Sequence[Expense], balances: Sequen
             "balances": P.balances_record(P.funds_of(lines, expenses, balances))}
 
 
-def _public(village: str, expenses: Sequence[Expense], chart, config: Config, spec: PublicSpec) -> tuple:
-    """The village's expenses.json bytes (masked, ordered, totalled: SPEC 5.5, 5.6) and its archive rows."""
+def _public(village: str, expenses: Sequence[Expense], chart, config: Config, spec: PublicSpec,
+            lines: Sequence = (), balances: Sequence = ()) -> tuple:
+    """The village's expenses.json bytes (masked, ordered, totalled: SPEC 5.5, 5.6; with income, flows and
+    balances for a 收支 village, 12.4) and its archive rows."""
     conf = config.village(village)
     items = public_expenses(expenses, chart)
     view = build_village_view(items, township=spec.township, village_id=village,
                               village_name=conf.name if conf else village, year=spec.year, month=spec.month,
-                              publication_date=dt.date(spec.year, spec.month, 1))
+                              publication_date=dt.date(spec.year, spec.month, 1),
+                              **P.public_money(lines, expenses, balances))
     rows = tuple((e.seq, e.date.isoformat(), e.voucher, e.invoice, e.amount, content_hash(e)) for e in items)
     return expenses_json(view), rows
 

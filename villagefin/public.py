@@ -76,6 +76,45 @@ class Correction:
     date: dt.date  # publication date of that revision
 
 
+#: direction of a line of 四、其他收付: money in, money out, or moved between cash and bank
+IN = "收"
+OUT = "付"
+MOVED = "转"
+TRANSFER_TYPE = "内部转账"
+
+
+@dataclass(frozen=True, slots=True)
+class PublicIncome:
+    """One line of 二、收入明细 (SPEC 12.4); text masked."""
+
+    seq: str  # 收1, 收2, …
+    date: dt.date
+    voucher: str
+    summary: str
+    category: str
+    payer: str
+    amount: Decimal
+    method: str
+    handler: str
+    reviewer: str
+    approver: str
+    attachments: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PublicFlow:
+    """One line of 四、其他收付: other money in (收) or out (付), or a transfer (转, type 内部转账)."""
+
+    seq: str  # 其1, 其2, …
+    date: dt.date
+    voucher: str
+    summary: str
+    type: str
+    direction: str
+    amount: Decimal
+    method: str
+
+
 @dataclass(frozen=True, slots=True)
 class VillageView:
     township: Township
@@ -97,6 +136,12 @@ class VillageView:
     receipts_published: bool = True  # False: receipts can be inspected at the village office
     prev_period: str | None = None  # "2026-09" when that month was published, for links
     next_period: str | None = None
+    #: 收支 villages (SPEC 12.4): income (收1…), other flows and transfers (其1…), the money table; None = a
+    #: village with expenses only, published as before section 12
+    income: tuple[PublicIncome, ...] = ()
+    flows: tuple[PublicFlow, ...] = ()
+    funds: Funds | None = None
+    ytd_income: Decimal = ZERO  # 本年累计收入, including this month
 
     @property
     def period(self) -> str:
@@ -122,7 +167,30 @@ class VillageView:
 
     @property
     def title(self) -> str:
+        if self.is_money:
+            return f"{self.village_name}{self.year}年{self.month}月财务收支明细公开表"
         return f"{self.village_name}{self.year}年{self.month}月财务支出明细公开表"
+
+    @property
+    def is_money(self) -> bool:
+        """A 收支 village: it has income, other flows or balances (SPEC 12.4)."""
+        return self.funds is not None
+
+    @property
+    def income_total(self) -> Decimal:
+        return sum((i.amount for i in self.income), ZERO)
+
+    @property
+    def income_capitals(self) -> str:
+        return capitals(self.income_total)
+
+    @property
+    def flows_in_total(self) -> Decimal:
+        return sum((f.amount for f in self.flows if f.direction == IN), ZERO)
+
+    @property
+    def flows_out_total(self) -> Decimal:
+        return sum((f.amount for f in self.flows if f.direction == OUT), ZERO)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,10 +283,14 @@ def build_village_view(
     publication_date: dt.date,
     ytd_before: Decimal = ZERO,
     ytd_from_month: int | None = None,
+    ytd_income_before: Decimal = ZERO,
     **extra,
 ) -> VillageView:
-    """A village's month from its public expenses; `ytd_before` is what earlier months of the year published."""
+    """A village's month from its public expenses; `ytd_before` is what earlier months of the year published
+    (`ytd_income_before` the same for income). `extra` may carry income, flows and funds (a 收支 village)."""
     total = sum((e.amount for e in expenses), ZERO)
+    if extra.get("funds") is not None:
+        extra["ytd_income"] = ytd_income_before + sum((i.amount for i in extra.get("income", ())), ZERO)
     return VillageView(
         township=township, village_id=village_id, village_name=village_name, year=year, month=month,
         publication_date=publication_date, expenses=tuple(expenses), total=total,
@@ -261,11 +333,21 @@ def expenses_json(view: VillageView) -> bytes:
         "categories": [{"name": c.name, "count": c.count, "total": plain(c.total)} for c in view.categories],
         "expenses": [_expense_record(e) for e in view.expenses],
     }
+    if view.funds is not None:  # a 收支 village (SPEC 12.4); a village with expenses only is as before
+        doc["income"] = [_income_record(i) for i in view.income]
+        doc["flows"] = [_flow_record(f) for f in view.flows]
+        doc["balances"] = balances_record(view.funds)
+        doc["income_total"] = plain(view.income_total)
     # one expense per line, keys sorted: readable, stable, and written by json's C encoder (indent= is not)
-    records = doc["expenses"]
-    doc["expenses"] = "\x00"  # a placeholder no ledger text can hold (json escapes a real NUL as \u0000)
-    body = ",\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in records)
-    text = json.dumps(doc, ensure_ascii=False, sort_keys=True).replace('"\\u0000"', f"[\n{body}\n]" if records else "[]")
+    lists = {}
+    for key, mark in (("expenses", "\x00"), ("income", "\x01"), ("flows", "\x02")):
+        if key in doc:
+            lists[mark] = doc[key]
+            doc[key] = mark  # a placeholder no ledger text can hold (json escapes a real control character)
+    text = json.dumps(doc, ensure_ascii=False, sort_keys=True)
+    for mark, records in lists.items():
+        body = ",\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in records)
+        text = text.replace(json.dumps(mark), f"[\n{body}\n]" if records else "[]")
     return (text + "\n").encode("utf-8")
 
 
@@ -403,3 +485,86 @@ def balances_record(funds: Funds) -> dict[str, Any]:
 
     return {"cash": column(funds.cash), "bank": column(funds.bank),
             "accrued": {"income": plain(funds.accrued_income), "expense": plain(funds.accrued_expense)}}
+
+
+# ---- 收支 lines in the public view and in expenses.json -----------------------------------------------------
+
+
+def public_income(lines: Sequence) -> tuple[PublicIncome, ...]:
+    """Income money lines → 二、收入明细: ordered by date and voucher, numbered 收1…, text masked (SPEC 5.6)."""
+    income = sorted((ln for ln in lines if ln.kind == "income"), key=_order_key)
+    return tuple(PublicIncome(
+        seq=f"收{n}", date=ln.date, voucher=mask(ln.voucher), summary=mask(ln.summary), category=mask(ln.category),
+        payer=mask(ln.payer), amount=ln.amount, method=mask(ln.method), handler=mask(ln.handler),
+        reviewer=mask(ln.reviewer), approver=mask(ln.approver), attachments=ln.attachments,
+    ) for n, ln in enumerate(income, start=1))
+
+
+_COLUMN_TEXT = {CASH: "现金", BANK: "银行"}
+
+
+def public_flows(lines: Sequence) -> tuple[PublicFlow, ...]:
+    """Other money in and out, and transfers → 四、其他收付, numbered 其1…, text masked."""
+    flows = sorted((ln for ln in lines if ln.kind in ("other-in", "other-out", "transfer")), key=_order_key)
+    out = []
+    for n, ln in enumerate(flows, start=1):
+        if ln.kind == "transfer":
+            kind, direction = TRANSFER_TYPE, MOVED
+            method = f"{_COLUMN_TEXT.get(ln.source, '')}→{_COLUMN_TEXT.get(ln.column, '')}"
+        else:
+            kind, direction = ln.flow_type or "其他", IN if ln.kind == "other-in" else OUT
+            method = mask(ln.method)
+        out.append(PublicFlow(seq=f"其{n}", date=ln.date, voucher=mask(ln.voucher), summary=mask(ln.summary),
+                              type=kind, direction=direction, amount=ln.amount, method=method))
+    return tuple(out)
+
+
+def public_money(lines: Sequence, expenses: Sequence, balances: Sequence) -> dict:
+    """The keyword arguments `build_village_view` takes for a 收支 village (none for one with expenses only)."""
+    if not lines and not balances:
+        return {}
+    return {"income": public_income(lines), "flows": public_flows(lines), "funds": funds_of(lines, expenses,
+                                                                                             balances)}
+
+
+def _income_record(i: PublicIncome) -> dict[str, Any]:
+    return {"seq": i.seq, "date": i.date.isoformat(), "voucher": i.voucher, "summary": i.summary,
+            "category": i.category, "payer": i.payer, "amount": plain(i.amount), "method": i.method,
+            "handler": i.handler, "reviewer": i.reviewer, "approver": i.approver, "attachments": i.attachments}
+
+
+def _flow_record(f: PublicFlow) -> dict[str, Any]:
+    return {"seq": f.seq, "date": f.date.isoformat(), "voucher": f.voucher, "summary": f.summary, "type": f.type,
+            "direction": f.direction, "amount": plain(f.amount), "method": f.method}
+
+
+def _amount_or_none(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def money_from_json(data: bytes) -> dict:
+    """income, flows and funds back from an archived expenses.json, as `build_village_view` takes them; {} for
+    a village with expenses only, or a month published before section 12 (no `income` key)."""
+    doc = json.loads(data.decode("utf-8"))
+    if "income" not in doc:
+        return {}
+    income = tuple(PublicIncome(
+        seq=r["seq"], date=dt.date.fromisoformat(r["date"]), voucher=r["voucher"], summary=r["summary"],
+        category=r["category"], payer=r["payer"], amount=Decimal(r["amount"]), method=r["method"],
+        handler=r["handler"], reviewer=r["reviewer"], approver=r["approver"], attachments=r["attachments"],
+    ) for r in doc["income"])
+    flows = tuple(PublicFlow(
+        seq=r["seq"], date=dt.date.fromisoformat(r["date"]), voucher=r["voucher"], summary=r["summary"],
+        type=r["type"], direction=r["direction"], amount=Decimal(r["amount"]), method=r["method"],
+    ) for r in doc["flows"])
+    b = doc["balances"]
+
+    def column(c: dict) -> ColumnFunds:
+        return ColumnFunds(opening=_amount_or_none(c["opening"]), income=Decimal(c["income"]),
+                           expense=Decimal(c["expense"]), other_in=Decimal(c["other_in"]),
+                           other_out=Decimal(c["other_out"]), transfer=Decimal(c["transfer"]),
+                           closing=_amount_or_none(c["closing"]))
+
+    funds = Funds(cash=column(b["cash"]), bank=column(b["bank"]), accrued_income=Decimal(b["accrued"]["income"]),
+                  accrued_expense=Decimal(b["accrued"]["expense"]))
+    return {"income": income, "flows": flows, "funds": funds}

@@ -39,10 +39,11 @@ from .public import (
     build_village_view,
     expenses_from_json,
     fingerprint,
+    money_from_json,
     township_of,
 )
 from .receipts import receipt_sources, receipts_for_vouchers, write_receipt_images
-from .render.opendata import expenses_csv
+from .render.opendata import expenses_csv, flows_csv, income_csv
 from .render.pages import (
     make_environment,
     render_root_page,
@@ -97,6 +98,7 @@ def view_of(meta: VillageMeta, data: bytes, config: Config, period: Period) -> V
         publication_date=meta.publication_date, ytd_before=meta.ytd_before, ytd_from_month=meta.ytd_from_month,
         revision=meta.revision, corrections=meta.corrections, preview=meta.preview,
         receipts_published=meta.receipts_published, prev_period=meta.prev_period, next_period=meta.next_period,
+        **money_from_json(data),
     )
     return replace(view, fingerprint=meta.fingerprint)
 
@@ -119,6 +121,9 @@ def render_village(job: VillageJob, config: Config, period: Period, settings, mo
     render_noticeboard(view, folder / "noticeboard.pdf", receipts=receipt_pages, **pdf_kw)
     (folder / "expenses.json").write_bytes(job.data)
     (folder / "expenses.csv").write_bytes(expenses_csv(view))
+    if view.is_money:  # a 收支 village (SPEC 12.4)
+        (folder / "income.csv").write_bytes(income_csv(view))
+        (folder / "flows.csv").write_bytes(flows_csv(view))
     env = _environment(settings.workspace_templates)
     (folder / "index.html").write_text(render_village_page(env, view, months=months), encoding="utf-8")
     for meta, data in job.earlier:
