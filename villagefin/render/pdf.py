@@ -45,6 +45,7 @@ from villagefin.render.pdf_grid import (
     style,
     watermark,
 )
+from villagefin.render.pdf_money import draw_money_sheet, money_sheet_texts
 from villagefin.render.pdf_summary import draw_summary
 from villagefin.render.pdf_text import BLACK, GREY, RED, Color, Pen, metrics
 
@@ -548,13 +549,20 @@ def _draw_receipts(canvas: Canvas, font_name: str, st: Style, receipts: Sequence
 # public API
 
 
+def _draw_sheet(view: VillageView, canvas: Canvas, font_name: str, st: Style) -> int:
+    """A village's sheet: the 收支 sheet (SPEC 12.4) for a 收支 village, else the expense sheet (SPEC 5.3)."""
+    if view.is_money:
+        return draw_money_sheet(view, canvas, font_name, st, signoff=_Sheet._signoff, footer=_Sheet._footer)
+    return _Sheet(view, canvas, font_name, st).draw()
+
+
 def render_noticeboard(view: VillageView, out: Path | BinaryIO, *, font: FontChoice, paper: str = "A4",
                        orientation: str = "landscape", receipts: Sequence[ReceiptPage] = ()) -> int:
     """Write one village's noticeboard.pdf (its receipts appended, if given); returns the number of pages."""
     font_name = register(font)
     st = style(paper, orientation)
     canvas = _canvas(out, st, font_name, view.title, f"{view.township.name}{view.village_name}", view.publication_date)
-    pages = _Sheet(view, canvas, font_name, st).draw()
+    pages = _draw_sheet(view, canvas, font_name, st)
     if receipts:
         pages += _draw_receipts(canvas, font_name, st, receipts, view.preview)
     _save(canvas)
@@ -573,7 +581,7 @@ def render_noticeboards(views: Sequence[VillageView], out: Path | BinaryIO, *, f
                      first.publication_date if first else dt.date.today())
     pages = 0
     for view in views:
-        pages += _Sheet(view, canvas, font_name, st).draw()
+        pages += _draw_sheet(view, canvas, font_name, st)
     if not pages:
         pen = Pen(canvas, font_name)
         pen.centre(st.width / 2, st.height / 2, "本月没有可打印的村级公开表", st.title)
@@ -605,4 +613,6 @@ def sheet_texts(view: VillageView) -> list[str]:
     texts += [c.name for c in view.categories]
     for c in view.corrections:
         texts += [c.reason, *c.added, *c.removed, *c.changed]
+    if view.is_money:
+        texts += money_sheet_texts(view)
     return texts
