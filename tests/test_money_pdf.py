@@ -63,7 +63,7 @@ def test_short_sheet_has_every_section_and_its_totals(tmp_path, font):
     closing = next(line for line in text.splitlines() if line.strip().startswith("本月结余"))
     assert _amounts(closing) == [Decimal("2420.50"), Decimal("12200.00"), Decimal("14620.50")]
     assert "挂账" in text and "300.00" in text  # the footnote of accrued income
-    assert f"本月收入合计（共 3 笔）" in text and "伍仟肆佰贰拾元零伍角整" in text
+    assert "本月收入合计（共 3 笔）" in text and "伍仟肆佰贰拾元零伍角整" in text
     assert capitals(view.total).replace("人民币", "") in text
     assert "其他收款合计（共 1 笔）" in text and "其他付款合计（共 1 笔）" in text
     assert "本年累计（自10月起）收入：6,420.50 元" in text
