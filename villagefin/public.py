@@ -192,6 +192,13 @@ class VillageView:
     def flows_out_total(self) -> Decimal:
         return sum((f.amount for f in self.flows if f.direction == OUT), ZERO)
 
+    @property
+    def closing_total(self) -> Decimal | None:
+        """本月结余 of cash and bank together; None when either is unknown (or not a 收支 village)."""
+        if self.funds is None or self.funds.cash.closing is None or self.funds.bank.closing is None:
+            return None
+        return self.funds.cash.closing + self.funds.bank.closing
+
 
 @dataclass(frozen=True, slots=True)
 class VillageRow:
@@ -204,6 +211,9 @@ class VillageRow:
     total: Decimal | None
     publication_date: dt.date | None
     revision: int | None = None
+    #: a 收支 village's income and 月末结余 (cash + bank); None otherwise or when unknown
+    income: Decimal | None = None
+    closing: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +230,19 @@ class TownshipView:
     @property
     def period(self) -> str:
         return Period(self.year, self.month).key
+
+    @property
+    def has_money(self) -> bool:
+        """Some village of the month is a 收支 village (SPEC 12.4)."""
+        return any(v.income is not None for v in self.villages)
+
+    @property
+    def income_total(self) -> Decimal:
+        return sum((v.income for v in self.villages if v.income is not None), ZERO)
+
+    @property
+    def closing_total(self) -> Decimal:
+        return sum((v.closing for v in self.villages if v.closing is not None), ZERO)
 
 
 # ---- building views ----------------------------------------------------------------------------------------
@@ -568,3 +591,16 @@ def money_from_json(data: bytes) -> dict:
     funds = Funds(cash=column(b["cash"]), bank=column(b["bank"]), accrued_income=Decimal(b["accrued"]["income"]),
                   accrued_expense=Decimal(b["accrued"]["expense"]))
     return {"income": income, "flows": flows, "funds": funds}
+
+
+def money_totals(data: bytes) -> dict[str, Decimal | None]:
+    """income and 月末结余 (cash + bank) of a 收支 village's expenses.json, as keywords; {} for any other (a
+    cheap look for the key first: the township page asks this of every village of a county)."""
+    if b'"income_total"' not in data:
+        return {}
+    doc = json.loads(data.decode("utf-8"))
+    if "income_total" not in doc:
+        return {}
+    cash, bank = doc["balances"]["cash"]["closing"], doc["balances"]["bank"]["closing"]
+    closing = None if cash is None or bank is None else Decimal(cash) + Decimal(bank)
+    return {"income": Decimal(doc["income_total"]), "closing": closing}

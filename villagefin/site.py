@@ -40,6 +40,7 @@ from .public import (
     expenses_from_json,
     fingerprint,
     money_from_json,
+    money_totals,
     township_of,
 )
 from .receipts import receipt_sources, receipts_for_vouchers, write_receipt_images
@@ -73,6 +74,9 @@ class VillageMeta:
     total: Decimal
     prev_period: str | None = None  # the village's nearest published months, for the page's links
     next_period: str | None = None
+    #: a 收支 village's income and 月末结余 (SPEC 12.4), for the township page and summary sheet
+    income: Decimal | None = None
+    closing: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -212,7 +216,7 @@ class MonthBuild:
             publication_date=pub.publication_date, ytd_before=ytd_before, ytd_from_month=ytd_from,
             revision=pub.revision, corrections=corrections_of(revisions), preview=False,
             receipts_published=bool(v and v.receipts and v.publish_receipts), fingerprint=pub.fingerprint,
-            count=pub.count, total=pub.total, **self._neighbours(pub.village))
+            count=pub.count, total=pub.total, **self._neighbours(pub.village), **money_totals(pub.expenses_json))
 
     def _preview_meta(self, vid: str, data: bytes) -> VillageMeta:
         v = self.config.village(vid)
@@ -223,7 +227,7 @@ class MonthBuild:
             village_id=vid, village_name=v.name, publication_date=self.publication_date, ytd_before=ytd_before,
             ytd_from_month=ytd_from, revision=1, corrections=(), preview=True,
             receipts_published=bool(v.receipts and v.publish_receipts), fingerprint=fingerprint(data),
-            count=count, total=total, **self._neighbours(vid))
+            count=count, total=total, **self._neighbours(vid), **money_totals(data))
 
     def _neighbours(self, vid: str) -> dict[str, str | None]:
         """The village's published months just before and after this one (links on its page)."""
@@ -362,7 +366,8 @@ class MonthBuild:
                 village_id=v.id, village_name=v.name, status=VillageStatus(status.get(v.id, VillageStatus.MISSING)),
                 count=view.count if view else None, total=view.total if view else None,
                 publication_date=view.publication_date if view else None,
-                revision=view.revision if view else None))
+                revision=view.revision if view else None,
+                income=view.income if view else None, closing=view.closing if view else None))
         tview = TownshipView(township=township_of(self.config), year=self.period.year, month=self.period.month,
                              publication_date=self.publication_date, villages=tuple(rows), total=total,
                              total_capitals=capitals(total), preview=self.preview)
