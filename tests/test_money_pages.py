@@ -87,3 +87,15 @@ def test_money_page_on_a_phone(context, site, width):
         assert page.evaluate("document.querySelectorAll('#收1 td').length") == 12
     finally:
         page.close()
+
+
+def test_summary_sheet_adds_income_and_closing(site):
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", str(site / "summary.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "收入（元）" in text and "月末结余（元）" in text
+    qianjin = next(line for line in text.splitlines() if "前进村" in line)
+    assert "54,600.00" in qianjin
+    total = next(line for line in text.splitlines() if "合计（已公开" in line)
+    assert "54,600.00" in total  # the township's income total: the one 收支 village's income

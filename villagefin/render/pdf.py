@@ -45,7 +45,7 @@ from villagefin.render.pdf_grid import (
     style,
     watermark,
 )
-from villagefin.render.pdf_money import draw_money_sheet, money_sheet_texts
+from villagefin.render.pdf_money import draw_money_sheet, draw_money_summary, money_sheet_texts
 from villagefin.render.pdf_summary import draw_summary
 from villagefin.render.pdf_text import BLACK, GREY, RED, Color, Pen, metrics
 
@@ -599,7 +599,8 @@ def render_summary(view: TownshipView, out: Path | BinaryIO, *, font: FontChoice
     st = style(paper, orientation)
     title = f"{view.township.name}{view.year}年{view.month}月村级财务支出公开汇总表"
     canvas = _canvas(out, st, font_name, title, view.township.name, view.publication_date)
-    pages = draw_summary(view, canvas, font_name, st, title)
+    draw = draw_money_summary if view.has_money else draw_summary  # 收入 and 月末结余 added (SPEC 12.4)
+    pages = draw(view, canvas, font_name, st, title)
     _save(canvas)
     return pages
 
