@@ -152,10 +152,11 @@ class PublicSpec:
 
 
 def check_village(village: str, sources: Sequence[Source], period: Period | None, config: Config,
-                  keep: bool, public: PublicSpec | None = None, debug: bool = False) -> VillageResult:
+                  keep: bool, public: PublicSpec | None = None, debug: bool = False,
+                  previous: Mapping[str, Decimal] | None = None) -> VillageResult:
     """Read every ledger of one village and apply the one-village rules (runs in a worker process)."""
     files = [check_source(s, period, config, debug) for s in sources]
-    return finish_village(village, _this_month(files, period), period, config, keep, public)
+    return finish_village(village, _this_month(files, period), period, config, keep, public, previous)
 
 
 def _this_month(files: list[FileResult], period: Period | None) -> list[FileResult]:
@@ -178,13 +179,15 @@ def _set_worker_context(period: Period | None, config: Config, keep: bool, publi
     _WORKER = (period, config, keep, public, debug)
 
 
-def _check_village_in_worker(village: str, sources: Sequence[Source]) -> VillageResult:
+def _check_village_in_worker(village: str, sources: Sequence[Source],
+                             previous: Mapping[str, Decimal] | None = None) -> VillageResult:
     period, config, keep, public, debug = _WORKER
-    return check_village(village, sources, period, config, keep, public, debug)
+    return check_village(village, sources, period, config, keep, public, debug, previous)
 
 
 def finish_village(village: str, files: Sequence[FileResult], period: Period | None, config: Config,
-                   keep: bool, public: PublicSpec | None = None) -> VillageResult:
+                   keep: bool, public: PublicSpec | None = None,
+                   previous: Mapping[str, Decimal] | None = None) -> VillageResult:
     expenses = [e for f in files for e in f.expenses]
     findings = [x for f in files for x in f.findings]
     vouchers = tuple(v for f in files for v in f.vouchers)
@@ -195,7 +198,8 @@ def finish_village(village: str, files: Sequence[FileResult], period: Period | N
         findings.extend(rule(expenses, config, context))
     lines, balances = village_flows(files)
     money = R.VillageMoney(village=village, lines=lines, expenses=expenses, balances=balances,
-                         negative_rows=[n for f in files for n in f.negative_rows])
+                         negative_rows=[n for f in files for n in f.negative_rows],
+                         previous_closing=previous or {})
     findings.extend(R.apply_money_rules(money, config))
     conf = config.village(village)
     if conf is not None and conf.receipts:
@@ -263,7 +267,8 @@ def _label(period: Period | None) -> str:
 
 def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Config, keep: bool,
               progress: Callable[[int, int], None] | None, public: PublicSpec | None = None,
-              options: RunOptions = DEFAULT_OPTIONS) -> list[VillageResult]:
+              options: RunOptions = DEFAULT_OPTIONS,
+              previous: Mapping[str, Mapping[str, Decimal]] | None = None) -> list[VillageResult]:
     """One job per village in worker processes: both cores are used, and a reader that aborts the process
     (SPEC 11) kills only its worker; its village is then read file by file, each in a fresh process."""
     names = list(groups)
@@ -276,7 +281,8 @@ def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Co
 
     if options.inline or not names:
         for v in names:
-            results[v] = check_village(v, groups[v], period, config, keep, public, options.debug)
+            results[v] = check_village(v, groups[v], period, config, keep, public, options.debug,
+                                       (previous or {}).get(v))
             tick()
         return [results[v] for v in names]
     workers = min(len(names), max(1, os.cpu_count() or 1))
@@ -284,7 +290,8 @@ def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Co
         # the config goes to each worker once, not with each of a county's 300 jobs
         with ProcessPoolExecutor(max_workers=workers, initializer=_set_worker_context,
                                  initargs=(period, config, keep, public, options.debug)) as pool:
-            futures = {pool.submit(_check_village_in_worker, v, groups[v]): v for v in names}
+            futures = {pool.submit(_check_village_in_worker, v, groups[v], (previous or {}).get(v)): v
+                       for v in names}
             for fut in as_completed(futures):
                 try:
                     results[futures[fut]] = fut.result()
@@ -303,7 +310,8 @@ def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Co
                     files.append(pool.submit(check_source, src, period, config, options.debug).result())
             except BrokenProcessPool:
                 files.append(_crash(src))
-        results[v] = finish_village(v, _this_month(files, period), period, config, keep, public)
+        results[v] = finish_village(v, _this_month(files, period), period, config, keep, public,
+                                    (previous or {}).get(v))
         tick()
     return [results[v] for v in names]
 
@@ -320,11 +328,13 @@ def run_check(
     keep_expenses: bool = True,
     public: PublicSpec | None = None,
     options: RunOptions = DEFAULT_OPTIONS,
+    previous_closing: Mapping[str, Mapping[str, Decimal]] | None = None,
 ) -> CheckReport:
     """Check the given FILEs (or every configured ledger) for `month` ("YYYY-MM", "any", None = previous).
 
     `keep_expenses=False` leaves the expense records in the workers (the report then carries only counts and
-    totals): what `check` needs, and much faster on a county."""
+    totals): what `check` needs, and much faster on a county. `previous_closing` gives each village's closing
+    balances published for the month before (SPEC 12.3: its opening must equal them)."""
     period = parse_month(month, today)
     sources = resolve_sources(config, paths, villages)
     groups: dict[str, list[Source]] = {}
@@ -335,7 +345,7 @@ def run_check(
         for src in resolve_sources(config, None):
             if src.village not in villages:
                 groups.setdefault(src.village, []).append(src)
-    everything = _run_jobs(groups, period, config, keep_expenses, progress, public, options)
+    everything = _run_jobs(groups, period, config, keep_expenses, progress, public, options, previous_closing)
     results = [r for r in everything if not villages or paths or r.village in villages]
     names: dict[str, str] = {}
     if paths:

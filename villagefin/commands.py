@@ -18,7 +18,7 @@ from .config import Config, find_config
 from .demo import run_demo
 from .errors import ConfigError, UsageError, VillagefinError
 from .feedback import annotate_report
-from .history import load_history
+from .history import load_history, load_previous_closings
 from .ledgers import parse_month
 from .model import RunOptions
 from .publish import run_publish
@@ -119,7 +119,8 @@ def check(files, villages, month, config_path, fmt, annotate) -> None:
     history = load_history(config.root, None if period is None else period.key)
     report = run_check(list(files) or None, config, month=month, villages=villages,
                        published_invoices=history, progress=_progress("读取账表"), keep_expenses=annotate is not None,
-                       options=_options())
+                       options=_options(),
+                       previous_closing=load_previous_closings(config.root, period, [v.id for v in config.villages]))
     if annotate is not None:
         written = annotate_report(report, config, list(files) or None, villages, annotate)
         click.echo(f"已写出 {len(written)} 个标注后的账表到 {annotate}", err=True)

@@ -6,10 +6,12 @@ invoices already published in other months, keyed the way the duplicate-invoice 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from pathlib import Path
 
 from .archive import Archive, InvoiceUse, archive_path
+from .model import Period
 from .rules import PublishedInvoice, invoice_key
 
 #: invoice_key(number) → its uses in the latest revision of every published month but the one being checked
@@ -38,3 +40,25 @@ def load_history(root: Path | None, period_key: str | None) -> dict[str, tuple[P
         return {}
     with Archive(root, create=False) as arc:
         return published_invoices_of(arc, period_key or "")
+
+
+#: village → column (cash, bank) → the closing balance published for the month before the one checked
+PreviousClosings = Mapping[str, Mapping[str, Decimal]]
+
+
+def previous_closings_of(arc: Archive, period: Period, villages: Iterable[str]) -> dict[str, dict[str, Decimal]]:
+    """Each village's closing balances published for the month before `period` (SPEC 12.2, 12.3)."""
+    out = {}
+    for village in villages:
+        closing = arc.previous_closing(village, period)
+        if closing:
+            out[village] = closing
+    return out
+
+
+def load_previous_closings(root: Path | None, period: Period | None, villages: Iterable[str]) -> dict:
+    """For `check`: the previous month's published closing balances (empty without an archive or a month)."""
+    if root is None or period is None or not archive_path(root).exists():
+        return {}
+    with Archive(root, create=False) as arc:
+        return previous_closings_of(arc, period, villages)

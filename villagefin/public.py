@@ -361,6 +361,16 @@ def expenses_json(view: VillageView) -> bytes:
         doc["flows"] = [_flow_record(f) for f in view.flows]
         doc["balances"] = balances_record(view.funds)
         doc["income_total"] = plain(view.income_total)
+    return _dump(doc)
+
+
+#: the keys a 收支 village's expenses.json adds (SPEC 12.4)
+MONEY_KEYS = ("income", "flows", "balances", "income_total")
+
+
+def _dump(doc: dict[str, Any]) -> bytes:
+    """expenses.json bytes of a document: one record per line, keys sorted, readable and stable."""
+    doc = dict(doc)
     # one expense per line, keys sorted: readable, stable, and written by json's C encoder (indent= is not)
     lists = {}
     for key, mark in (("expenses", "\x00"), ("income", "\x01"), ("flows", "\x02")):
@@ -604,3 +614,40 @@ def money_totals(data: bytes) -> dict[str, Decimal | None]:
     cash, bank = doc["balances"]["cash"]["closing"], doc["balances"]["bank"]["closing"]
     closing = None if cash is None or bank is None else Decimal(cash) + Decimal(bank)
     return {"income": Decimal(doc["income_total"]), "closing": closing}
+
+
+def without_money(data: bytes) -> bytes:
+    """The expenses.json a village would have published before section 12: its money keys left out. A month
+    archived before it counts as unchanged when this equals its archived bytes (SPEC 12.4)."""
+    doc = json.loads(data.decode("utf-8"))
+    if not any(key in doc for key in MONEY_KEYS):
+        return data
+    for key in MONEY_KEYS:
+        doc.pop(key, None)
+    return _dump(doc)
+
+
+def closings_of(data: bytes) -> dict[str, Decimal]:
+    """column → the closing balance a published expenses.json gives (cash, bank); {} when it gives none."""
+    if b'"balances"' not in data:
+        return {}
+    doc = json.loads(data.decode("utf-8"))
+    balances = doc.get("balances") or {}
+    return {column: Decimal(balances[column]["closing"]) for column in (CASH, BANK)
+            if balances.get(column, {}).get("closing") is not None}
+
+
+def with_carried_opening(funds: Funds, carried: Mapping[str, Decimal]) -> Funds:
+    """The money table with the previous month's published closing as the opening where no ledger gave one
+    (SPEC 12.2): shown, but not part of the month's expenses.json or fingerprint."""
+    columns = {}
+    for column in (CASH, BANK):
+        c = funds.column(column)
+        if c.opening is None and column in carried:
+            opening = carried[column]
+            closing = c.closing if c.closing is not None else opening + c.moved
+            c = ColumnFunds(opening=opening, income=c.income, expense=c.expense, other_in=c.other_in,
+                            other_out=c.other_out, transfer=c.transfer, closing=closing)
+        columns[column] = c
+    return Funds(cash=columns[CASH], bank=columns[BANK], accrued_income=funds.accrued_income,
+                 accrued_expense=funds.accrued_expense)

@@ -42,6 +42,7 @@ from .public import (
     money_from_json,
     money_totals,
     township_of,
+    with_carried_opening,
 )
 from .receipts import receipt_sources, receipts_for_vouchers, write_receipt_images
 from .render.opendata import expenses_csv, flows_csv, income_csv
@@ -77,6 +78,10 @@ class VillageMeta:
     #: a 收支 village's income and 月末结余 (SPEC 12.4), for the township page and summary sheet
     income: Decimal | None = None
     closing: Decimal | None = None
+    #: income published earlier in the year (本年累计收入), and the previous month's published closing
+    #: balances (column, amount), shown as the opening where no ledger gives one (not in the fingerprint)
+    ytd_income_before: Decimal = ZERO
+    carried: tuple[tuple[str, Decimal], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,8 +107,10 @@ def view_of(meta: VillageMeta, data: bytes, config: Config, period: Period) -> V
         publication_date=meta.publication_date, ytd_before=meta.ytd_before, ytd_from_month=meta.ytd_from_month,
         revision=meta.revision, corrections=meta.corrections, preview=meta.preview,
         receipts_published=meta.receipts_published, prev_period=meta.prev_period, next_period=meta.next_period,
-        **money_from_json(data),
+        ytd_income_before=meta.ytd_income_before, **money_from_json(data),
     )
+    if view.funds is not None and meta.carried:
+        view = replace(view, funds=with_carried_opening(view.funds, dict(meta.carried)))
     return replace(view, fingerprint=meta.fingerprint)
 
 
@@ -216,7 +223,8 @@ class MonthBuild:
             publication_date=pub.publication_date, ytd_before=ytd_before, ytd_from_month=ytd_from,
             revision=pub.revision, corrections=corrections_of(revisions), preview=False,
             receipts_published=bool(v and v.receipts and v.publish_receipts), fingerprint=pub.fingerprint,
-            count=pub.count, total=pub.total, **self._neighbours(pub.village), **money_totals(pub.expenses_json))
+            count=pub.count, total=pub.total, **self._neighbours(pub.village), **money_totals(pub.expenses_json),
+            **self._carried(pub.village, pub.expenses_json))
 
     def _preview_meta(self, vid: str, data: bytes) -> VillageMeta:
         v = self.config.village(vid)
@@ -227,7 +235,14 @@ class MonthBuild:
             village_id=vid, village_name=v.name, publication_date=self.publication_date, ytd_before=ytd_before,
             ytd_from_month=ytd_from, revision=1, corrections=(), preview=True,
             receipts_published=bool(v.receipts and v.publish_receipts), fingerprint=fingerprint(data),
-            count=count, total=total, **self._neighbours(vid), **money_totals(data))
+            count=count, total=total, **self._neighbours(vid), **money_totals(data), **self._carried(vid, data))
+
+    def _carried(self, vid: str, data: bytes) -> dict:
+        """A 收支 village's 本年累计收入 before this month and last month's closing balances (SPEC 12.2, 12.4)."""
+        if b'"income_total"' not in data:
+            return {}
+        return {"ytd_income_before": self.arc.income_to_date(vid, self.period.year, self.period.month),
+                "carried": tuple(sorted(self.arc.previous_closing(vid, self.period).items()))}
 
     def _neighbours(self, vid: str) -> dict[str, str | None]:
         """The village's published months just before and after this one (links on its page)."""
