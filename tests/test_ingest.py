@@ -206,7 +206,7 @@ def test_cash_journal_reads_outgoing_column(write_xlsx, check_file):
     report = check_file(write_xlsx(rows))
     assert [(e.voucher, e.amount) for e in report.expenses] == [("现付-1", Decimal("1700.00")),
                                                                 ("现付-2", Decimal("85.50"))]
-    assert report.files[0].layout == "expense-list"
+    assert report.files[0].layout == "cash-journal"  # SPEC 12.3 (it said "expense-list" before)
     assert {e.method for e in report.expenses} == {"现金"}  # a 现金日记账 pays in cash
     assert [f.code for f in report.findings if f.code == "cash-over-limit"] == ["cash-over-limit"]
 

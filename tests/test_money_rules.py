@@ -207,3 +207,16 @@ def test_journal_through_check_gives_lines_and_keeps_expenses(write_xlsx, check_
     funds = funds_of(report.lines, report.expenses)
     assert (funds.bank.income, funds.bank.expense, funds.bank.transfer) == (D("5000.00"), D("300.00"), D("-1000.00"))
     assert (funds.cash.expense, funds.cash.transfer, funds.accrued_expense) == (D("-20.00"), D("1000.00"), D("800.00"))
+
+
+def test_cash_on_hand_limit_is_read_from_the_config():
+    import pytest
+
+    from villagefin.config import parse_config
+    from villagefin.errors import ConfigError
+
+    base = {"township": {"name": "新街镇"}}
+    assert parse_config({**base, "rules": {"cash_on_hand_limit": "3000"}}).rules.cash_on_hand_limit == D("3000")
+    assert parse_config(base).rules.cash_on_hand_limit == D("5000")
+    with pytest.raises(ConfigError, match="cash_on_hand_limit"):
+        parse_config({**base, "rules": {"cash_on_hand_limit": "-1"}})

@@ -719,6 +719,7 @@ def normalise_sheet(raw: RawSheet, *, village: str, file: str, period: Period | 
     result.findings = s.findings + hidden_findings(raw, village, file, sheet)
     if period:
         result.in_period = sum(1 for e in expenses if period.contains(e.date))
-    result.read = SheetRead(path=file, village=village, sheet=sheet, layout=header.layout,
+    result.read = SheetRead(path=file, village=village, sheet=sheet,
+                            layout=M.CASH_JOURNAL if header.cash_journal else header.layout,  # SPEC 12.3
                             rows=counted, expenses=len(expenses))
     return result
