@@ -220,3 +220,93 @@ def test_cash_on_hand_limit_is_read_from_the_config():
     assert parse_config(base).rules.cash_on_hand_limit == D("5000")
     with pytest.raises(ConfigError, match="cash_on_hand_limit"):
         parse_config({**base, "rules": {"cash_on_hand_limit": "-1"}})
+
+
+def test_other_payments_are_checked_as_expenses_and_receipts_as_income():
+    from villagefin.chart import load_chart
+    from villagefin.config import ChartConf
+    from villagefin.rules import RuleContext, line_rules
+
+    context = RuleContext(period="2026-10", chart=load_chart(ChartConf(system="2023")))
+    pay = MoneyLine(village="v", file="f.xlsx", sheet="S", row=7, date=DAY, voucher="现付-3", summary="归还村民借款",
+                    amount=D("3000.00"), kind="other-out", flow_type="借款", column="cash", method="现金",
+                    payer="张三", handler="林国玲", reviewer="卢爱梅", approver="高晓玲", attachments=1,
+                    columns=(("method", "L"), ("amount", "G")))
+    got = [(f.code, f.row) for f in line_rules([pay], CONFIG, context)]
+    assert got == [("cash-over-limit", 7)]  # 3000 in cash, above the 1000 cash limit
+    quiet = [(f.code, f.row) for f in line_rules([MoneyLine(**{**{s: getattr(pay, s) for s in pay.__slots__},
+                                                                "amount": D("300.00")})], CONFIG, context)]
+    assert quiet == []
+    receipt = MoneyLine(village="v", file="f.xlsx", sheet="S", row=9, date=DAY, voucher="现收-1", summary="其他",
+                        amount=D("50.00"), kind="income", column="cash", payer="")
+    got = sorted(f.code for f in line_rules([receipt], CONFIG, context))
+    assert got == ["missing-payee", "vague-summary"]
+    named = MoneyLine(village="v", file="f.xlsx", sheet="S", row=9, date=DAY, voucher="现收-1",
+                      summary="收到村集体厂房第四季度租金", amount=D("50.00"), kind="income", column="cash",
+                      payer="天长市某公司")
+    assert line_rules([named], CONFIG, context) == []
+    # transfers and accrued payments move no money of the village to anyone: not checked as payments
+    moved = MoneyLine(**{**{s: getattr(pay, s) for s in pay.__slots__}, "kind": "transfer", "source": "bank"})
+    assert line_rules([moved], CONFIG, context) == []
+
+
+def test_journal_and_cash_journal_together_count_nothing_twice(write_xlsx, tmp_path):
+    journal = [["日期", "凭证字号", "摘要", "科目编码", "科目名称", "借方金额", "贷方金额"],
+               [dt.date(2026, 10, 8), "记-1", "购买村部打印纸10包", "51301", "管理费用_办公费", 300, None],
+               [dt.date(2026, 10, 8), "记-1", "购买村部打印纸10包", "101", "库存现金", None, 300],
+               [dt.date(2026, 10, 9), "记-2", "收到村集体房屋租金", "101", "库存现金", 600, None],
+               [dt.date(2026, 10, 9), "记-2", "收到村集体房屋租金", "501", "经营收入", None, 600]]
+    daybook = [["现金日记账"],
+               ["日期", "凭证号", "摘要", "对方科目", "收入", "支出", "余额"],
+               [dt.date(2026, 10, 1), None, "上月结转", None, None, None, 1000],
+               [dt.date(2026, 10, 8), "记-1", "购买村部打印纸10包", "管理费用", None, 300, 700],
+               [dt.date(2026, 10, 9), "记-2", "收到村集体房屋租金", "经营收入", 600, None, 1300],
+               [None, None, "本月合计", None, 600, 300, 1300]]
+    write_xlsx(journal, name="ws/ledgers/序时账.xlsx", sheet="序时账")
+    write_xlsx(daybook, name="ws/ledgers/现金日记账.xlsx", sheet="现金日记账")
+    (tmp_path / "ws" / "villagefin.toml").write_text(
+        '[township]\nname = "新街镇"\n\n[[villages]]\nid = "lize"\nname = "李泽村"\nledgers = ["ledgers/*.xlsx"]\n',
+        encoding="utf-8")
+    from villagefin.check import run_check
+    from villagefin.config import load_config
+
+    report = run_check(None, load_config(tmp_path / "ws"), month="2026-10")
+    assert [(e.voucher, e.amount, e.file.endswith("序时账.xlsx")) for e in report.expenses] == [
+        ("记-1", D("300.00"), True)]
+    assert [(ln.kind, ln.voucher, ln.layout) for ln in report.lines] == [("income", "记-2", "journal")]
+    assert not [f for f in report.findings if f.code in ("duplicate-voucher", "balance-mismatch", "missing-balance")]
+    [village] = report_dict(report)["villages"].values()
+    assert village["expenses"] == 1 and village["income"] == 1
+    assert village["balances"]["cash"]["opening"] == "1000.00" and village["balances"]["cash"]["closing"] == "1300.00"
+
+
+def test_a_transfer_in_both_cash_and_bank_journals_is_one_transfer(write_xlsx, tmp_path):
+    from villagefin.check import run_check
+    from villagefin.config import load_config
+
+    cash = [["现金日记账"],
+            ["日期", "凭证号", "摘要", "对方科目", "收入", "支出", "余额"],
+            [dt.date(2026, 10, 1), None, "上月结转", None, None, None, 3000],
+            [dt.date(2026, 10, 8), "记-1", "购买村部打印纸10包", "管理费用", None, 300, 2700],
+            [dt.date(2026, 10, 9), "记-2", "存现", "银行存款", None, 2000, 700],
+            [None, None, "本月合计", None, None, 2300, 700]]
+    bank = [["银行存款日记账"],
+            ["日期", "凭证号", "摘要", "对方科目", "收入", "支出", "余额"],
+            [dt.date(2026, 10, 1), None, "上月结转", None, None, None, 10000],
+            [dt.date(2026, 10, 9), "记-2", "存现", "库存现金", 2000, None, 12000],
+            [dt.date(2026, 10, 12), "记-3", "支付村道修补费", "公益支出", None, 1500, 10500],
+            [None, None, "本月合计", None, 2000, 1500, 10500]]
+    write_xlsx(cash, name="ws/ledgers/现金日记账.xlsx", sheet="现金日记账")
+    write_xlsx(bank, name="ws/ledgers/银行日记账.xlsx", sheet="银行存款日记账")
+    (tmp_path / "ws" / "villagefin.toml").write_text(
+        '[township]\nname = "新街镇"\n\n[[villages]]\nid = "lize"\nname = "李泽村"\nledgers = ["ledgers/*.xlsx"]\n',
+        encoding="utf-8")
+    report = run_check(None, load_config(tmp_path / "ws"), month="2026-10")
+    assert [(ln.kind, ln.voucher, ln.column, ln.source, ln.amount) for ln in report.lines] == [
+        ("transfer", "记-2", "bank", "cash", D("2000.00"))]
+    assert [e.voucher for e in report.expenses] == ["记-1", "记-3"]
+    assert [f.code for f in report.findings if f.severity == "error"] == []
+    assert "voucher-gap" not in {f.code for f in report.findings}  # 记-2 is still seen by voucher-gap
+    [village] = report_dict(report)["villages"].values()
+    assert village["balances"]["cash"]["closing"] == "700.00" and village["balances"]["bank"]["closing"] == "10500.00"
+    assert village["balances"]["cash"]["transfer"] == "-2000.00" and village["balances"]["bank"]["transfer"] == "2000.00"

@@ -189,8 +189,25 @@ def finish_village(village: str, files: Sequence[FileResult], period: Period | N
                    keep: bool, public: PublicSpec | None = None,
                    previous: Mapping[str, Decimal] | None = None) -> VillageResult:
     expenses = [e for f in files for e in f.expenses]
-    findings = [x for f in files for x in f.findings]
     vouchers = tuple(v for f in files for v in f.vouchers)
+    if any(s.layout == M.JOURNAL for f in files for s in f.sheets):
+        # where a village has a 序时账, its 日记账 give balances only (SPEC 12.2): nothing counted twice, and
+        # duplicate-voucher does not fire between them
+        daybooks = {(s.path, s.sheet) for f in files for s in f.sheets if s.layout == M.CASH_JOURNAL}
+        expenses = [e for e in expenses if (e.file, e.sheet) not in daybooks]
+        vouchers = tuple(v for v in vouchers if (v[1], v[2]) not in daybooks)
+    else:
+        # a voucher that moves money between the cash and bank journals is in both: not duplicate-voucher
+        moved = {ln.voucher for f in files for ln in f.lines if ln.kind == M.TRANSFER and ln.layout == M.CASH_JOURNAL}
+        daybooks = {(s.path, s.sheet) for f in files for s in f.sheets if s.layout == M.CASH_JOURNAL}
+        if moved:
+            home: dict[str, tuple] = {}  # each such voucher stays in the first journal that shows it
+            for v in vouchers:
+                if v[0] in moved and (v[1], v[2]) in daybooks:
+                    home.setdefault(v[0], (v[1], v[2]))
+            vouchers = tuple(v for v in vouchers if v[0] not in home or (v[1], v[2]) == home[v[0]]
+                             or (v[1], v[2]) not in daybooks)
+    findings = [x for f in files for x in f.findings]
     context = RuleContext(period=_label(period), chart=load_chart(config.chart, [e.account_code for e in expenses
                                                                                  if e.account_code]),
                           journal_vouchers={village: vouchers} if vouchers else {})
@@ -201,6 +218,7 @@ def finish_village(village: str, files: Sequence[FileResult], period: Period | N
                          negative_rows=[n for f in files for n in f.negative_rows],
                          previous_closing=previous or {})
     findings.extend(R.apply_money_rules(money, config))
+    findings.extend(R.line_rules(lines, config, context))
     conf = config.village(village)
     if conf is not None and conf.receipts:
         findings.extend(receipt_findings(config, expenses, [village]))

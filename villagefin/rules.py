@@ -915,3 +915,36 @@ def apply_money_rules(money: VillageMoney, config: Config) -> list[Finding]:
     for rule in MONEY_RULES:
         findings.extend(rule(money, config))
     return findings
+
+
+#: other payments are checked as expenses; income and other receipts as income (SPEC 12.3)
+PAYMENT_RULES: tuple[Rule, ...] = (cash_over_limit, needs_resolution, possible_split, missing_approval,
+                                   no_attachments)
+RECEIPT_RULES: tuple[Rule, ...] = (duplicate_row, vague_summary, missing_payee)
+
+
+def _as_expense(line) -> Expense:
+    """A money line in the shape the expense rules read (its payer stands where an expense's payee does)."""
+    return Expense(village=line.village, file=line.file, sheet=line.sheet, row=line.row, date=line.date,
+                   voucher=line.voucher, summary=line.summary, amount=line.amount, category=line.category,
+                   payee=line.payer, handler=line.handler, reviewer=line.reviewer, approver=line.approver,
+                   invoice=line.invoice, attachments=line.attachments, method=line.method, remarks=line.remarks,
+                   account_code=line.account_code, layout=JOURNAL if line.layout == JOURNAL else "expense-list",
+                   columns=line.columns)
+
+
+def line_rules(lines: Sequence, config: Config, context: RuleContext) -> list[Finding]:
+    """The expense rules over a village's money lines (SPEC 12.3): other payments (其他付款) as expenses —
+    cash-over-limit, needs-resolution, possible-split, missing-approval, no-attachments — and income and other
+    receipts as income — duplicate-row, vague-summary, missing-payee (reading the payer). Transfers and accrued
+    lines are not payments or receipts of money. An income line's invoice takes no part in duplicate-invoice."""
+    payments = [_as_expense(ln) for ln in lines if ln.kind == "other-out" and ln.column]
+    receipts = [_as_expense(ln) for ln in lines if ln.kind in ("income", "other-in")]
+    findings: list[Finding] = []
+    for group, rules in ((payments, PAYMENT_RULES), (receipts, RECEIPT_RULES)):
+        if not group:
+            continue
+        own = RuleContext(period=context.period, chart=context.chart)  # a voucher index of its own
+        for rule in rules:
+            findings.extend(rule(group, config, own))
+    return findings
