@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..chart import CASH_KIND, EXPENSE, INCOME, OTHER_TYPE, Chart
+from ..chart import CASH_KIND, EXPENSE, INCOME, OTHER_TYPE, Chart, flow_types
 from ..model import (
     ACCRUED,
     ACCRUED_METHOD,
@@ -265,3 +265,112 @@ def cash_journal_flows(rows: Iterable[CashRow], chart: Chart, *, column: str, vi
                               source="cash-journal" if column == CASH else "bank-journal", file=file, sheet=sheet,
                               opening_row=opening_row, closing_row=closing_row)
     return out
+
+
+# -- balances sheets (资金余额表) and trial balances (科目余额表) ------------------------------------------------------
+
+_OPENING_HEADS = ("期初余额", "上月结余", "上月余额", "年初余额", "期初")
+_CLOSING_HEADS = ("期末余额", "本月结余", "本月余额", "期末")
+_CASH_NAMES = ("库存现金", "现金")
+_BANK_NAMES = ("银行存款", "银行", "信用社", "农商", "存款")
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceRow:
+    """One data row of a balances sheet: its account code and name (either may be "") and its two figures."""
+
+    row: int  # 1-based
+    code: str
+    name: str
+    opening: Decimal | None
+    closing: Decimal | None
+
+
+def balance_columns(labels: Sequence[str], below: Sequence[str] = ()) -> tuple[int, int] | None:
+    """(opening column, closing column) of a header row — 期初余额 / 上月结余 and 期末余额 / 本月结余 — or None.
+    `below` is the row under it: where 期初余额 stands over 借方 / 贷方, the 借方 column (cash and bank are debit
+    balances)."""
+    def find(heads: tuple[str, ...]) -> int | None:
+        for head in heads:
+            for c, label in enumerate(labels):
+                if label.startswith(head) and "发生" not in label:
+                    if c + 1 < len(labels) and c < len(below) and below[c] == "贷方" and c + 1 < len(below) \
+                            and below[c + 1] == "借方":
+                        return c + 1
+                    return c
+        return None
+
+    opening, closing = find(_OPENING_HEADS), find(_CLOSING_HEADS)
+    if opening is None or closing is None or opening == closing:
+        return None
+    return opening, closing
+
+
+def _money_of(code: str, name: str) -> str | None:
+    digits = "".join(ch for ch in code if ch.isdigit())
+    if digits[:3] == "101":
+        return CASH
+    if digits[:3] == "102":
+        return BANK
+    if digits:
+        return None
+    if any(name.startswith(n) for n in _CASH_NAMES):
+        return CASH
+    if any(n in name for n in _BANK_NAMES):
+        return BANK
+    return None
+
+
+def sheet_balances(rows: Iterable[BalanceRow], *, village: str, file: str, sheet: str | None) -> list[Balance]:
+    """Opening and closing balances of cash and bank from a 资金余额表 (rows 库存现金, 银行存款 or one row per bank
+    account) or a 科目余额表 (its first-level 101 and 102 lines, else the sum of their sub-account lines)."""
+    rows = list(rows)
+    coded = any(r.code for r in rows)
+    out = []
+    for column in (CASH, BANK):
+        mine = [r for r in rows if _money_of(r.code, r.name) == column]
+        if not mine:
+            continue
+        if coded:
+            first = [r for r in mine if "".join(ch for ch in r.code if ch.isdigit()) in ("101", "102")]
+            mine = first or mine
+        else:
+            whole = [r for r in mine if r.name in ("库存现金", "现金", "银行存款")]
+            mine = whole or mine
+        opening = None if all(r.opening is None for r in mine) else sum((r.opening or _ZERO for r in mine), _ZERO)
+        closing = None if all(r.closing is None for r in mine) else sum((r.closing or _ZERO for r in mine), _ZERO)
+        out.append(Balance(village=village, column=column, opening=opening, closing=closing,
+                           source="trial-balance" if coded else "balances-sheet", file=file, sheet=sheet,
+                           opening_row=mine[0].row, closing_row=mine[-1].row))
+    return out
+
+
+# -- income lists (收入明细表) of expense-list villages --------------------------------------------------------------
+
+#: header words of an income list's payer column, and of its amount column (SPEC 12.2)
+PAYER_HEADS = ("付款方", "付款单位", "交款人", "交款单位", "缴款人", "缴款单位")
+INCOME_AMOUNT_HEADS = ("收入金额", "收款金额")
+
+
+def money_column_of(method: str) -> str:
+    """An expense-list village's line: cash if paid 现金, else the bank (SPEC 12.2); 挂账 moves no money."""
+    method = (method or "").strip()
+    if method == ACCRUED_METHOD:
+        return ACCRUED
+    return CASH if method.startswith("现金") else BANK
+
+
+def income_kind(category: str, chart: Chart) -> tuple[str, str]:
+    """(kind, type) of a line of an income list by its category: an income account (or none) is income; an
+    other account, or a type of SPEC 12.1's table, is other money in of that type."""
+    text = (category or "").strip()
+    if not text:
+        return INCOME_LINE, ""
+    if text in flow_types():
+        return OTHER_IN, text
+    kind = chart.kind_of(text, text)
+    if kind is None or kind == INCOME:
+        return INCOME_LINE, ""
+    if kind in (EXPENSE, CASH_KIND):  # an expense or cash account on an income list: said as 其他
+        return OTHER_IN, OTHER_TYPE
+    return OTHER_IN, chart.flow_type(text, text) or OTHER_TYPE

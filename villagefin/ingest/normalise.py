@@ -19,7 +19,7 @@ from ..model import EXPENSE_LIST, JOURNAL, Expense, Finding, Period, SheetRead, 
 from ..money import AmountError, display, parse_amount
 from . import flows as FL
 from .dates import DateProblem, parse_date, parse_part
-from .headers import Header, find_header
+from .headers import Header, find_header, norm_label
 from .read import RawSheet
 
 FIELD_NAMES = {
@@ -638,6 +638,99 @@ def _cash_journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Ca
         result.expenses = sorted(kept, key=lambda e: e.row)
 
 
+def _header_labels(raw: RawSheet, header: Header) -> list[tuple[int, str]]:
+    return [(c, norm_label(v)) for r in range(header.first_row, header.row + 1) for c, v in enumerate(raw.rows[r])]
+
+
+def _payer_column(raw: RawSheet, header: Header) -> int | None:
+    return next((c for c, label in _header_labels(raw, header) if label in FL.PAYER_HEADS), None)
+
+
+def _is_income_list(raw: RawSheet, header: Header) -> bool:
+    """An income list (SPEC 12.2): a payer column, or 金额 on a sheet whose name or title says 收入."""
+    if _payer_column(raw, header) is not None:
+        return True
+    title = " ".join([raw.name] + [cell_text(v) for row in raw.rows[:header.first_row] for v in row])
+    return "收入" in title and "支出" not in title
+
+
+def _income_amount_header(raw: RawSheet) -> tuple[RawSheet, Header | None]:
+    """A header whose amount is 收入金额 or 收款金额 beside a payer column: read with 金额 in its place."""
+    for r, row in enumerate(raw.rows[:30]):
+        labels = [norm_label(v) for v in row]
+        if any(label in FL.PAYER_HEADS for label in labels):
+            at = next((c for c, label in enumerate(labels) if label in FL.INCOME_AMOUNT_HEADS), None)
+            if at is None:
+                continue
+            rows = list(raw.rows)
+            rows[r] = [*row[:at], "金额", *row[at + 1:]]
+            changed = replace(raw, rows=rows)
+            header = find_header(changed.rows, changed.merged)
+            if header is not None and header.layout == EXPENSE_LIST and not header.cash_journal:
+                return changed, header
+    return raw, None
+
+
+def _income_list(s: _Sheet, chart_for: Callable, result: SheetResult) -> None:
+    """An income list's rows, read and checked as an expense list's are, become income or other money in."""
+    chart = chart_for(())
+    payer_col = _payer_column(s.raw, s.header)
+    for e in result.expenses:
+        kind, flow_type = FL.income_kind(e.category, chart)
+        row = s.raw.rows[e.row - 1]
+        payer = cell_text(row[payer_col]) if payer_col is not None and payer_col < len(row) else e.payee
+        result.lines.append(M.MoneyLine(
+            village=e.village, file=e.file, sheet=e.sheet, row=e.row, date=e.date, voucher=e.voucher,
+            summary=e.summary, amount=e.amount, kind=kind, flow_type=flow_type,
+            column=FL.money_column_of(e.method), category=e.category, payer=payer, handler=e.handler,
+            reviewer=e.reviewer, approver=e.approver, invoice=e.invoice, attachments=e.attachments,
+            method=e.method, remarks=e.remarks, layout=EXPENSE_LIST, columns=e.columns))
+    result.expenses = []
+
+
+def _balances_sheet(raw: RawSheet, village: str, file: str, sheet: str | None, result: SheetResult) -> bool:
+    """A 资金余额表 or 科目余额表 (SPEC 12.2): its cash and bank balances into `result`; False if it is not one."""
+    rows = raw.rows
+    for h in range(min(len(rows), 30)):
+        labels = [norm_label(v) for v in rows[h]]
+        below = [norm_label(v) for v in rows[h + 1]] if h + 1 < len(rows) else []
+        found = FL.balance_columns(labels, below)
+        if found is None:
+            continue
+        c_open, c_close = found
+        start = h + 2 if "借方" in below or "贷方" in below else h + 1
+        data = []
+        for r in range(start, len(rows)):
+            row = rows[r]
+            texts = [cell_text(v) for v in row[:min(c_open, c_close)]]
+            code = next((t for t in texts if t and t.replace(".", "").isdigit()), "")
+            name = next((t for t in texts if t and not t.replace(".", "").isdigit()), "")
+            if not code and not name:
+                continue
+            amounts = []
+            for c in (c_open, c_close):
+                try:
+                    amounts.append(parse_amount(row[c]) if c < len(row) else None)
+                except AmountError as exc:
+                    result.findings.append(F.make("bad-amount", village=village, file=file, sheet=sheet, row=r + 1,
+                                                  column=column_letter(c), value=F.excerpt(cell_text(row[c])),
+                                                  reason=exc.reason))
+                    amounts.append(None)
+            data.append(FL.BalanceRow(row=r + 1, code=code, name=_LABEL_SPACE.sub("", name), opening=amounts[0],
+                                      closing=amounts[1]))
+        balances = FL.sheet_balances(data, village=village, file=file, sheet=sheet)
+        if not balances:
+            return False
+        result.balances.extend(balances)
+        result.has_header = True
+        layout = balances[0].source
+        result.read = SheetRead(path=file, village=village, sheet=sheet,
+                                layout=M.TRIAL_BALANCE if layout == "trial-balance" else "balances", rows=len(data),
+                                expenses=0)
+        return True
+    return False
+
+
 def _quiet_amount(s: _Sheet, r: int, name: str) -> Decimal | None:
     """An amount already said (or not ours to say) elsewhere: None when blank, zero or unreadable."""
     try:
@@ -701,7 +794,13 @@ def normalise_sheet(raw: RawSheet, *, village: str, file: str, period: Period | 
     if not result.has_data:
         return result
     header = find_header(raw.rows, raw.merged)
+    income_list = False
     if header is None:
+        raw, header = _income_amount_header(raw)  # 收入金额 / 收款金额 with a payer column: an income list
+        income_list = header is not None
+    if header is None:
+        if _balances_sheet(raw, village, file, sheet, result):
+            return result
         result.findings.append(F.make("no-header", village=village, file=file, sheet=sheet, detail=""))
         return result
     result.has_header = True
@@ -715,6 +814,9 @@ def normalise_sheet(raw: RawSheet, *, village: str, file: str, period: Period | 
     result.expenses = expenses
     if header.cash_journal:
         _cash_journal(s, columns, chart_for, result)
+        expenses = result.expenses
+    elif header.layout == EXPENSE_LIST and (income_list or _is_income_list(raw, header)):
+        _income_list(s, chart_for, result)
         expenses = result.expenses
     result.findings = s.findings + hidden_findings(raw, village, file, sheet)
     if period:
