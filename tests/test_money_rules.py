@@ -310,3 +310,14 @@ def test_a_transfer_in_both_cash_and_bank_journals_is_one_transfer(write_xlsx, t
     [village] = report_dict(report)["villages"].values()
     assert village["balances"]["cash"]["closing"] == "700.00" and village["balances"]["bank"]["closing"] == "10500.00"
     assert village["balances"]["cash"]["transfer"] == "-2000.00" and village["balances"]["bank"]["transfer"] == "2000.00"
+
+
+def test_cash_journal_income_amount_that_cannot_be_read_is_bad_amount(write_xlsx, check_file):
+    rows = [["现金日记账"],
+            ["日期", "凭证号", "摘要", "对方科目", "收入", "支出", "余额"],
+            [dt.date(2026, 10, 1), None, "上月结余", None, None, None, 100],
+            [dt.date(2026, 10, 5), "现收-1", "收到村集体房屋租金", "经营收入", "五百元", None, 600],
+            [dt.date(2026, 10, 6), "现付-1", "购买村部打印纸10包", "管理费用", 0, 50, 550]]
+    report = check_file(write_xlsx(rows))
+    assert ("bad-amount", 4, "E") in codes(report)
+    assert [c for c in codes(report) if c[0] == "bad-amount"] == [("bad-amount", 4, "E")]  # 0 on the unused side

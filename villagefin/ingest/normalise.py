@@ -602,9 +602,9 @@ def _cash_journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Ca
             continue
         label = _row_label(row, label_cols)
         voucher = _voucher(s, r)
-        money_in = _quiet_amount(s, r, c_in) if c_in else None
-        if money_in is not None and not _classify(label):
-            money_in = s.amount(r, c_in, voucher)  # said as bad-amount here: the expense reader skips it
+        money_in = None
+        if c_in:  # an unreadable income amount is said here (the expense reader skips this column)
+            money_in = _quiet_amount(s, r, c_in) if _classify(label) else _income_amount(s, r, c_in, voucher)
         money_out = _quiet_amount(s, r, "amount")
         balance = _quiet_amount(s, r, "balance") if "balance" in cols else None
         if money_in is None and money_out is None and balance is None:
@@ -729,6 +729,16 @@ def _balances_sheet(raw: RawSheet, village: str, file: str, sheet: str | None, r
                                 expenses=0)
         return True
     return False
+
+
+def _income_amount(s: _Sheet, r: int, name: str, voucher: str) -> Decimal | None:
+    """Money in on a journal row: None when blank or zero; an unreadable amount is bad-amount."""
+    try:
+        a = parse_amount(s.cell(r, name))
+    except AmountError:
+        s.parsed(r, name, voucher)  # says bad-amount
+        return None
+    return None if a is None or a == 0 else a
 
 
 def _quiet_amount(s: _Sheet, r: int, name: str) -> Decimal | None:
