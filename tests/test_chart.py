@@ -7,7 +7,7 @@ from importlib import resources
 
 import pytest
 
-from villagefin.chart import Account, Chart, detect_system, expense_groups, load_chart
+from villagefin.chart import Account, Chart, detect_system, expense_groups, flow_types, load_chart
 from villagefin.config import ChartConf, ExtraAccount
 
 C2023 = load_chart(ChartConf(system="2023"))
@@ -36,7 +36,8 @@ def test_2004_first_level_accounts(code, name):
 
 @pytest.mark.parametrize(("code", "name"), [
     ("101", "库存现金"), ("102", "银行存款"), ("131", "消耗性生物资产"), ("132", "生产性生物资产"),
-    ("161", "无形资产"), ("181", "待处理财产损溢"), ("221", "应交税费"), ("242", "专项应付款"),
+    ("161", "无形资产"), ("181", "待处理财产损溢"), ("211", "应付款"), ("212", "应付工资"), ("213", "应付劳务费"),
+    ("214", "应交税费"), ("221", "长期借款及应付款"), ("231", "一事一议资金"), ("241", "专项应付款"),
     ("501", "经营收入"), ("502", "投资收益"), ("503", "补助收入"), ("504", "其他收入"), ("511", "经营支出"),
     ("512", "税金及附加"), ("513", "管理费用"), ("514", "公益支出"), ("515", "其他支出"), ("521", "所得税费用"),
 ])
@@ -146,3 +147,99 @@ def test_codes_as_software_and_numeric_cells_write_them():
     assert C2023.lookup("513.01").code == "51301" and C2023.lookup("513-01").code == "51301"
     assert C2023.lookup("51301.0").code == "51301"  # read from a numeric cell
     assert C2023.is_expense("513.01") and C2023.cash_or_bank("102.01") == "银行"
+
+
+# -- SPEC 12.1: every first-level account with its kind and type -------------------------------------------------
+
+_FIRST_2004 = {
+    "101": ("cash", ""), "102": ("cash", ""), "111": ("other", "投资"), "112": ("other", "往来款"),
+    "113": ("other", "往来款"), "121": ("other", "资产"), "131": ("other", "资产"), "132": ("other", "资产"),
+    "141": ("other", "投资"), "151": ("other", "资产"), "152": ("other", ""), "153": ("other", "资产"),
+    "154": ("other", "资产"), "161": ("other", "资产"), "201": ("other", "借款"), "202": ("other", "往来款"),
+    "211": ("other", "工资劳务"), "212": ("other", "福利"), "221": ("other", "借款"), "231": ("other", "一事一议"),
+    "241": ("other", "专项资金"), "301": ("other", ""), "311": ("other", "征地补偿及捐赠"), "321": ("other", ""),
+    "322": ("other", ""), "401": ("other", ""), "501": ("income", ""), "502": ("expense", ""),
+    "511": ("income", ""), "521": ("income", ""), "522": ("income", ""), "531": ("income", ""),
+    "541": ("expense", ""), "551": ("expense", ""), "561": ("income", ""),
+}
+_FIRST_2023 = {
+    "101": ("cash", ""), "102": ("cash", ""), "111": ("other", "投资"), "112": ("other", "往来款"),
+    "113": ("other", "往来款"), "121": ("other", "资产"), "131": ("other", "资产"), "132": ("other", "资产"),
+    "133": ("other", "资产"), "134": ("other", "资产"), "141": ("other", "投资"), "151": ("other", "资产"),
+    "152": ("other", ""), "153": ("other", "资产"), "154": ("other", "资产"), "161": ("other", "资产"),
+    "162": ("other", ""), "171": ("other", ""), "181": ("other", ""), "201": ("other", "借款"),
+    "211": ("other", "往来款"), "212": ("other", "工资劳务"), "213": ("other", "工资劳务"), "214": ("other", "税费"),
+    "221": ("other", "借款"), "231": ("other", "一事一议"), "241": ("other", "专项资金"), "301": ("other", ""),
+    "311": ("other", "征地补偿及捐赠"), "321": ("other", ""), "322": ("other", ""), "401": ("other", ""),
+    "501": ("income", ""), "502": ("income", ""), "503": ("income", ""), "504": ("income", ""),
+    "511": ("expense", ""), "512": ("expense", ""), "513": ("expense", ""), "514": ("expense", ""),
+    "515": ("expense", ""), "521": ("expense", ""),
+}
+
+
+@pytest.mark.parametrize(("chart", "expected"), [(C2004, _FIRST_2004), (C2023, _FIRST_2023)])
+def test_every_first_level_account_has_its_kind_and_type(chart, expected):
+    first = {a.code: a for a in chart.accounts if len(a.code) == 3}
+    assert set(first) == set(expected)  # no more, no fewer first-level accounts than the official list
+    for code, (kind, flow_type) in expected.items():
+        assert (first[code].kind, first[code].flow_type) == (kind, flow_type), code
+        assert chart.kind_of(code) == kind
+        assert chart.flow_type(code) == flow_type
+    assert "242" not in first and "202" not in _FIRST_2023
+
+
+def test_flow_types_are_the_spec_table():
+    assert flow_types() == ("征地补偿及捐赠", "一事一议", "专项资金", "借款", "往来款", "工资劳务", "福利", "税费",
+                            "资产", "投资", "其他")
+    for chart in (C2004, C2023):
+        assert {a.flow_type for a in chart.accounts} - {""} <= set(flow_types())
+
+
+def test_classification_by_prefix_first_level_name_or_detail_name():
+    # a detail code the chart does not know: its first-level prefix
+    assert C2023.kind_of("2140199") == "other" and C2023.flow_type("2140199") == "税费"
+    assert C2023.kind_of("50399") == "income" and C2004.kind_of("52299") == "income"
+    assert C2023.kind_of("1020101") == "cash"
+    # no code: the first-level name, a path, or a detail name of the chart in use
+    assert C2023.kind_of(name="补助收入") == "income" and C2004.kind_of(name="发包及上交收入") == "income"
+    assert C2023.flow_type(name="一事一议资金") == "一事一议"
+    assert C2023.flow_type(name="短期借款_信用社") == "借款"
+    assert C2023.kind_of(name="管理费用_办公费") == "expense" and C2023.kind_of(name="办公费") == "expense"
+    assert C2023.kind_of(name="银行存款") == "cash" and C2004.kind_of(name="现金") == "cash"
+    # the same code means different things in the two systems
+    assert C2004.kind_of("502") == "expense" and C2023.kind_of("502") == "income"
+    assert C2004.kind_of("511") == "income" and C2023.kind_of("511") == "expense"
+    assert C2004.flow_type("211") == "工资劳务" and C2023.flow_type("211") == "往来款"
+    # unknown accounts
+    assert C2023.kind_of("999") is None and C2023.kind_of(name="不存在的科目") is None
+    assert C2023.flow_type("999") == ""
+
+
+def test_2004_internal_account_with_yishi_summary_is_yishi():
+    assert C2004.flow_type("113", summary="收一事一议筹资款") == "一事一议"
+    assert C2004.flow_type("11301", summary="收一事一议筹资款") == "一事一议"
+    assert C2004.flow_type("113", summary="收回借款") == "往来款"
+    assert C2023.flow_type("113", summary="收一事一议筹资款") == "往来款"  # 2023 has 231 for it
+
+
+def test_closing_accounts():
+    assert C2023.is_closing("321") and C2023.is_closing("32201") and C2004.is_closing(name="本年收益")
+    assert not C2023.is_closing("311") and not C2023.is_closing(name="管理费用")
+
+
+def test_auto_decides_only_on_codes_of_one_system():
+    for code in ("202", "522", "531", "541", "551", "561"):
+        assert detect_system([code]) == "2004", code
+    for code in ("133", "134", "162", "181", "213", "214", "503", "504", "512", "513", "514", "515"):
+        assert detect_system([code, "202"]) == "2023" or detect_system([code, code, "202"]) == "2023", code
+        assert detect_system(["541", code, code]) == "2023", code
+    # codes in both systems, whatever they mean in each, decide nothing: 2004 wins on one vote
+    for code in ("502", "511", "521", "211", "212", "221", "231", "241", "242", "161", "101", "102"):
+        assert detect_system([code, code, code, "541"]) == "2004", code
+
+
+def test_extra_account_under_an_other_account_takes_its_type():
+    chart = load_chart(ChartConf(system="2023", extra=(ExtraAccount("21401", "代扣个税", ""),
+                                                       ExtraAccount("50301", "村级组织运转补助", ""))))
+    assert chart.kind_of("21401") == "other" and chart.flow_type("21401") == "税费"
+    assert chart.kind_of(name="村级组织运转补助") == "income"

@@ -72,7 +72,7 @@ def test_rendered_outputs_equal_the_golden_files(site: Path, update_golden: bool
     current = outputs(site)
     if update_golden:
         GOLDEN.mkdir(exist_ok=True)
-        for stale in set(p.name for p in GOLDEN.iterdir()) - set(current):
+        for stale in set(p.name for p in GOLDEN.iterdir() if p.is_file()) - set(current):
             (GOLDEN / stale).unlink()
         for name, text in current.items():
             (GOLDEN / name).write_text(text, encoding="utf-8", newline="\n")
@@ -87,7 +87,7 @@ def test_rendered_outputs_equal_the_golden_files(site: Path, update_golden: bool
             diff = difflib.unified_diff(expected.splitlines(), text.splitlines(), f"golden/{name}", "当前输出",
                                         lineterm="", n=1)
             problems.append("\n".join(list(diff)[:40]))
-    extra = sorted(set(p.name for p in GOLDEN.iterdir()) - set(current)) if GOLDEN.is_dir() else []
+    extra = sorted(set(p.name for p in GOLDEN.iterdir() if p.is_file()) - set(current)) if GOLDEN.is_dir() else []
     problems += [f"tests/golden/{name} 已不再生成" for name in extra]
     assert not problems, ("输出与 golden 文件不同；如果改动是有意的，运行 pytest tests/test_golden.py --update-golden "
                           "重新生成并检查差异：\n" + "\n\n".join(problems))

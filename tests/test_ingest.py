@@ -226,8 +226,9 @@ def test_journal_debit_credit_layout(write_xlsx, check_file):
     assert [(e.voucher, e.amount, e.method, e.account_code) for e in report.expenses] == [
         ("记-1", Decimal("300.00"), "银行", "51301"), ("记-3", Decimal("1200.00"), "现金", "51302"),
         ("记-3", Decimal("100.00"), "现金", "51303")]
-    # a journal without approval/payee/attachment columns gets no warning for them; cash over 1000 is said
-    assert codes(report) == [("cash-over-limit", 6, "F")]
+    # a journal without approval/payee/attachment columns gets no warning for them; cash over 1000 is said;
+    # its income makes it a 收支 village, and no source gives its balances (SPEC 12.3)
+    assert codes(report) == [("missing-balance", None, None), ("cash-over-limit", 6, "F")]
 
 
 def test_journal_unbalanced_voucher_and_total_row(write_xlsx, check_file):

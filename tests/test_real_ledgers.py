@@ -406,3 +406,21 @@ def test_external_password_protected_file():
     report = run_check([str(external("real/encrypted_xianjin_rijizhang.xlsx"))], Config())
     assert [f.code for f in report.findings] == ["unreadable-file"]
     assert "密码" in report.findings[0].message
+
+
+def test_a_journal_across_months_opens_the_month_at_its_last_stated_balance(write_xlsx, check_file):
+    """The 期初余额 at the top of a September–October journal is September's: October opens at the last
+    balance stated before its rows, and has no stated opening when money moved after it (SPEC 12.2)."""
+    rows = [["库存现金日记账"],
+            ["日期", "凭证号", "摘要", "借方金额", "贷方金额", "借方余额"],
+            [None, None, "期初余额", None, None, 5000],
+            [dt.date(2026, 9, 8), "现付-01", "村部伙食费", None, 120, None],
+            [dt.date(2026, 10, 8), "现付-01", "购买排插两个", None, 80, None]]
+    unstated = check_file(write_xlsx(rows, name="unstated.xlsx"))
+    assert [e.voucher for e in unstated.expenses] == ["现付-01"] and errors(unstated) == []
+    assert unstated.money == {}  # no balance stated for October: not a 收支 village, no false negative-cash
+    stated = rows[:4] + [[dt.date(2026, 9, 30), None, "本月合计", None, 120, 4880]] + rows[4:]
+    report = check_file(write_xlsx(stated, name="stated.xlsx"))
+    assert errors(report) == []
+    cash = next(iter(report.money.values()))["balances"]["cash"]
+    assert (cash["opening"], cash["expense"], cash["closing"]) == ("4880.00", "80.00", "4800.00")

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from .errors import ArchiveBusy, ArchiveDamaged, VillagefinError, storage_error
 from .model import Period, QueryState, ReviewConclusion
+from .public import closings_of, money_totals
 
 ARCHIVE_DIR = ".villagefin"
 ARCHIVE_NAME = "archive.sqlite"
@@ -475,6 +476,21 @@ class Archive(Annex):
                 total += pub.total
                 first = m if first is None else first
         return total, first
+
+    def income_to_date(self, village: str, year: int, month: int) -> Decimal:
+        """Income published by `village` in `year` before `month` (latest revisions; 本年累计收入, SPEC 12.4)."""
+        total = Decimal("0.00")
+        for m in range(1, month):
+            pub = self.latest(village, Period(year, m).key)
+            if pub is not None:
+                total += money_totals(pub.expenses_json).get("income") or Decimal("0.00")
+        return total
+
+    def previous_closing(self, village: str, period: Period) -> dict[str, Decimal]:
+        """column → the closing balance published for the month before `period` (SPEC 12.2); {} if none."""
+        before = Period(period.year - 1, 12) if period.month == 1 else Period(period.year, period.month - 1)
+        pub = self.latest(village, before.key)
+        return closings_of(pub.expenses_json) if pub is not None else {}
 
     def invoices(self, exclude_period: str | None = None) -> dict[str, tuple[InvoiceUse, ...]]:
         """invoice → (village, period, voucher, amount) of the latest revision of every published month."""

@@ -15,7 +15,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -27,11 +27,17 @@ UNCLASSIFIED = "未分类"
 CASH = "现金"
 BANK = "银行"
 
-# first-level codes that exist in one system only (or mean something else in the other) and so tell the
-# systems apart; 502 and 511 exist in both with opposite meanings and say nothing. 521 is 农业税附加返还收入
-# in 2004 (unused since the tax was abolished in 2006) and 所得税费用 in 2023, so it counts for 2023.
-_ONLY_2004 = frozenset({"522", "531", "541", "551", "561"})
-_ONLY_2023 = frozenset({"133", "134", "162", "171", "181", "242", "503", "504", "512", "513", "514", "515", "521"})
+#: the kind of a first-level account (SPEC 12.1): where its money lines are published
+EXPENSE = "expense"
+INCOME = "income"
+CASH_KIND = "cash"  # 101 库存现金 and 102 银行存款: the accounts money lines move money in and out of
+OTHER = "other"
+#: the type of an other flow whose account has none (published with the warning unclassified-flow)
+OTHER_TYPE = "其他"
+#: 一事一议 money booked on 2004's 113 内部往来 (SPEC 12.1): the summary says so
+_YISHI = "一事一议"
+#: 本年收益 and 收益分配: the accounts income and expense are closed into (结转)
+CLOSING_PREFIXES = frozenset({"321", "322"})
 
 # separators between the levels of an account path: 管理费用_办公费, 管理费用/办公费, 管理费用-办公费, 513 管理费用
 _PATH_SPLIT = re.compile(r"[_/\\\-—–|>:、\s]+")
@@ -50,6 +56,10 @@ class Account:
     group: str
     expense: bool
     system: str
+    #: kind of its first-level account: expense, income, cash or other (SPEC 12.1)
+    kind: str = field(default=OTHER, compare=False)
+    #: for an other account, the type its money flows are published under ("" = none: 其他 with a warning)
+    flow_type: str = field(default="", compare=False)
 
 
 def _norm(text: str) -> str:
@@ -91,6 +101,10 @@ class Chart:
                 self._by_name.setdefault(_norm(alias), account)
         # first-level names of expense accounts, for paths whose detail level is unknown
         self._expense_prefixes = frozenset(a.code[:3] for a in self.accounts if a.expense and len(a.code) == 3)
+        self._first: dict[str, Account] = {}
+        for account in self.accounts:
+            if len(account.code) == 3 and _DIGITS.match(account.code):
+                self._first.setdefault(account.code, account)
         self._memo: dict[str, Account | None] = {}
 
     def __repr__(self) -> str:
@@ -206,10 +220,63 @@ class Chart:
             return BANK
         return None
 
+    def account_of(self, code: str = "", name: str = "") -> Account | None:
+        """The account of a journal line: by its code (a known code, else its first-level prefix), else by its
+        name at any level (first-level name, path or detail name); None when the chart cannot place it."""
+        code_key = _clean_code(code or "")
+        if code_key and _DIGITS.match(code_key):
+            account = self._one(code_key)
+            if account is None and len(code_key) >= 3:
+                account = self._first.get(code_key[:3])
+            if account is not None:
+                return account
+        elif code_key:  # a name in the code column
+            account = self.lookup(code)
+            if account is not None:
+                return account
+        return self.lookup(name) if name else None
+
+    def first_level(self, account: Account) -> Account:
+        """The first-level account an account belongs to (itself when it is first-level or has no known parent)."""
+        return self._first.get(account.code[:3], account) if account.code else account
+
+    def kind_of(self, code: str = "", name: str = "") -> str | None:
+        """expense, income, cash or other for a journal line's account (SPEC 12.1); None when unknown.
+
+        An expense account (as `is_expense` says, so `[chart] extra` accounts count) is always expense."""
+        if self.is_expense(code, name):
+            return EXPENSE
+        account = self.account_of(code, name)
+        if account is None:
+            return None
+        return self.first_level(account).kind
+
+    def flow_type(self, code: str = "", name: str = "", summary: str = "") -> str:
+        """The type an other flow on this account is published under (SPEC 12.1 table); "" when it has none.
+
+        2004 books 一事一议 money on 113 内部往来 too: a 113 line whose summary says 一事一议 is 一事一议."""
+        account = self.account_of(code, name)
+        if account is None:
+            return ""
+        first = self.first_level(account)
+        if self.system == "2004" and first.code == "113" and _YISHI in (summary or ""):
+            return _YISHI
+        return account.flow_type or first.flow_type
+
+    def is_closing(self, code: str = "", name: str = "") -> bool:
+        """Whether the line is on 321 本年收益 or 322 收益分配 (income and expense are closed into them: 结转)."""
+        account = self.account_of(code, name)
+        return account is not None and self.first_level(account).code in CLOSING_PREFIXES
+
     def expense_accounts(self) -> tuple[Account, ...]:
         """Every expense account, first-level accounts each followed by their detail accounts."""
         expense = [a for a in self.accounts if a.expense]
         return tuple(sorted(expense, key=lambda a: (a.code[:3], a.code) if a.code else ("999", a.name)))
+
+
+def flow_types() -> tuple[str, ...]:
+    """The types other flows are published under, in the order of SPEC 12.1's table (其他 last)."""
+    return tuple(_data()["flow_types"])
 
 
 def expense_groups() -> tuple[str, ...]:
@@ -228,26 +295,41 @@ def _builtin(system: str) -> tuple[tuple[Account, ...], tuple[tuple[str, str], .
         parent = first.get(code[:3], entry)
         expense = bool(entry.get("expense", parent.get("expense", False)))
         group = entry.get("group") or parent.get("group") or parent["name"]
-        accounts.append(Account(code=code, name=entry["name"], group=group, expense=expense, system=system))
+        kind = entry.get("kind", parent.get("kind", EXPENSE if expense else OTHER))
+        flow_type = entry.get("type", parent.get("type", ""))
+        accounts.append(Account(code=code, name=entry["name"], group=group, expense=expense, system=system,
+                                kind=kind, flow_type=flow_type))
         aliases.extend((alias, code) for alias in entry.get("aliases", ()))
     return tuple(accounts), tuple(aliases)
+
+
+@lru_cache(maxsize=1)
+def _only_in() -> tuple[frozenset[str], frozenset[str]]:
+    """First-level codes that exist in one system alone (SPEC 12.1), from the data: (2004 only, 2023 only).
+
+    Codes that exist in both, whatever they mean in each (502, 511, 521, 211, 212, 221, 231, 241…), are absent."""
+    first = {name: {e["code"] for e in system["accounts"] if len(e["code"]) == 3}
+             for name, system in _data()["systems"].items()}
+    return frozenset(first["2004"] - first["2023"]), frozenset(first["2023"] - first["2004"])
 
 
 def detect_system(codes: Iterable[str]) -> str:
     """For `[chart] system = "auto"`: which chart a journal's account codes belong to (default 2023).
 
-    Codes that exist in one system only vote (541/551/561/522/531 → 2004; 512–515/521/503/504… → 2023);
-    502 and 511 exist in both with opposite meanings and do not vote. A tie, or no vote, is 2023.
+    Only codes that exist in one system alone vote (2004: 202, 522, 531, 541, 551, 561; 2023: 133, 134, 162,
+    171, 181, 213, 214, 503, 504, 512–515); codes in both, such as 502 and 511 with opposite meanings, do not.
+    A tie, or no vote, is 2023.
     """
+    only_2004, only_2023 = _only_in()
     votes_2004 = votes_2023 = 0
     for code in codes:
         key = _clean_code(code or "")
         if len(key) < 3 or not _DIGITS.fullmatch(key):
             continue
         prefix = key[:3]
-        if prefix in _ONLY_2004:
+        if prefix in only_2004:
             votes_2004 += 1
-        elif prefix in _ONLY_2023:
+        elif prefix in only_2023:
             votes_2023 += 1
     return "2004" if votes_2004 > votes_2023 else DEFAULT_SYSTEM
 
@@ -272,7 +354,10 @@ def load_chart(conf: ChartConf | None = None, codes: Iterable[str] = ()) -> Char
         if not group:
             group = parent.group if parent is not None else extra.name
         expense = (code[:3] in expense_prefixes) or group in groups
-        extras.append(Account(code=code, name=extra.name.strip(), group=group, expense=expense, system=system))
+        kind = EXPENSE if expense else (parent.kind if parent is not None else OTHER)
+        flow_type = parent.flow_type if parent is not None and not expense else ""
+        extras.append(Account(code=code, name=extra.name.strip(), group=group, expense=expense, system=system,
+                              kind=kind, flow_type=flow_type))
     extra_codes = {a.code for a in extras if a.code}
     # extra accounts come first so that they win over a built-in account of the same code or name
     kept = [a for a in accounts if a.code not in extra_codes]

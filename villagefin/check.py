@@ -13,6 +13,9 @@ from decimal import Decimal
 from typing import TypeVar
 
 from . import findings as F
+from . import model as M
+from . import public as P
+from . import rules as R
 from .chart import load_chart
 from .config import Config
 from .ingest.normalise import SheetResult, normalise_sheet
@@ -32,6 +35,10 @@ class FileResult:
     vouchers: list[tuple[str, str, str | None, int]] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)
     name: str = ""  # the file's name without extension, for telling another month's file
+    #: income, other flows and transfers; balances; cash-journal rows below zero (SPEC 12)
+    lines: list = field(default_factory=list)
+    balances: list = field(default_factory=list)
+    negative_rows: list[tuple] = field(default_factory=list)
 
 
 def _chart_loader(config: Config) -> Callable[[Iterable[str]], object]:
@@ -89,6 +96,10 @@ def check_source(src: Source, period: Period | None, config: Config, debug: bool
         result.expenses.extend(res.expenses)
         result.findings.extend(res.findings)
         result.vouchers.extend(res.vouchers)
+        result.lines.extend(res.lines)
+        result.balances.extend(res.balances)
+        result.negative_rows.extend((src.display, res.read.sheet if res.read else raw.name, row, amount)
+                                    for row, amount in res.negative_cash)
     if not any(res.has_data for _, res in sheets) and not passed_over:
         first = book.sheets[0].name if book.sheets and book.kind != "csv" else None
         result.findings.append(F.make("no-header", village=src.village, file=src.display, sheet=first,
@@ -117,6 +128,11 @@ class VillageResult:
     expenses: list[Expense] | None = None  # only when the caller keeps them
     public: tuple[bytes, tuple] | None = None  # expenses.json bytes and archive rows, when asked for
     months: frozenset[tuple[int, int]] = frozenset()  # (year, month) of its dates, when there is no workspace
+    #: income, other flows and transfers (only when the caller keeps them), balances, and the figures
+    #: `check --format json` gives for a 收支 village (SPEC 12.3)
+    lines: list | None = None
+    balances: list = field(default_factory=list)
+    money: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -129,10 +145,11 @@ class PublicSpec:
 
 
 def check_village(village: str, sources: Sequence[Source], period: Period | None, config: Config,
-                  keep: bool, public: PublicSpec | None = None, debug: bool = False) -> VillageResult:
+                  keep: bool, public: PublicSpec | None = None, debug: bool = False,
+                  previous: Mapping[str, Decimal] | None = None) -> VillageResult:
     """Read every ledger of one village and apply the one-village rules (runs in a worker process)."""
     files = [check_source(s, period, config, debug) for s in sources]
-    return finish_village(village, _this_month(files, period), period, config, keep, public)
+    return finish_village(village, _this_month(files, period), period, config, keep, public, previous)
 
 
 def _this_month(files: list[FileResult], period: Period | None) -> list[FileResult]:
@@ -155,21 +172,46 @@ def _set_worker_context(period: Period | None, config: Config, keep: bool, publi
     _WORKER = (period, config, keep, public, debug)
 
 
-def _check_village_in_worker(village: str, sources: Sequence[Source]) -> VillageResult:
+def _check_village_in_worker(village: str, sources: Sequence[Source],
+                             previous: Mapping[str, Decimal] | None = None) -> VillageResult:
     period, config, keep, public, debug = _WORKER
-    return check_village(village, sources, period, config, keep, public, debug)
+    return check_village(village, sources, period, config, keep, public, debug, previous)
 
 
 def finish_village(village: str, files: Sequence[FileResult], period: Period | None, config: Config,
-                   keep: bool, public: PublicSpec | None = None) -> VillageResult:
+                   keep: bool, public: PublicSpec | None = None,
+                   previous: Mapping[str, Decimal] | None = None) -> VillageResult:
     expenses = [e for f in files for e in f.expenses]
-    findings = [x for f in files for x in f.findings]
     vouchers = tuple(v for f in files for v in f.vouchers)
+    if any(s.layout == M.JOURNAL for f in files for s in f.sheets):
+        # where a village has a 序时账, its 日记账 give balances only (SPEC 12.2): nothing counted twice, and
+        # duplicate-voucher does not fire between them
+        daybooks = {(s.path, s.sheet) for f in files for s in f.sheets if s.layout == M.CASH_JOURNAL}
+        expenses = [e for e in expenses if (e.file, e.sheet) not in daybooks]
+        vouchers = tuple(v for v in vouchers if (v[1], v[2]) not in daybooks)
+    else:
+        # a voucher that moves money between the cash and bank journals is in both: not duplicate-voucher
+        moved = {ln.voucher for f in files for ln in f.lines if ln.kind == M.TRANSFER and ln.layout == M.CASH_JOURNAL}
+        daybooks = {(s.path, s.sheet) for f in files for s in f.sheets if s.layout == M.CASH_JOURNAL}
+        if moved:
+            home: dict[str, tuple] = {}  # each such voucher stays in the first journal that shows it
+            for v in vouchers:
+                if v[0] in moved and (v[1], v[2]) in daybooks:
+                    home.setdefault(v[0], (v[1], v[2]))
+            vouchers = tuple(v for v in vouchers if v[0] not in home or (v[1], v[2]) == home[v[0]]
+                             or (v[1], v[2]) not in daybooks)
+    findings = [x for f in files for x in f.findings]
     context = RuleContext(period=_label(period), chart=load_chart(config.chart, [e.account_code for e in expenses
                                                                                  if e.account_code]),
                           journal_vouchers={village: vouchers} if vouchers else {})
     for rule in village_rules():
         findings.extend(rule(expenses, config, context))
+    lines, balances = village_flows(files)
+    money = R.VillageMoney(village=village, lines=lines, expenses=expenses, balances=balances,
+                         negative_rows=[n for f in files for n in f.negative_rows],
+                         previous_closing=previous or {})
+    findings.extend(R.apply_money_rules(money, config))
+    findings.extend(R.line_rules(lines, config, context))
     conf = config.village(village)
     if conf is not None and conf.receipts:
         findings.extend(receipt_findings(config, expenses, [village], period))
@@ -184,16 +226,51 @@ def finish_village(village: str, files: Sequence[FileResult], period: Period | N
                          # for the --month hint of a check without a workspace (run_check)
                          months=frozenset((d.year, d.month) for d in {e.date for e in expenses})
                          if config.root is None else frozenset(),
-                         public=_public(village, expenses, context.chart, config, public) if public else None)
+                         public=_public(village, expenses, context.chart, config, public, lines, balances)
+                         if public else None,
+                         lines=lines if keep else None, balances=balances,
+                         money=money_summary(lines, expenses, balances) if lines or balances else None)
 
 
-def _public(village: str, expenses: Sequence[Expense], chart, config: Config, spec: PublicSpec) -> tuple:
-    """The village's expenses.json bytes (masked, ordered, totalled: SPEC 5.5, 5.6) and its archive rows."""
+def village_flows(files: Sequence[FileResult]) -> tuple[list, list]:
+    """A village's money lines and balances from all its files (SPEC 12.2): where it has a 序时账, its 日记账
+    give balances only; a transfer in both its cash and bank journals (same voucher, same amount) is one."""
+    lines = [ln for f in files for ln in f.lines]
+    has_journal = any(s.layout == M.JOURNAL for f in files for s in f.sheets)
+    if has_journal:
+        lines = [ln for ln in lines if ln.layout != M.CASH_JOURNAL]
+    else:
+        seen: set[tuple] = set()
+        kept = []
+        for ln in lines:
+            if ln.kind == M.TRANSFER and ln.voucher:
+                key = (ln.voucher, ln.amount, ln.column, ln.source)
+                if key in seen:
+                    continue
+                seen.add(key)
+            kept.append(ln)
+        lines = kept
+    return lines, [b for f in files for b in f.balances]
+
+
+def money_summary(lines: Sequence, expenses: Sequence[Expense], balances: Sequence) -> dict:
+    """The figures `check --format json` adds for a 收支 village: income, income_total, flows, balances."""
+    income = [ln for ln in lines if ln.kind == M.INCOME]
+    return {"income": len(income), "income_total": sum((ln.amount for ln in income), Decimal("0.00")),
+            "flows": sum(1 for ln in lines if ln.kind != M.INCOME),
+            "balances": P.balances_record(P.funds_of(lines, expenses, balances))}
+
+
+def _public(village: str, expenses: Sequence[Expense], chart, config: Config, spec: PublicSpec,
+            lines: Sequence = (), balances: Sequence = ()) -> tuple:
+    """The village's expenses.json bytes (masked, ordered, totalled: SPEC 5.5, 5.6; with income, flows and
+    balances for a 收支 village, 12.4) and its archive rows."""
     conf = config.village(village)
     items = public_expenses(expenses, chart)
     view = build_village_view(items, township=spec.township, village_id=village,
                               village_name=conf.name if conf else village, year=spec.year, month=spec.month,
-                              publication_date=dt.date(spec.year, spec.month, 1))
+                              publication_date=dt.date(spec.year, spec.month, 1),
+                              **P.public_money(lines, expenses, balances))
     rows = tuple((e.seq, e.date.isoformat(), e.voucher, e.invoice, e.amount, content_hash(e)) for e in items)
     return expenses_json(view), rows
 
@@ -204,7 +281,8 @@ def _label(period: Period | None) -> str:
 
 def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Config, keep: bool,
               progress: Callable[[int, int], None] | None, public: PublicSpec | None = None,
-              options: RunOptions = DEFAULT_OPTIONS) -> list[VillageResult]:
+              options: RunOptions = DEFAULT_OPTIONS,
+              previous: Mapping[str, Mapping[str, Decimal]] | None = None) -> list[VillageResult]:
     """One job per village in worker processes: both cores are used, and a reader that aborts the process
     (SPEC 11) kills only its worker; its village is then read file by file, each in a fresh process."""
     names = list(groups)
@@ -217,7 +295,8 @@ def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Co
 
     if options.inline or not names:
         for v in names:
-            results[v] = check_village(v, groups[v], period, config, keep, public, options.debug)
+            results[v] = check_village(v, groups[v], period, config, keep, public, options.debug,
+                                       (previous or {}).get(v))
             tick()
         return [results[v] for v in names]
     workers = min(len(names), max(1, os.cpu_count() or 1))
@@ -225,7 +304,8 @@ def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Co
         # the config goes to each worker once, not with each of a county's 300 jobs
         with ProcessPoolExecutor(max_workers=workers, initializer=_set_worker_context,
                                  initargs=(period, config, keep, public, options.debug)) as pool:
-            futures = {pool.submit(_check_village_in_worker, v, groups[v]): v for v in names}
+            futures = {pool.submit(_check_village_in_worker, v, groups[v], (previous or {}).get(v)): v
+                       for v in names}
             for fut in as_completed(futures):
                 try:
                     results[futures[fut]] = fut.result()
@@ -244,7 +324,8 @@ def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Co
                     files.append(pool.submit(check_source, src, period, config, options.debug).result())
             except BrokenProcessPool:
                 files.append(_crash(src))
-        results[v] = finish_village(v, _this_month(files, period), period, config, keep, public)
+        results[v] = finish_village(v, _this_month(files, period), period, config, keep, public,
+                                    (previous or {}).get(v))
         tick()
     return [results[v] for v in names]
 
@@ -298,11 +379,13 @@ def run_check(
     keep_expenses: bool = True,
     public: PublicSpec | None = None,
     options: RunOptions = DEFAULT_OPTIONS,
+    previous_closing: Mapping[str, Mapping[str, Decimal]] | None = None,
 ) -> CheckReport:
     """Check the given FILEs (or every configured ledger) for `month` ("YYYY-MM", "any", None = previous).
 
     `keep_expenses=False` leaves the expense records in the workers (the report then carries only counts and
-    totals): what `check` needs, and much faster on a county."""
+    totals): what `check` needs, and much faster on a county. `previous_closing` gives each village's closing
+    balances published for the month before (SPEC 12.3: its opening must equal them)."""
     period = parse_month(month, today)
     sources = resolve_sources(config, paths, villages, period)
     groups: dict[str, list[Source]] = {}
@@ -313,7 +396,7 @@ def run_check(
         for src in resolve_sources(config, None, period=period):
             if src.village not in villages:
                 groups.setdefault(src.village, []).append(src)
-    everything = _run_jobs(groups, period, config, keep_expenses, progress, public, options)
+    everything = _run_jobs(groups, period, config, keep_expenses, progress, public, options, previous_closing)
     results = [r for r in everything if not villages or paths or r.village in villages]
     names: dict[str, str] = {}
     if paths:
@@ -343,6 +426,8 @@ def run_check(
         findings=F.sorted_findings(found, [(s.path, s.sheet) for s in files]),
         village_names=names,
         village_counts={r.village: (r.count, r.total) for r in results},
+        money={r.village: r.money for r in results if r.money is not None},
+        lines=tuple(ln for r in results for ln in (r.lines or ())),
         public={r.village: r.public for r in results if r.public is not None},
         notes=tuple(notes),
     )

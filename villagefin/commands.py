@@ -22,7 +22,7 @@ import click
 
 from .config import Config, find_config
 from .errors import ConfigError, UsageError, VillagefinError
-from .history import history_for_check
+from .history import history_for_check, load_previous_closings
 from .ledgers import MONTH_FORMS, parse_month, shanghai_today
 from .model import Period, QueryState, ReviewConclusion, RunOptions
 from .queries import CHANNELS, run_query_add, run_query_answer, run_query_list
@@ -317,7 +317,8 @@ def check(files, villages, month, config_path, fmt, annotate) -> None:
     history, notes = history_for_check(config.root, None if period is None else period.key)
     report = run_check(list(files) or None, config, month=month, villages=villages,
                        published_invoices=history, progress=_progress("读取账表"), keep_expenses=False,
-                       options=_options())
+                       options=_options(),
+                       previous_closing=load_previous_closings(config.root, period, [v.id for v in config.villages]))
     if notes:  # a damaged archive: checked without the history, and said first
         report = replace(report, findings=(*notes, *report.findings))
     if fmt == "json":

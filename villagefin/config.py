@@ -51,6 +51,8 @@ class Rules:
     split_window_days: int = 3
     vague_terms: tuple[str, ...] = ("其他", "杂支", "杂费", "费用", "报销", "支出")
     min_summary_chars: int = 4
+    #: 库存现金限额: cash on hand above it at the month's end is cash-on-hand-over-limit (SPEC 12.3)
+    cash_on_hand_limit: Decimal = Decimal("5000")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +121,8 @@ def _decimal(value: object, key: str) -> Decimal:
 _TOP_KEYS = {"township", "publication", "rules", "chart", "villages", "queries"}
 _TOWNSHIP_KEYS = {"name", "county", "supervision_phone", "portal_url", "publication_day"}
 _PUBLICATION_KEYS = {"paper", "orientation", "font", "require_review"}
-_RULES_KEYS = {"cash_limit", "resolution_threshold", "split_window_days", "vague_terms", "min_summary_chars"}
+_RULES_KEYS = {"cash_limit", "resolution_threshold", "split_window_days", "vague_terms", "min_summary_chars",
+               "cash_on_hand_limit"}
 _CHART_KEYS = {"system", "extra"}
 _VILLAGE_KEYS = {"id", "name", "ledgers", "receipts", "publish_receipts"}
 
@@ -190,7 +193,8 @@ def parse_config(data: dict, root: Path | None = None) -> Config:
     if not isinstance(terms, list) or not all(isinstance(x, str) for x in terms):
         raise ConfigError("配置项 rules.vague_terms 应是文字列表，例如 [\"其他\", \"杂支\"]。")
     limits = {key: _decimal(r.get(key, default), f"rules.{key}")
-              for key, default in (("cash_limit", "1000"), ("resolution_threshold", "50000"))}
+              for key, default in (("cash_limit", "1000"), ("resolution_threshold", "50000"),
+                                   ("cash_on_hand_limit", "5000"))}
     for key, value in limits.items():
         if value < 0:
             raise ConfigError(f"配置项 rules.{key} 不能是负数（现在是 {value}）。")
@@ -200,6 +204,7 @@ def parse_config(data: dict, root: Path | None = None) -> Config:
         split_window_days=_int(r, "split_window_days", "rules.", 3, 0, 366),
         vague_terms=tuple(terms),
         min_summary_chars=_int(r, "min_summary_chars", "rules.", 4, 0, 100),
+        cash_on_hand_limit=limits["cash_on_hand_limit"],
     )
 
     c = _table(data, "chart")

@@ -6,13 +6,14 @@ invoices already published in other months, keyed the way the duplicate-invoice 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from pathlib import Path
 
 from .archive import ARCHIVE_DIR, ARCHIVE_NAME, Archive, InvoiceUse, archive_path
 from .errors import ArchiveDamaged
 from .findings import make
-from .model import Finding
+from .model import Finding, Period
 from .rules import PublishedInvoice, invoice_key
 
 #: invoice_key(number) → its uses in the latest revision of every published month but the one being checked
@@ -51,3 +52,28 @@ def history_for_check(root: Path | None, period_key: str | None
         return load_history(root, period_key), ()
     except ArchiveDamaged:
         return {}, (make("archive-unreadable", file=f"{ARCHIVE_DIR}/{ARCHIVE_NAME}"),)
+
+
+#: village → column (cash, bank) → the closing balance published for the month before the one checked
+PreviousClosings = Mapping[str, Mapping[str, Decimal]]
+
+
+def previous_closings_of(arc: Archive, period: Period, villages: Iterable[str]) -> dict[str, dict[str, Decimal]]:
+    """Each village's closing balances published for the month before `period` (SPEC 12.2, 12.3)."""
+    out = {}
+    for village in villages:
+        closing = arc.previous_closing(village, period)
+        if closing:
+            out[village] = closing
+    return out
+
+
+def load_previous_closings(root: Path | None, period: Period | None, villages: Iterable[str]) -> dict:
+    """For `check`: the previous month's published closing balances (empty without an archive or a month)."""
+    if root is None or period is None or not archive_path(root).exists():
+        return {}
+    try:
+        with Archive(root, create=False) as arc:
+            return previous_closings_of(arc, period, villages)
+    except ArchiveDamaged:  # `check` runs on without the archive; history_for_check says so (SPEC 18)
+        return {}

@@ -290,6 +290,92 @@ class Expense:
         return self.column_of(name) is not None
 
 
+#: kinds of a money line other than an expense (SPEC 12.1); expenses stay `Expense` records
+INCOME = "income"
+OTHER_IN = "other-in"
+OTHER_OUT = "other-out"
+TRANSFER = "transfer"
+#: an expense line in `flows` (the money table counts it; the expense list is the `Expense` records)
+EXPENSE = "expense"
+LINE_KINDS: tuple[str, ...] = (INCOME, OTHER_IN, OTHER_OUT, TRANSFER)
+
+#: the money columns of SPEC 12.4: 库存现金 (101) and 银行存款 (102); "" = accrued (挂账), no money moved
+CASH = "cash"
+BANK = "bank"
+ACCRUED = ""
+#: the payment method an accrued line is published with
+ACCRUED_METHOD = "挂账"
+
+CASH_JOURNAL = "cash-journal"
+TRIAL_BALANCE = "trial-balance"
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyLine:
+    """One line of money that is not an expense (SPEC 12.1): income, other money in or out, or a transfer
+    between 101 and 102. Build it by keyword. `amount` is signed as published: a refund of income is negative;
+    other-in / other-out and transfers are positive, their direction is the kind (a transfer's `column` is the
+    account the money went into, `source` the one it left)."""
+
+    village: str
+    file: str
+    sheet: str | None
+    row: int
+    date: dt.date
+    voucher: str
+    summary: str
+    amount: Decimal
+    kind: str
+    #: for other-in / other-out: the type of SPEC 12.1's table (征地补偿及捐赠 … 其他)
+    flow_type: str = ""
+    #: cash or bank: the money column of 12.4 the line moves; ACCRUED ("") when no money moved (挂账)
+    column: str = CASH
+    #: for a transfer: the column the money left
+    source: str = ""
+    category: str = ""
+    payer: str = ""
+    handler: str = ""
+    reviewer: str = ""
+    approver: str = ""
+    invoice: str = ""
+    attachments: int | None = None
+    method: str = ""
+    remarks: str = ""
+    account_code: str = ""
+    layout: str = EXPENSE_LIST
+    columns: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def money_in(self) -> bool:
+        return self.kind in (INCOME, OTHER_IN)
+
+    def column_of(self, name: str) -> str | None:
+        for key, letter in self.columns:
+            if key == name:
+                return letter
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    """Opening and closing balance of one money account (cash or bank) for a month, from one source (12.2).
+    Build it by keyword; None = that source does not give it."""
+
+    village: str
+    column: str  # CASH or BANK
+    opening: Decimal | None
+    closing: Decimal | None
+    #: where it came from: cash-journal, bank-journal, balances-sheet, trial-balance, archive
+    source: str
+    file: str | None = None
+    sheet: str | None = None
+    #: rows of the opening and closing figures (1-based), where a sheet gave them
+    opening_row: int | None = None
+    closing_row: int | None = None
+    #: a bank sub-account's name, where a source gives one line per bank account
+    name: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One problem, pointing as precisely as it can at where it is."""
@@ -402,6 +488,10 @@ class CheckReport:
     public: dict[str, tuple[bytes, tuple]] = field(default_factory=dict)
     #: advice beside the findings, said once (「账表日期都在2026年10月，是否要加 --month 2026-10？」)
     notes: tuple[str, ...] = ()
+    #: village id → {"income", "income_total", "flows", "balances"} for 收支 villages (SPEC 12.3)
+    money: dict[str, dict] = field(default_factory=dict)
+    #: income, other flows and transfers of every village (when the records are kept)
+    lines: tuple = ()
 
     @property
     def errors(self) -> int:

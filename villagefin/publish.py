@@ -22,7 +22,7 @@ from .config import Config, check_not_placeholders
 from .errors import ConfigError, PublishRefused, UsageError, storage_error
 from .findings import make
 from .fonts import find_font
-from .history import published_invoices_of
+from .history import previous_closings_of, published_invoices_of
 from .ledgers import parse_month, shanghai_today
 from .model import (
     DEFAULT_OPTIONS,
@@ -37,7 +37,7 @@ from .model import (
 )
 from .output import ensure_writable
 from .privacy import mask
-from .public import PublicExpense, content_hash, expenses_from_json, fingerprint, township_of
+from .public import PublicExpense, content_hash, expenses_from_json, fingerprint, township_of, without_money
 from .receipt_review import MonthScans
 from .redact import terminal_progress
 from .rules import reviewer_conflicts
@@ -203,7 +203,8 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
         # compares bytes with the archive, records, and hands the bytes on to the renderers
         report = run_check(None, config, month=label, published_invoices=invoices, progress=progress,
                            keep_expenses=False, public=PublicSpec(township_of(config), period.year, period.month),
-                           options=options)
+                           options=options,
+                           previous_closing=previous_closings_of(arc, period, [v.id for v in config.villages]))
         selected = [v for v in config.villages if not villages or v.id in villages]
         outcomes: list[VillageOutcome] = []
         fresh: dict[str, bytes] = {}  # village id → expenses.json bytes of this run's data
@@ -235,7 +236,9 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
                 fresh[v.id] = data
                 continue
             latest = arc.latest(v.id, label)
-            if latest is not None and latest.expenses_json == data:
+            if latest is not None and (latest.expenses_json == data or (
+                    not correct and without_money(data) == latest.expenses_json)):
+                # a month archived before 收支 publication stays as it was unless corrected (SPEC 12.4)
                 outcomes.append(VillageOutcome(v.id, v.name, UNCHANGED, latest.revision, count, total))
                 continue
             if latest is not None and not correct:

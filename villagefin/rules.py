@@ -27,6 +27,7 @@ from .config import Config
 from .findings import excerpt, make, sorted_findings
 from .model import CASH_JOURNAL, JOURNAL, Expense, Finding, has_resolution
 from .money import display
+from .public import funds_of, pick_balances
 from .vouchers import format_voucher, parse_voucher
 
 ZERO = Decimal("0")
@@ -817,3 +818,182 @@ def reviewer_conflicts(village: str, reviewers: Sequence[str], expenses: Sequenc
     return [make("reviewer-conflict", village=village, voucher=lines[0].voucher, name=name, role=role,
                  seqs="、".join(str(e.seq) for e in lines))
             for (name, role), lines in hits.items()]
+
+
+# -- 收支公开 (SPEC 12.3): balances and money lines of one village -------------------------------------------------
+
+_COLUMN_NAMES = {"cash": "库存现金", "bank": "银行存款"}
+
+
+@dataclass(frozen=True)
+class VillageMoney:
+    """What the money rules of one village look at: its money lines, expenses and balances (12.1, 12.2)."""
+
+    village: str
+    lines: Sequence = ()  # MoneyLine
+    expenses: Sequence[Expense] = ()
+    balances: Sequence = ()  # Balance, from the ledgers (and the archive's, source "archive")
+    #: (file, sheet, 1-based row, 余额) of every cash-journal row whose balance is below zero
+    negative_rows: Sequence[tuple[str, str | None, int, Decimal]] = ()
+    #: column → the closing balance published for the previous month (from the archive, passed in)
+    previous_closing: Mapping[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def has_flows(self) -> bool:
+        """Income or other flows (transfers and accrued income count too): a 收支 village."""
+        return bool(self.lines)
+
+
+MoneyRule = Callable[[VillageMoney, Config], Iterable[Finding]]
+
+
+def _balance_place(b, closing: bool) -> dict:
+    return {"file": b.file, "sheet": b.sheet, "row": b.closing_row if closing else b.opening_row}
+
+
+def balance_mismatch(money: VillageMoney, config: Config) -> Iterable[Finding]:
+    """opening + in − out ≠ closing; two sources disagree; opening ≠ last month's published closing (12.3)."""
+    ledger = [b for b in money.balances if b.source != "archive"]
+    if not ledger and not money.previous_closing:
+        return []
+    out: list[Finding] = []
+    v = money.village
+    for column, label in _COLUMN_NAMES.items():
+        mine = [b for b in ledger if b.column == column]
+        for attr, what in (("opening", "上月结余"), ("closing", "本月结余")):
+            given = [b for b in mine if getattr(b, attr) is not None]
+            for other in given[1:]:
+                first = given[0]
+                if getattr(other, attr) != getattr(first, attr):
+                    out.append(make("balance-mismatch", village=v, **_balance_place(other, attr == "closing"),
+                                    what=f"{label}{what}（{_where(other.file or '', other.sheet)}）",
+                                    stated=display(getattr(other, attr)),
+                                    other=f"{_where(first.file or '', first.sheet)}的",
+                                    computed=display(getattr(first, attr)),
+                                    diff=display(getattr(other, attr) - getattr(first, attr))))
+        opening, _ = pick_balances(mine)[column]
+        previous = money.previous_closing.get(column)
+        if opening is not None and previous is not None and opening != previous:
+            first = next(b for b in mine if b.opening is not None)
+            out.append(make("balance-mismatch", village=v, **_balance_place(first, False),
+                            what=f"{label}上月结余", stated=display(opening), other="上月公开的本月结余",
+                            computed=display(previous), diff=display(opening - previous)))
+    funds = funds_of(money.lines, money.expenses, ledger)
+    picked = pick_balances(ledger)
+    for column, label in _COLUMN_NAMES.items():
+        opening, closing = picked[column]
+        if opening is None:
+            opening = money.previous_closing.get(column)
+        if opening is None or closing is None:
+            continue
+        computed = opening + funds.column(column).moved
+        if computed != closing:
+            place = next((b for b in ledger if b.column == column and b.closing is not None), None)
+            out.append(make("balance-mismatch", village=v, **(_balance_place(place, True) if place else {}),
+                            what=f"{label}本月结余", stated=display(closing),
+                            other="按上月结余加减本月各笔收付算得的", computed=display(computed),
+                            diff=display(closing - computed)))
+    return out
+
+
+def negative_cash(money: VillageMoney, config: Config) -> Iterable[Finding]:
+    """The cash balance below zero at the month's end, or on any row of a cash journal (12.3)."""
+    out = [make("negative-cash", village=money.village, file=file, sheet=sheet, row=row, amount=display(amount))
+           for file, sheet, row, amount in money.negative_rows]
+    if not out and (money.balances or money.lines):
+        closing = funds_of(money.lines, money.expenses, money.balances).cash.closing
+        if closing is not None and closing < 0:
+            out.append(make("negative-cash", village=money.village, amount=display(closing)))
+    return out
+
+
+def cash_on_hand_over_limit(money: VillageMoney, config: Config) -> Iterable[Finding]:
+    """Cash at the month's end above `[rules] cash_on_hand_limit` (库存现金限额, default 5000)."""
+    if not money.balances:
+        return []
+    closing = funds_of(money.lines, money.expenses, money.balances).cash.closing
+    limit = config.rules.cash_on_hand_limit
+    if closing is None or closing <= limit:
+        return []
+    place = next((b for b in money.balances if b.column == "cash" and b.closing is not None), None)
+    return [make("cash-on-hand-over-limit", village=money.village, **(_balance_place(place, True) if place else {}),
+                 amount=display(closing), limit=display(limit))]
+
+
+def missing_balance(money: VillageMoney, config: Config) -> Iterable[Finding]:
+    """A village with income or other flows and no opening, or no closing, balance from any source (12.3)."""
+    if not money.has_flows:
+        return []
+    has_opening = any(b.opening is not None for b in money.balances) or bool(money.previous_closing)
+    has_closing = any(b.closing is not None for b in money.balances)
+    missing = [what for ok, what in ((has_opening, "上月结余（期初余额）"), (has_closing, "本月结余（期末余额）"))
+               if not ok]
+    if not missing:
+        return []
+    return [make("missing-balance", village=money.village, what="和".join(missing))]
+
+
+def unclassified_flow(money: VillageMoney, config: Config) -> Iterable[Finding]:
+    """A money line whose account has no type, or money in with no account (12.1, 12.2)."""
+    out = []
+    for line in money.lines:
+        if line.kind not in ("other-in", "other-out") or line.flow_type not in ("", "其他"):
+            continue
+        if line.category:
+            what = f"科目「{excerpt(line.category)}」"
+        else:
+            what = "这笔收款没有对方科目" if line.kind == "other-in" else "这笔付款没有对方科目"
+        column = line.column_of("category") or line.column_of("account_code") or line.column_of("account_name")
+        out.append(make("unclassified-flow", village=money.village, file=line.file, sheet=line.sheet, row=line.row,
+                        column=column, voucher=line.voucher, what=what))
+    return out
+
+
+MONEY_RULES: tuple[MoneyRule, ...] = (
+    balance_mismatch,
+    negative_cash,
+    cash_on_hand_over_limit,
+    missing_balance,
+    unclassified_flow,
+)
+
+
+def apply_money_rules(money: VillageMoney, config: Config) -> list[Finding]:
+    """Every rule of `MONEY_RULES` over one village's money lines and balances."""
+    findings: list[Finding] = []
+    for rule in MONEY_RULES:
+        findings.extend(rule(money, config))
+    return findings
+
+
+#: other payments are checked as expenses; income and other receipts as income (SPEC 12.3)
+PAYMENT_RULES: tuple[Rule, ...] = (cash_over_limit, needs_resolution, possible_split, missing_approval,
+                                   no_attachments)
+RECEIPT_RULES: tuple[Rule, ...] = (duplicate_row, vague_summary, missing_payee)
+
+
+def _as_expense(line) -> Expense:
+    """A money line in the shape the expense rules read (its payer stands where an expense's payee does)."""
+    return Expense(village=line.village, file=line.file, sheet=line.sheet, row=line.row, date=line.date,
+                   voucher=line.voucher, summary=line.summary, amount=line.amount, category=line.category,
+                   payee=line.payer, handler=line.handler, reviewer=line.reviewer, approver=line.approver,
+                   invoice=line.invoice, attachments=line.attachments, method=line.method, remarks=line.remarks,
+                   account_code=line.account_code, layout=JOURNAL if line.layout == JOURNAL else "expense-list",
+                   columns=line.columns)
+
+
+def line_rules(lines: Sequence, config: Config, context: RuleContext) -> list[Finding]:
+    """The expense rules over a village's money lines (SPEC 12.3): other payments (其他付款) as expenses —
+    cash-over-limit, needs-resolution, possible-split, missing-approval, no-attachments — and income and other
+    receipts as income — duplicate-row, vague-summary, missing-payee (reading the payer). Transfers and accrued
+    lines are not payments or receipts of money. An income line's invoice takes no part in duplicate-invoice."""
+    payments = [_as_expense(ln) for ln in lines if ln.kind == "other-out" and ln.column]
+    receipts = [_as_expense(ln) for ln in lines if ln.kind in ("income", "other-in")]
+    findings: list[Finding] = []
+    for group, rules in ((payments, PAYMENT_RULES), (receipts, RECEIPT_RULES)):
+        if not group:
+            continue
+        own = RuleContext(period=context.period, chart=context.chart)  # a voucher index of its own
+        for rule in rules:
+            findings.extend(rule(group, config, own))
+    return findings

@@ -47,13 +47,16 @@ from .public import (
     build_village_view,
     expenses_from_json,
     fingerprint,
+    money_from_json,
+    money_totals,
     township_of,
+    with_carried_opening,
 )
 from .public import public_query as _public_query
 from .public import public_review as _public_review
 from .receipts import receipt_sources, receipts_for_vouchers, write_receipt_images
 from .redact import receipt_verdicts
-from .render.opendata import expenses_csv, queries_csv
+from .render.opendata import expenses_csv, flows_csv, income_csv, queries_csv
 from .render.pages import (
     make_environment,
     render_root_page,
@@ -91,6 +94,13 @@ class VillageMeta:
     @property
     def annex_key(self) -> str:
         return annex_key(self.queries, self.review)
+    #: a 收支 village's income and 月末结余 (SPEC 12.4), for the township page and summary sheet
+    income: Decimal | None = None
+    closing: Decimal | None = None
+    #: income published earlier in the year (本年累计收入), and the previous month's published closing
+    #: balances (column, amount), shown as the opening where no ledger gives one (not in the fingerprint)
+    ytd_income_before: Decimal = ZERO
+    carried: tuple[tuple[str, Decimal], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,7 +129,10 @@ def view_of(meta: VillageMeta, data: bytes, config: Config, period: Period) -> V
         revision=meta.revision, corrections=meta.corrections, preview=meta.preview,
         receipts_published=meta.receipts_published, prev_period=meta.prev_period, next_period=meta.next_period,
         queries=meta.queries, review=meta.review, reply_days=meta.reply_days,
+        ytd_income_before=meta.ytd_income_before, **money_from_json(data),
     )
+    if view.funds is not None and meta.carried:
+        view = replace(view, funds=with_carried_opening(view.funds, dict(meta.carried)))
     return replace(view, fingerprint=meta.fingerprint)
 
 
@@ -144,6 +157,9 @@ def render_village(job: VillageJob, config: Config, period: Period, settings, mo
     (folder / "expenses.csv").write_bytes(expenses_csv(view))
     if view.queries:  # SPEC 14: the month's questions and answers as open data too
         (folder / "queries.csv").write_bytes(queries_csv(view))
+    if view.is_money:  # a 收支 village (SPEC 12.4)
+        (folder / "income.csv").write_bytes(income_csv(view))
+        (folder / "flows.csv").write_bytes(flows_csv(view))
     env = _environment(settings.workspace_templates)
     (folder / "index.html").write_text(render_village_page(env, view, months=months), encoding="utf-8")
     for meta, data in job.earlier:
@@ -340,6 +356,7 @@ class MonthBuild:
             revision=pub.revision, corrections=corrections_of(revisions), preview=False,
             receipts_published=bool(v and v.receipts and v.publish_receipts), fingerprint=pub.fingerprint,
             count=pub.count, total=pub.total, **self._neighbours(pub.village),
+            **money_totals(pub.expenses_json), **self._carried(pub.village, pub.expenses_json),
             **annex_of(self.arc, self.config, pub.village, pub.period, pub.fingerprint))
 
     def _preview_meta(self, vid: str, data: bytes) -> VillageMeta:
@@ -352,7 +369,15 @@ class MonthBuild:
             ytd_from_month=ytd_from, revision=1, corrections=(), preview=True,
             receipts_published=bool(v.receipts and v.publish_receipts), fingerprint=fingerprint(data),
             count=count, total=total, **self._neighbours(vid),
+            **money_totals(data), **self._carried(vid, data),
             **annex_of(self.arc, self.config, vid, self.label, fingerprint(data)))
+
+    def _carried(self, vid: str, data: bytes) -> dict:
+        """A 收支 village's 本年累计收入 before this month and last month's closing balances (SPEC 12.2, 12.4)."""
+        if b'"income_total"' not in data:
+            return {}
+        return {"ytd_income_before": self.arc.income_to_date(vid, self.period.year, self.period.month),
+                "carried": tuple(sorted(self.arc.previous_closing(vid, self.period).items()))}
 
     def _neighbours(self, vid: str) -> dict[str, str | None]:
         """The village's published months just before and after this one (links on its page)."""
@@ -504,7 +529,8 @@ class MonthBuild:
                 village_id=v.id, village_name=v.name, status=VillageStatus(status.get(v.id, VillageStatus.MISSING)),
                 count=view.count if view else None, total=view.total if view else None,
                 publication_date=view.publication_date if view else None,
-                revision=view.revision if view else None))
+                revision=view.revision if view else None,
+                income=view.income if view else None, closing=view.closing if view else None))
         tview = TownshipView(township=township_of(self.config), year=self.period.year, month=self.period.month,
                              publication_date=self.publication_date, villages=tuple(rows), total=total,
                              total_capitals=capitals(total), preview=self.preview)

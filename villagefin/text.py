@@ -31,13 +31,22 @@ def report_dict(report: CheckReport, *, findings: bool = True) -> dict:
         "files": [f.as_dict() for f in report.files],
         **({"findings": [f.as_dict() for f in report.findings]} if findings else {}),
         "villages": {
-            vid: {"expenses": t.expenses, "total": plain(t.total), "errors": t.errors, "warnings": t.warnings}
+            vid: {"expenses": t.expenses, "total": plain(t.total), "errors": t.errors, "warnings": t.warnings,
+                  **_money_dict(report.money.get(vid))}
             for vid, t in totals.items()
         },
         "errors": report.errors,
         "warnings": report.warnings,
         **({"notes": list(report.notes)} if report.notes else {}),
     }
+
+
+def _money_dict(money: dict | None) -> dict:
+    """income, income_total, flows and balances of a 收支 village (SPEC 12.3); nothing for the others."""
+    if not money:
+        return {}
+    return {"income": money["income"], "income_total": plain(money["income_total"]), "flows": money["flows"],
+            "balances": money["balances"]}
 
 
 def report_json(report: CheckReport) -> str:

@@ -11,14 +11,16 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from .. import findings as F
+from .. import model as M
 from ..model import CASH_JOURNAL, EXPENSE_LIST, JOURNAL, Expense, Finding, Period, SheetRead, column_letter
 from ..money import AmountError, display, parse_amount
+from . import flows as FL
 from .dates import DateProblem, parse_date, parse_part
-from .headers import Header, find_header, missing_columns
+from .headers import Header, find_header, missing_columns, norm_label
 from .read import RawSheet
 
 FIELD_NAMES = {
@@ -55,6 +57,13 @@ class SheetResult:
     has_data: bool = False
     #: expenses dated inside the period (for skipping other months' sheets of a workbook)
     in_period: int = 0
+    #: income, other flows and transfers (SPEC 12.1, 12.2); balances a cash or bank journal gives
+    lines: list[M.MoneyLine] = field(default_factory=list)
+    balances: list[M.Balance] = field(default_factory=list)
+    #: a cash journal's rows whose 余额 is below zero: (1-based row, balance)
+    negative_cash: list[tuple[int, Decimal]] = field(default_factory=list)
+    #: the sheet is a cash or bank journal (日记账)
+    cash_journal: bool = False
 
 
 def cell_text(value: object) -> str:
@@ -462,7 +471,8 @@ class _Line:
     ok: bool
 
 
-def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callable) -> tuple[list[Expense], int, list]:
+def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callable,
+             money: list[M.MoneyLine] | None = None) -> tuple[list[Expense], int, list]:
     rows = s.raw.rows
     header = s.header
     cols = s.cols
@@ -555,6 +565,7 @@ def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callabl
     chart = chart_for([ln.code for ln in lines if ln.code])
     out: list[Expense] = []
     vouchers = []
+    methods: dict[str, str] = {}  # voucher → 现金/银行/挂账, for a sheet with money lines (SPEC 12.1)
     for voucher, group in groups.items():
         vouchers.append((voucher, s.file, s.sheet, group[0].r + 1))
         debit_sum = sum((ln.debit or _ZERO for ln in group), _ZERO)
@@ -575,6 +586,15 @@ def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callabl
                     break
         first_summary = next((ln.summary for ln in group if ln.summary), "")
         carried: dict[str, str] | None = None
+        if money is not None:
+            flows = FL.voucher_flows(_voucher_lines(s, group, first_summary), chart, village=s.village, file=s.file,
+                                     sheet=s.sheet, columns=columns)
+            money.extend(flows.lines)
+            methods[voucher] = flows.method
+            for v in flows.refunds:
+                out.append(_expense(s, v.row - 1, v.date, voucher, v.summary, -(v.credit or _ZERO), columns,
+                                    cols.get("credit", 0), account_code=v.code, category=v.name or v.code,
+                                    method=flows.method))
         for ln in group:
             if not ln.debit:
                 continue
@@ -596,6 +616,11 @@ def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callabl
                                 account_code=ln.code, category=category,
                                 method=method or cell_text(s.cell(ln.r, "method")),
                                 **{k: v for k, v in carried.items() if not cell_text(s.cell(ln.r, k))}))
+    if money:
+        # a sheet with income or other flows publishes 收支: its expenses carry the voucher's money column
+        out = [replace(e, method=methods.get(e.voucher, e.method)) for e in out]
+    if money is not None and any(e.amount < 0 for e in out):
+        out.sort(key=lambda e: e.row)  # refunds were added before their voucher's debits
     return out, counted, vouchers
 
 
@@ -641,6 +666,194 @@ def enterprise_codes(codes: Iterable[str]) -> list[str]:
     return telling + sorted(seen.difference(telling))
 
 
+def _voucher_lines(s: _Sheet, group: list[_Line], first_summary: str) -> list[FL.VoucherLine]:
+    return [FL.VoucherLine(row=ln.r + 1, voucher=ln.voucher, date=ln.date, summary=ln.summary or first_summary,
+                           code=ln.code, name=ln.name, debit=ln.debit, credit=ln.credit,
+                           texts=tuple((n, cell_text(s.cell(ln.r, n))) for n in _TEXT_FIELDS
+                                       if n in s.cols and n != "summary"),
+                           attachments=_attachments(s.cell(ln.r, "attachments")) if "attachments" in s.cols else None)
+            for ln in group if ln.date is not None]
+
+
+def _cash_journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callable, result: SheetResult) -> None:
+    """A cash or bank journal's income, other flows, transfers and balance (SPEC 12.2), beside its expenses."""
+    cols = s.cols
+    c_in = "income" if "income" in cols else ("debit" if "debit" in cols else None)
+    label_cols = _label_cols(s.header)
+    rows: list[FL.CashRow] = []
+    accounts: list[str] = []
+    for r in range(s.header.row + 1, len(s.raw.rows)):
+        row = s.raw.rows[r]
+        if not _has_data(row):
+            continue
+        label = _row_label(row, label_cols)
+        voucher = _voucher(s, r)
+        money_in = None
+        if c_in:  # an unreadable income amount is said here (the expense reader skips this column)
+            money_in = _quiet_amount(s, r, c_in) if _classify(label) else _income_amount(s, r, c_in, voucher)
+        money_out = _quiet_amount(s, r, "amount")
+        balance = _quiet_amount(s, r, "balance") if "balance" in cols else None
+        if money_in is None and money_out is None and balance is None:
+            continue
+        account = cell_text(s.cell(r, "category"))
+        accounts.append(account)
+        d = None
+        if not _classify(label):
+            d = s.date(r, voucher) if money_in and not money_out else _quiet_date(s, r)
+        rows.append(FL.CashRow(
+            row=r + 1, date=d, voucher=voucher, summary=cell_text(s.cell(r, "summary")), account=account,
+            money_in=money_in, money_out=money_out, balance=balance, label=label,
+            texts=tuple((n, cell_text(s.cell(r, n))) for n in _TEXT_FIELDS if n in cols and n != "summary"),
+            attachments=_attachments(s.cell(r, "attachments")) if "attachments" in cols else None))
+    column = FL.journal_column(*[s.raw.name] + [cell_text(v) for row in s.raw.rows[:s.header.first_row] for v in row]
+                               + [s.file])
+    got = FL.cash_journal_flows(rows, chart_for(accounts), column=column, village=s.village, file=s.file,
+                                sheet=s.sheet, columns=columns, period=s.period)
+    result.cash_journal = True
+    result.lines.extend(got.lines)
+    if got.balance is not None:
+        result.balances.append(got.balance)
+    result.negative_cash.extend(got.negative)
+    if got.not_expenses or got.refunds:
+        kept = [e for e in result.expenses if e.row not in got.not_expenses]
+        by_row = {cr.row: cr for cr in rows}
+        for row, amount in got.refunds:
+            cr = by_row[row]
+            kept.append(_expense(s, row - 1, cr.date, cr.voucher, cr.summary, amount, columns, cols["amount"],
+                                 method=dict(cr.texts).get("method", "") or FL.METHOD_OF[column]))
+        result.expenses = sorted(kept, key=lambda e: e.row)
+    if got.lines or got.balance is not None:
+        # a 收支 sheet (SPEC 12.4): its payments leave this journal's account, whatever the sheet's name says
+        result.expenses = [e if e.method else replace(e, method=FL.METHOD_OF[column]) for e in result.expenses]
+
+
+def _header_labels(raw: RawSheet, header: Header) -> list[tuple[int, str]]:
+    return [(c, norm_label(v)) for r in range(header.first_row, header.row + 1) for c, v in enumerate(raw.rows[r])]
+
+
+def _payer_column(raw: RawSheet, header: Header) -> int | None:
+    return next((c for c, label in _header_labels(raw, header) if label in FL.PAYER_HEADS), None)
+
+
+def _is_income_list(raw: RawSheet, header: Header) -> bool:
+    """An income list (SPEC 12.2): a payer column, or 金额 on a sheet whose name or title says 收入."""
+    if _payer_column(raw, header) is not None:
+        return True
+    title = " ".join([raw.name] + [cell_text(v) for row in raw.rows[:header.first_row] for v in row])
+    return "收入" in title and "支出" not in title
+
+
+def _income_amount_header(raw: RawSheet) -> tuple[RawSheet, Header | None]:
+    """A header whose amount is 收入金额 or 收款金额 beside a payer column: read with 金额 in its place."""
+    for r, row in enumerate(raw.rows[:30]):
+        labels = [norm_label(v) for v in row]
+        if any(label in FL.PAYER_HEADS for label in labels):
+            at = next((c for c, label in enumerate(labels) if label in FL.INCOME_AMOUNT_HEADS), None)
+            if at is None:
+                continue
+            rows = list(raw.rows)
+            rows[r] = [*row[:at], "金额", *row[at + 1:]]
+            changed = replace(raw, rows=rows)
+            header = find_header(changed.rows, changed.merged)
+            if header is not None and header.layout == EXPENSE_LIST and not header.cash_journal:
+                return changed, header
+    return raw, None
+
+
+def _income_list(s: _Sheet, chart_for: Callable, result: SheetResult) -> None:
+    """An income list's rows, read and checked as an expense list's are, become income or other money in."""
+    chart = chart_for(())
+    payer_col = _payer_column(s.raw, s.header)
+    for e in result.expenses:
+        kind, flow_type = FL.income_kind(e.category, chart)
+        row = s.raw.rows[e.row - 1]
+        payer = cell_text(row[payer_col]) if payer_col is not None and payer_col < len(row) else e.payee
+        result.lines.append(M.MoneyLine(
+            village=e.village, file=e.file, sheet=e.sheet, row=e.row, date=e.date, voucher=e.voucher,
+            summary=e.summary, amount=e.amount, kind=kind, flow_type=flow_type,
+            column=FL.money_column_of(e.method), category=e.category, payer=payer, handler=e.handler,
+            reviewer=e.reviewer, approver=e.approver, invoice=e.invoice, attachments=e.attachments,
+            method=e.method, remarks=e.remarks, layout=EXPENSE_LIST, columns=e.columns))
+    result.expenses = []
+
+
+def _balances_sheet(raw: RawSheet, village: str, file: str, sheet: str | None, result: SheetResult) -> bool:
+    """A 资金余额表 or 科目余额表 (SPEC 12.2): its cash and bank balances into `result`; False if it is not one."""
+    rows = raw.rows
+    for h in range(min(len(rows), 30)):
+        labels = [norm_label(v) for v in rows[h]]
+        below = [norm_label(v) for v in rows[h + 1]] if h + 1 < len(rows) else []
+        found = FL.balance_columns(labels, below)
+        if found is None:
+            continue
+        c_open, c_close = found
+        start = h + 2 if "借方" in below or "贷方" in below else h + 1
+        data = []
+        for r in range(start, len(rows)):
+            row = rows[r]
+            texts = [cell_text(v) for v in row[:min(c_open, c_close)]]
+            code = next((t for t in texts if t and t.replace(".", "").isdigit()), "")
+            name = next((t for t in texts if t and not t.replace(".", "").isdigit()), "")
+            if not code and not name:
+                continue
+            amounts = []
+            for c in (c_open, c_close):
+                try:
+                    amounts.append(parse_amount(row[c]) if c < len(row) else None)
+                except AmountError as exc:
+                    result.findings.append(F.make("bad-amount", village=village, file=file, sheet=sheet, row=r + 1,
+                                                  column=column_letter(c), value=F.excerpt(cell_text(row[c])),
+                                                  reason=exc.reason))
+                    amounts.append(None)
+            data.append(FL.BalanceRow(row=r + 1, code=code, name=_LABEL_SPACE.sub("", name), opening=amounts[0],
+                                      closing=amounts[1]))
+        balances = FL.sheet_balances(data, village=village, file=file, sheet=sheet)
+        if not balances:
+            return False
+        result.balances.extend(balances)
+        result.has_header = True
+        layout = balances[0].source
+        result.read = SheetRead(path=file, village=village, sheet=sheet,
+                                layout=M.TRIAL_BALANCE if layout == "trial-balance" else "balances", rows=len(data),
+                                expenses=0)
+        return True
+    return False
+
+
+def _income_amount(s: _Sheet, r: int, name: str, voucher: str) -> Decimal | None:
+    """Money in on a journal row: None when blank or zero; an unreadable amount is bad-amount."""
+    try:
+        a = parse_amount(s.cell(r, name))
+    except AmountError:
+        s.parsed(r, name, voucher)  # says bad-amount
+        return None
+    return None if a is None or a == 0 else a
+
+
+def _quiet_amount(s: _Sheet, r: int, name: str) -> Decimal | None:
+    """An amount already said (or not ours to say) elsewhere: None when blank, zero or unreadable."""
+    try:
+        a = parse_amount(s.cell(r, name))
+    except AmountError:
+        return None
+    return None if a is None or a == 0 and name != "balance" else a
+
+
+def _quiet_date(s: _Sheet, r: int) -> dt.date | None:
+    year = s.header.header_year or (s.period.year if s.period else None)
+    if "date" not in s.cols:
+        m, d = parse_part(s.cell(r, "month")), parse_part(s.cell(r, "day"))
+        y = parse_part(s.cell(r, "year")) if "year" in s.cols else year
+        try:
+            return dt.date(y, m, d) if y and m and d else None
+        except ValueError:
+            return None
+    try:
+        return parse_date(s.cell(r, "date"), year)
+    except DateProblem:
+        return None
+
+
 def _journal_amount(s: _Sheet, r: int, name: str, voucher: str):
     """Decimal, None for blank (0.00 on the unused side counts as blank), False when unreadable."""
     if s.blocked(r, name):
@@ -680,7 +893,13 @@ def normalise_sheet(raw: RawSheet, *, village: str, file: str, period: Period | 
     if not result.has_data:
         return result
     header = find_header(raw.rows, raw.merged)
+    income_list = False
     if header is None:
+        raw, header = _income_amount_header(raw)  # 收入金额 / 收款金额 with a payer column: an income list
+        income_list = header is not None
+    if header is None:
+        if _balances_sheet(raw, village, file, sheet, result):
+            return result
         near = missing_columns(raw.rows, raw.merged)
         if near is not None:
             detail = f"第 {near[0] + 1} 行像是表头，但缺少{''.join(f'「{n}」' for n in near[1])}列"
@@ -692,11 +911,17 @@ def normalise_sheet(raw: RawSheet, *, village: str, file: str, period: Period | 
     s = _Sheet(raw, village, file, sheet, header, period)
     columns = tuple((name, s.letters[name]) for name in header.cols)
     if header.layout == JOURNAL:
-        expenses, counted, vouchers = _journal(s, columns, chart_for)
+        expenses, counted, vouchers = _journal(s, columns, chart_for, result.lines)
         result.vouchers = vouchers
     else:
         expenses, counted = _expense_list(s, columns, result.vouchers)
     result.expenses = expenses
+    if header.cash_journal:
+        _cash_journal(s, columns, chart_for, result)
+        expenses = result.expenses
+    elif header.layout == EXPENSE_LIST and (income_list or _is_income_list(raw, header)):
+        _income_list(s, chart_for, result)
+        expenses = result.expenses
     result.findings = s.findings + hidden_findings(raw, village, file, sheet)
     if period:
         result.in_period = sum(1 for e in expenses if period.contains(e.date))

@@ -85,3 +85,44 @@ def queries_csv(view: VillageView) -> bytes:
                          neutralise(q.voucher), neutralise(q.summary), neutralise(q.question), neutralise(q.answer),
                          q.answer_date.isoformat() if q.answer_date else "", q.deadline.isoformat()])
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+
+
+# -- 收支 villages (SPEC 12.4): income.csv and flows.csv, with the rules of expenses.csv ------------------------
+
+INCOME_FIELDS: tuple[str, ...] = ("seq", "date", "voucher", "summary", "category", "payer", "amount", "method",
+                                  "handler", "reviewer", "approver", "attachments")
+FLOW_FIELDS: tuple[str, ...] = ("seq", "date", "voucher", "summary", "type", "direction", "amount", "method")
+
+
+def _csv_bytes(fields: tuple[str, ...], rows) -> bytes:
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(fields)
+    for values in rows:
+        writer.writerow([values[f] for f in fields])
+    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+
+
+def _cells(record: object, fields: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for name in fields:
+        value = getattr(record, name)
+        if name == "amount":
+            out[name] = plain(value)  # a plain signed number, not a formula
+        elif name == "date":
+            out[name] = value.isoformat()
+        elif name == "attachments":
+            out[name] = "" if value is None else str(value)
+        else:
+            out[name] = neutralise(value)
+    return out
+
+
+def income_csv(view: VillageView) -> bytes:
+    """income.csv: UTF-8 with BOM, CRLF, one header row, one row per income line (收1, 收2, …)."""
+    return _csv_bytes(INCOME_FIELDS, (_cells(i, INCOME_FIELDS) for i in view.income))
+
+
+def flows_csv(view: VillageView) -> bytes:
+    """flows.csv: one row per line of 四、其他收付 (其1, 其2, …; direction 收, 付 or 转 for 内部转账)."""
+    return _csv_bytes(FLOW_FIELDS, (_cells(f, FLOW_FIELDS) for f in view.flows))

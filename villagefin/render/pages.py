@@ -48,6 +48,11 @@ VILLAGE_DOWNLOADS: tuple[tuple[str, str], ...] = (
     ("expenses.csv", "支出明细（CSV，可用 Excel/WPS 打开）"),
     ("expenses.json", "数据文件（JSON）"),
 )
+#: the open data a 收支 village adds (SPEC 12.4)
+MONEY_DOWNLOADS: tuple[tuple[str, str], ...] = (
+    ("income.csv", "收入明细（CSV，可用 Excel/WPS 打开）"),
+    ("flows.csv", "其他收付明细（CSV，可用 Excel/WPS 打开）"),
+)
 TOWNSHIP_DOWNLOADS: tuple[tuple[str, str], ...] = (
     ("summary.pdf", "全镇汇总表（PDF）"),
     ("print-all.pdf", "各村公开表合订本（PDF，一次打印）"),
@@ -168,6 +173,8 @@ class VillageLine:
     total: str  # "1,234.50" or ""
     date: str  # publication date, "11月5日" or ""
     revision: int | None
+    income: str = ""  # "1,234.50" for a 收支 village, else ""
+    closing: str = ""  # 月末结余 (cash + bank), "" when unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +184,66 @@ class RootMonth:
     href: str  # "2026-10/index.html"
     total: str
     villages: int
+
+
+@dataclass(frozen=True, slots=True)
+class FundsLine:
+    """One row of 资金概况: 上月结余 … 本月结余 in the cash, bank and total columns ("—" when unknown)."""
+
+    label: str
+    cash: str
+    bank: str
+    total: str
+    strong: bool
+
+
+@dataclass(frozen=True, slots=True)
+class IncomeRow:
+    seq: str  # 收1
+    date: str
+    iso_date: str
+    voucher: str
+    summary: str
+    category: str
+    payer: str
+    amount: str
+    negative: bool
+    method: str
+    handler: str
+    reviewer: str
+    approver: str
+    attachments: str
+
+
+@dataclass(frozen=True, slots=True)
+class FlowRow:
+    seq: str  # 其1
+    date: str
+    iso_date: str
+    voucher: str
+    summary: str
+    type: str
+    direction: str  # 收, 付 or 转
+    amount: str
+    method: str
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyPage:
+    """The 收支 parts of a village page (SPEC 12.4)."""
+
+    funds: tuple[FundsLine, ...]
+    income_total: str
+    income_capitals: str
+    income_negative: bool
+    expense_total: str
+    closing: str  # 本月结余, cash + bank ("—" when unknown)
+    accrued_note: str  # the accrued (挂账) income and expense that moved no money, "" when none
+    income: tuple[IncomeRow, ...]
+    flows: tuple[FlowRow, ...]
+    flows_in: str
+    flows_out: str
+    ytd_income: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +288,8 @@ class VillagePage:
     ask_line: str = ""  # how to ask about a line (SPEC 14)
     queries: tuple[QueryNotice, ...] = ()  # 村民质询与答复
     review_line: str = ""  # 「审核意见：…。审核人：… 日期」 when the committee's approval is recorded (SPEC 13)
+    #: a 收支 village (SPEC 12.4): 资金概况, 收入 and 其他收付; None for a village with expenses only
+    money: MoneyPage | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +313,10 @@ class TownshipPage:
     published_count: int
     village_count: int
     downloads: tuple[Link, ...]
+    #: some village of the month is a 收支 village: the page adds 收入 and 月末结余 (SPEC 12.4)
+    has_money: bool = False
+    income_total: str = ""
+    closing_total: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,6 +475,48 @@ def _revision_links(view: VillageView) -> tuple[RevisionLinks, ...]:
     )
 
 
+def _opt(amount: Decimal | None) -> str:
+    return "—" if amount is None else display(amount)
+
+
+def _sum_or_none(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    return None if a is None or b is None else a + b
+
+
+def money_page(view: VillageView) -> MoneyPage | None:
+    """The 收支 context of a village page, or None for a village with expenses only."""
+    funds = view.funds
+    if funds is None:
+        return None
+    cash, bank = funds.cash, funds.bank
+    lines = []
+    for label, attr in (("上月结余", "opening"), ("本月收入", "income"), ("本月支出", "expense"),
+                        ("其他收款", "other_in"), ("其他付款", "other_out"), ("内部转账", "transfer"),
+                        ("本月结余", "closing")):
+        a, b = getattr(cash, attr), getattr(bank, attr)
+        total = Decimal("0.00") if attr == "transfer" else _sum_or_none(a, b)
+        lines.append(FundsLine(label, _opt(a), _opt(b), _opt(total), attr in ("opening", "closing")))
+    note = ""
+    if funds.accrued_income or funds.accrued_expense:
+        note = (f"本月另有挂账（未收付现金或银行存款）收入 {display(funds.accrued_income)} 元、"
+                f"支出 {display(funds.accrued_expense)} 元，不计入上表。")
+    income = tuple(IncomeRow(
+        seq=i.seq, date=cn_date(i.date, year=False), iso_date=i.date.isoformat(), voucher=i.voucher,
+        summary=i.summary, category=i.category, payer=i.payer, amount=display(i.amount), negative=i.amount < 0,
+        method=i.method, handler=i.handler, reviewer=i.reviewer, approver=i.approver,
+        attachments="" if i.attachments is None else str(i.attachments)) for i in view.income)
+    flows = tuple(FlowRow(
+        seq=f.seq, date=cn_date(f.date, year=False), iso_date=f.date.isoformat(), voucher=f.voucher,
+        summary=f.summary, type=f.type, direction=f.direction, amount=display(f.amount), method=f.method)
+        for f in view.flows)
+    return MoneyPage(
+        funds=tuple(lines), income_total=display(view.income_total), income_capitals=view.income_capitals,
+        income_negative=view.income_total < 0, expense_total=display(view.total),
+        closing=_opt(_sum_or_none(cash.closing, bank.closing)), accrued_note=note, income=income, flows=flows,
+        flows_in=display(view.flows_in_total), flows_out=display(view.flows_out_total),
+        ytd_income=display(view.ytd_income))
+
+
 def village_page(view: VillageView, *, months: Sequence[str]) -> VillagePage:
     """The context of a village page (``YYYY-MM/<id>/index.html``)."""
     ytd_label = "本年累计" if view.ytd_from_month <= 1 else f"本年累计（自{view.ytd_from_month}月起）"
@@ -442,13 +557,15 @@ def village_page(view: VillageView, *, months: Sequence[str]) -> VillagePage:
         corrections=tuple(_correction(c) for c in view.corrections),
         revision=view.revision,
         revisions=_revision_links(view),
-        downloads=tuple(Link(href=name, label=label) for name, label in VILLAGE_DOWNLOADS),
+        downloads=tuple(Link(href=name, label=label) for name, label in VILLAGE_DOWNLOADS
+                        + (MONEY_DOWNLOADS if view.is_money else ())),
         prev=month_link(view.prev_period),
         next=month_link(view.next_period),
         fingerprint=view.fingerprint,
         ask_line=view.ask_line,
         queries=tuple(_query_notice(q) for q in view.queries),
         review_line=view.review.text if view.review is not None else "",
+        money=money_page(view),
     )
 
 
@@ -471,6 +588,8 @@ def _village_line(row: Any) -> VillageLine:
         total="" if row.total is None else display(row.total),
         date="" if row.publication_date is None else cn_date(row.publication_date, year=False),
         revision=row.revision,
+        income="" if row.income is None else display(row.income),
+        closing="" if row.closing is None else display(row.closing),
     )
 
 
@@ -496,6 +615,9 @@ def township_page(view: TownshipView, *, months: Sequence[str]) -> TownshipPage:
         published_count=sum(1 for v in lines if v.href),
         village_count=len(lines),
         downloads=tuple(Link(href=name, label=label) for name, label in TOWNSHIP_DOWNLOADS),
+        has_money=view.has_money,
+        income_total=display(view.income_total) if view.has_money else "",
+        closing_total=(display(view.closing_total) if view.closing_total is not None else "—") if view.has_money else "",
     )
 
 

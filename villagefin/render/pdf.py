@@ -33,6 +33,7 @@ from villagefin.money import display
 from villagefin.public import PublicExpense, TownshipView, VillageView
 from villagefin.render.pdf_grid import (
     HEADER_FILL,
+    REVIEW_LINES_MAX,
     TOTAL_FILL,
     Column,
     Grid,
@@ -40,6 +41,7 @@ from villagefin.render.pdf_grid import (
     Style,
     banner,
     capitals_line,
+    closing_paragraphs,
     draw_heading,
     fit_columns,
     heading,
@@ -47,6 +49,7 @@ from villagefin.render.pdf_grid import (
     style,
     watermark,
 )
+from villagefin.render.pdf_money import draw_money_sheet, draw_money_summary, money_sheet_texts
 from villagefin.render.pdf_summary import draw_summary
 from villagefin.render.pdf_text import BLACK, GREY, RED, Color, Pen, clean, metrics
 
@@ -58,9 +61,6 @@ __all__ = ["ReceiptPage", "render_noticeboard", "render_noticeboards", "render_s
 NO_EXPENSES = "本月无支出"
 CONTINUED = "（续）"
 REVERSAL = "冲销"
-RECEIPTS_AT_OFFICE = "原始票据可到村委会查阅。"
-QUERIES_HEADING = "村民质询与答复："
-REVIEW_LINES_MAX = 6
 
 COLUMNS = ("序号", "日期", "凭证号", "摘要", "类别", "收款方", "金额（元）", "经手人", "审批人", "附件（张）")
 SEQ, DATE, VOUCHER, SUMMARY, CATEGORY, PAYEE, AMOUNT, HANDLER, APPROVER, ATTACH = range(10)
@@ -286,24 +286,8 @@ class _Sheet:
         if v.categories:
             parts = [f"{c.name} {c.count} 笔 {display(c.total)} 元" for c in v.categories]
             para("按类别小计：" + "；".join(parts) + "。")
-        for c in v.corrections:
-            said = [f"原因：{c.reason}" if c.reason else ""]
-            for label, vouchers in (("新增凭证", c.added), ("删除凭证", c.removed), ("更正凭证", c.changed)):
-                if vouchers:
-                    said.append(f"{label}：{'、'.join(vouchers)}")
-            para(f"更正说明（第 {c.revision} 次公开，{cn_date(c.date)}）：" + "；".join(s for s in said if s) + "。",
-                 RED)
-        if not v.receipts_published:
-            para(RECEIPTS_AT_OFFICE)
-        para(v.ask_line)  # SPEC 14: how to ask about a line
-        if v.queries:
-            para(QUERIES_HEADING)
-            for q in v.queries:
-                para(f"{q.number}（{cn_date(q.received)}收到，{q.channel}）涉及 {q.line}。问：{q.question}")
-                if q.answer:
-                    para(f"答（{cn_date(q.answer_date) if q.answer_date else ''}）：{q.answer}")
-                else:
-                    para(f"待答复（答复期限 {q.deadline.isoformat()}）", RED)
+        for text, color in closing_paragraphs(v):
+            para(text, color)
         items.append(("signoff", "", BLACK))
         return items
 
@@ -566,13 +550,20 @@ def _draw_receipts(canvas: Canvas, font_name: str, st: Style, receipts: Sequence
 # public API
 
 
+def _draw_sheet(view: VillageView, canvas: Canvas, font_name: str, st: Style) -> int:
+    """A village's sheet: the 收支 sheet (SPEC 12.4) for a 收支 village, else the expense sheet (SPEC 5.3)."""
+    if view.is_money:
+        return draw_money_sheet(view, canvas, font_name, st, signoff=_Sheet._signoff, footer=_Sheet._footer)
+    return _Sheet(view, canvas, font_name, st).draw()
+
+
 def render_noticeboard(view: VillageView, out: Path | BinaryIO, *, font: FontChoice, paper: str = "A4",
                        orientation: str = "landscape", receipts: Sequence[ReceiptPage] = ()) -> int:
     """Write one village's noticeboard.pdf (its receipts appended, if given); returns the number of pages."""
     font_name = register(font)
     st = style(paper, orientation)
     canvas = _canvas(out, st, font_name, view.title, f"{view.township.name}{view.village_name}", view.publication_date)
-    pages = _Sheet(view, canvas, font_name, st).draw()
+    pages = _draw_sheet(view, canvas, font_name, st)
     if receipts:
         pages += _draw_receipts(canvas, font_name, st, receipts, view.preview)
     _save(canvas)
@@ -591,7 +582,7 @@ def render_noticeboards(views: Sequence[VillageView], out: Path | BinaryIO, *, f
                      first.publication_date if first else dt.date.today())
     pages = 0
     for view in views:
-        pages += _Sheet(view, canvas, font_name, st).draw()
+        pages += _draw_sheet(view, canvas, font_name, st)
     if not pages:
         pen = Pen(canvas, font_name)
         pen.centre(st.width / 2, st.height / 2, "本月没有可打印的村级公开表", st.title)
@@ -609,7 +600,8 @@ def render_summary(view: TownshipView, out: Path | BinaryIO, *, font: FontChoice
     st = style(paper, orientation)
     title = f"{view.township.name}{view.year}年{view.month}月村级财务支出公开汇总表"
     canvas = _canvas(out, st, font_name, title, view.township.name, view.publication_date)
-    pages = draw_summary(view, canvas, font_name, st, title)
+    draw = draw_money_summary if view.has_money else draw_summary  # 收入 and 月末结余 added (SPEC 12.4)
+    pages = draw(view, canvas, font_name, st, title)
     _save(canvas)
     return pages
 
@@ -629,4 +621,6 @@ def sheet_texts(view: VillageView) -> list[str]:
         texts += [q.channel, q.voucher, q.summary, q.question, q.answer]
     if view.review is not None:
         texts.append(view.review.text)
+    if view.is_money:
+        texts += money_sheet_texts(view)
     return texts

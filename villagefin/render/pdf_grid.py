@@ -372,3 +372,35 @@ def draw_heading(pen: Pen, st: Style, top: float, h: Heading) -> None:
     for text, size, bold, advance in h.lines:
         pen.centre(st.width / 2, y - size * 0.95, text, size, bold=bold)
         y -= advance
+
+
+# ---- what every village sheet says after its tables (expenses only and 收支 alike) ---------------------------
+RECEIPTS_AT_OFFICE = "原始票据可到村委会查阅。"
+REVIEW_LINES_MAX = 6  # lines of a recorded opinion in the 村务监督委员会意见 box
+QUERIES_HEADING = "村民质询与答复："
+
+
+def closing_paragraphs(view) -> list[tuple[str, Color]]:
+    """The paragraphs after a village sheet's tables, before its sign-off: corrections, where the receipts are,
+    how to ask about a line (SPEC 14) and the month's queries with their answers. `view` is a VillageView."""
+    out: list[tuple[str, Color]] = []
+    for c in view.corrections:
+        said = [f"原因：{c.reason}" if c.reason else ""]
+        for label, vouchers in (("新增凭证", c.added), ("删除凭证", c.removed), ("更正凭证", c.changed)):
+            if vouchers:
+                said.append(f"{label}：{'、'.join(vouchers)}")
+        out.append((f"更正说明（第 {c.revision} 次公开，{cn_date(c.date)}）：" + "；".join(s for s in said if s) + "。",
+                    RED))
+    if not view.receipts_published:
+        out.append((RECEIPTS_AT_OFFICE, BLACK))
+    if view.ask_line:
+        out.append((view.ask_line, BLACK))
+    if view.queries:
+        out.append((QUERIES_HEADING, BLACK))
+        for q in view.queries:
+            out.append((f"{q.number}（{cn_date(q.received)}收到，{q.channel}）涉及 {q.line}。问：{q.question}", BLACK))
+            if q.answer:
+                out.append((f"答（{cn_date(q.answer_date) if q.answer_date else ''}）：{q.answer}", BLACK))
+            else:
+                out.append((f"待答复（答复期限 {q.deadline.isoformat()}）", RED))
+    return out

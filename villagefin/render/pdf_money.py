@@ -1,0 +1,534 @@
+"""The 收支 sheet (SPEC 12.4): 财务收支明细公开表 of a village that has income, other flows or balances.
+
+Four sections, each with its own table header (repeated, marked （续）, when a section runs onto the next page):
+一、资金概况 (库存现金, 银行存款, 合计; 上月结余 … 本月结余, and a footnote for accrued 挂账 lines), 二、收入明细
+(收1, 收2 …; total in figures and 大写), 三、支出明细 (as SPEC 5.3; total in figures and 大写), 四、其他收付 (其1 …;
+a 收 total and a 付 total). 本页小计 gives one line per section present on a page (资金概况 has none). The last
+page keeps what SPEC 5.3 puts there, with 本年累计收入 beside 本年累计支出. The sign-off block and page footer are
+the expense sheet's own (passed in by `pdf`, which this module does not import).
+
+Like the expense sheet it is drawn on the canvas with our own line breaking and pagination (pdf_text, pdf_grid).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from reportlab.pdfgen.canvas import Canvas
+
+from villagefin.model import VillageStatus, cn_date
+from villagefin.money import display
+from villagefin.public import IN, OUT, ColumnFunds, TownshipView, VillageView
+from villagefin.render.pdf_grid import (
+    HEADER_FILL,
+    REVIEW_LINES_MAX,
+    TOTAL_FILL,
+    Grid,
+    Style,
+    banner,
+    capitals_line,
+    closing_paragraphs,
+    draw_heading,
+    heading,
+    period_text,
+    watermark,
+)
+from villagefin.render.pdf_text import BLACK, GREY, RED, Color, Pen, metrics
+
+FUNDS, INCOME, EXPENSES, FLOWS = "funds", "income", "expenses", "flows"
+TITLES = {FUNDS: "一、资金概况", INCOME: "二、收入明细", EXPENSES: "三、支出明细", FLOWS: "四、其他收付"}
+NAMES = {INCOME: "收入", EXPENSES: "支出", FLOWS: "其他收付"}
+EMPTY = {INCOME: "本月无收入", EXPENSES: "本月无支出", FLOWS: "本月无其他收付"}
+CONTINUED = "（续）"
+UNKNOWN = "—"
+
+COLUMNS = {
+    FUNDS: ("项目", "库存现金", "银行存款", "合计"),
+    INCOME: ("序号", "日期", "凭证号", "摘要", "类别", "付款方", "金额（元）", "经手人", "附件（张）"),
+    EXPENSES: ("序号", "日期", "凭证号", "摘要", "类别", "收款方", "金额（元）", "经手人", "审批人", "附件（张）"),
+    FLOWS: ("序号", "日期", "凭证号", "摘要", "类型", "收/付", "金额（元）"),
+}
+ALIGNS = {FUNDS: "lrrr", INCOME: "ccllllrlc", EXPENSES: "ccllllrllc", FLOWS: "ccllccr"}
+#: the amount column of each detail section
+AMOUNT_COL = {INCOME: 6, EXPENSES: 6, FLOWS: 6}
+#: free-text columns and their share of the width the fixed columns leave
+FLEX = {FUNDS: {1: 1 / 3, 2: 1 / 3, 3: 1 / 3}, INCOME: {3: 0.5, 4: 0.22, 5: 0.28}, EXPENSES: {3: 0.52, 4: 0.2, 5: 0.28},
+        FLOWS: {3: 0.72, 4: 0.28}}
+
+
+@dataclass
+class _Block:
+    """One thing drawn down a page: a section title, a header row, a row, a spans row, or a closing item."""
+
+    kind: str  # title, header, row, spans, text, signoff
+    section: str
+    height: float
+    cells: list[list[str]] = field(default_factory=list)
+    nlines: int = 1
+    amount: Decimal = Decimal(0)
+    direction: str = ""
+    text: str = ""
+    color: Color = BLACK
+    fill: Color | None = None
+    bold: bool = False
+    aligns: str | None = None
+
+
+@dataclass
+class _Page:
+    blocks: list[_Block] = field(default_factory=list)
+
+
+def _opt(amount: Decimal | None) -> str:
+    return UNKNOWN if amount is None else display(amount)
+
+
+class MoneySheet:
+    """One village's 收支 sheet on a canvas. `signoff(sheet, pen, top)` and `footer(sheet, pen, index, total)`
+    draw the sign-off block and the page footer; they read `view`, `st`, `canvas`, `m` and `signoff_h`."""
+
+    def __init__(self, view: VillageView, canvas: Canvas, font_name: str, st: Style,
+                 signoff: Callable, footer: Callable) -> None:
+        self.view, self.canvas, self.font_name, self.st = view, canvas, font_name, st
+        self.m = metrics(font_name)
+        self._signoff_fn, self._footer_fn = signoff, footer
+        lead, pad = st.leading, st.pad
+        self.line_h = lead + 2 * pad
+        self.title_h = lead * 1.5
+        # a recorded approval goes in the 村务监督委员会意见 box, as on an expenses-only sheet (SPEC 13)
+        self.review_lines = (self.m.wrap(view.review.text, st.inner * 0.5 - 4 * pad, st.body)[:REVIEW_LINES_MAX]
+                             if view.review is not None else [])
+        self.signoff_h = (5 + max(0, len(self.review_lines) - 3)) * lead + 2 * pad
+        self.banner_h = st.body * 2.5 if view.preview else 0.0
+        info = (f"{view.township.county}{view.township.name}　　公开期间：{period_text(view)}"
+                f"　　公开日期：{cn_date(view.publication_date)}")
+        if view.revision > 1:
+            info += f"　　第 {view.revision} 次公开（更正）"
+        self.first_heading = heading(self.m, st, view.title, info)
+        self.running_heading = heading(self.m, st, view.title, first=False)
+        self.limit = st.bottom + st.small * 2.2
+        self.xs = {s: self._layout(s) for s in COLUMNS}
+        self.pages = self._paginate()
+
+    # ---- geometry
+    def _layout(self, section: str) -> list[float]:
+        st, m, v = self.st, self.m, self.view
+        s, p2 = st.body, 2 * st.pad
+        labels = COLUMNS[section]
+
+        def widest(texts, floor_text: str, hi: float) -> float:
+            best = max((m.width(t, s) for t in set(texts)), default=0.0)
+            return min(max(best, m.width(floor_text, s)), hi) + p2
+
+        amounts = [display(x) for x in (v.total, v.income_total, v.flows_in_total, v.flows_out_total,
+                                        v.ytd_total, v.ytd_income)]
+        amounts += [display(e.amount) for e in v.expenses] + [display(i.amount) for i in v.income]
+        amounts += [display(f.amount) for f in v.flows]
+        fixed: dict[int, float] = {}
+        if section == FUNDS:
+            fixed = {0: widest(["上月结余", "本月结余"], "项目", 8 * s) + 2 * s}
+        else:
+            lines = {INCOME: v.income, EXPENSES: v.expenses, FLOWS: v.flows}[section]
+            fixed[0] = widest([str(x.seq) for x in lines], "序号", 5 * s)
+            fixed[1] = widest(["12月30日"], "日期", 6 * s)
+            fixed[2] = widest([x.voucher for x in lines], "凭证号", 8 * s)
+            fixed[AMOUNT_COL[section]] = widest(amounts, "金额（元）", 11 * s)
+            if section == INCOME:
+                fixed[7] = widest([x.handler for x in lines], "经手人", 4 * s)
+                fixed[8] = widest([], "附件（张）", 6 * s)
+            elif section == EXPENSES:
+                fixed[7] = widest([x.handler for x in lines], "经手人", 4 * s)
+                fixed[8] = widest([x.approver for x in lines], "审批人", 4 * s)
+                fixed[9] = widest([], "附件（张）", 6 * s)
+            else:
+                fixed[5] = widest([], "收/付", 3 * s)
+        rest = max(st.inner - sum(fixed.values()), 8 * s)
+        widths = [fixed.get(i, 0.0) for i in range(len(labels))]
+        for col, share in FLEX[section].items():
+            widths[col] = rest * share
+        xs = [st.left]
+        for w in widths:
+            xs.append(xs[-1] + w)
+        xs[-1] = st.right
+        return xs
+
+    def _inner(self, section: str, col: int) -> float:
+        xs = self.xs[section]
+        return xs[col + 1] - xs[col] - 2 * self.st.pad
+
+    def _wrap(self, section: str, col: int, text: str) -> list[str]:
+        return self.m.wrap(text, self._inner(section, col), self.st.body) if text else []
+
+    def _row(self, section: str, cells: list[list[str]], amount: Decimal, direction: str = "") -> _Block:
+        nlines = max(1, max(len(c) for c in cells))
+        return _Block("row", section, nlines * self.st.leading + 2 * self.st.pad, cells=cells, nlines=nlines,
+                      amount=amount, direction=direction)
+
+    def _header(self, section: str) -> _Block:
+        cells = [self._wrap(section, i, label) for i, label in enumerate(COLUMNS[section])]
+        nlines = max(len(c) for c in cells)
+        return _Block("header", section, nlines * self.st.leading + 2 * self.st.pad, cells=cells, nlines=nlines,
+                      fill=HEADER_FILL, bold=True, aligns="c" * len(cells))
+
+    def _spans(self, section: str, text: str, amount: str = "", color: Color = BLACK, bold: bool = True,
+               fill: Color | None = TOTAL_FILL, align: str = "c") -> _Block:
+        """A merged row: `text` over the columns left of the amount, `amount` in the amount column."""
+        if amount:
+            cells = [self._span_text(section, text)]
+        else:
+            cells = [self.m.wrap(text, self.xs[section][-1] - self.xs[section][0] - 2 * self.st.pad, self.st.body)]
+        nlines = max(1, len(cells[0]))
+        return _Block("spans", section, nlines * self.st.leading + 2 * self.st.pad, cells=cells, nlines=nlines,
+                      text=amount, color=color, bold=bold, fill=fill, aligns=align)
+
+    def _span_text(self, section: str, text: str) -> list[str]:
+        col = AMOUNT_COL.get(section, 1)
+        width = self.xs[section][col] - self.xs[section][0] - 2 * self.st.pad
+        return self.m.wrap(text, width, self.st.body)
+
+    # ---- content
+    def _funds_blocks(self) -> list[_Block]:
+        funds = self.view.funds
+        cash, bank = funds.cash, funds.bank
+
+        def both(get: Callable[[ColumnFunds], Decimal | None], total: bool = True) -> list[list[str]]:
+            a, b = get(cash), get(bank)
+            whole = a + b if total and a is not None and b is not None else None
+            return [[_opt(a)], [_opt(b)], [_opt(whole) if total else display(Decimal("0.00"))]]
+
+        rows = [
+            ("上月结余", both(lambda c: c.opening)),
+            ("本月收入", both(lambda c: c.income)),
+            ("本月支出", both(lambda c: c.expense)),
+            ("其他收款", both(lambda c: c.other_in)),
+            ("其他付款", both(lambda c: c.other_out)),
+            ("内部转账", both(lambda c: c.transfer, total=False)),
+            ("本月结余", both(lambda c: c.closing)),
+        ]
+        blocks = [self._title(FUNDS), self._header(FUNDS)]
+        for label, cells in rows:
+            block = self._row(FUNDS, [[label], *cells], Decimal(0))
+            if label in ("上月结余", "本月结余"):
+                block.bold = True
+            blocks.append(block)
+        note = (f"注：本月另有挂账（未收付现金或银行存款）收入 {display(funds.accrued_income)} 元、"
+                f"支出 {display(funds.accrued_expense)} 元，不计入上表。") if (
+            funds.accrued_income or funds.accrued_expense) else ""
+        if note:
+            blocks.extend(self._text(note))
+        return blocks
+
+    def _title(self, section: str, continued: bool = False) -> _Block:
+        return _Block("title", section, self.title_h, text=TITLES[section] + (CONTINUED if continued else ""),
+                      bold=True)
+
+    def _text(self, text: str, color: Color = BLACK) -> list[_Block]:
+        return [_Block("text", "", self.st.leading, text=line, color=color)
+                for line in self.m.wrap(text, self.st.inner, self.st.body)]
+
+    def _income_rows(self) -> list[_Block]:
+        w = self._wrap
+        return [self._row(INCOME, [
+            [i.seq], [f"{i.date.month}月{i.date.day}日"], w(INCOME, 2, i.voucher), w(INCOME, 3, i.summary),
+            w(INCOME, 4, i.category), w(INCOME, 5, i.payer), [display(i.amount)], w(INCOME, 7, i.handler),
+            [str(i.attachments)] if i.attachments is not None else []], i.amount) for i in self.view.income]
+
+    def _expense_rows(self) -> list[_Block]:
+        w = self._wrap
+        return [self._row(EXPENSES, [
+            [str(e.seq)], [f"{e.date.month}月{e.date.day}日"], w(EXPENSES, 2, e.voucher), w(EXPENSES, 3, e.summary),
+            w(EXPENSES, 4, e.category), w(EXPENSES, 5, e.payee),
+            [display(e.amount), "冲销"] if e.amount < 0 else [display(e.amount)],
+            w(EXPENSES, 7, e.handler), w(EXPENSES, 8, e.approver),
+            [str(e.attachments)] if e.attachments is not None else []], e.amount) for e in self.view.expenses]
+
+    def _flow_rows(self) -> list[_Block]:
+        w = self._wrap
+        return [self._row(FLOWS, [
+            [f.seq], [f"{f.date.month}月{f.date.day}日"], w(FLOWS, 2, f.voucher),
+            w(FLOWS, 3, f.summary + (f"（{f.method}）" if f.direction not in (IN, OUT) and f.method else "")),
+            w(FLOWS, 4, f.type), [f.direction], [display(f.amount)]], f.amount, f.direction) for f in self.view.flows]
+
+    def _totals(self, section: str) -> list[_Block]:
+        v = self.view
+        if section == INCOME:
+            return [self._spans(INCOME, f"本月收入合计（共 {len(v.income)} 笔）", display(v.income_total)),
+                    self._spans(INCOME, capitals_line(v.income_capitals), fill=None, align="l",
+                                color=RED if v.income_total < 0 else BLACK)]
+        if section == EXPENSES:
+            return [self._spans(EXPENSES, f"本月支出合计（共 {v.count} 笔）", display(v.total)),
+                    self._spans(EXPENSES, capitals_line(v.total_capitals), fill=None, align="l",
+                                color=RED if v.total < 0 else BLACK)]
+        ins = sum(1 for f in v.flows if f.direction == IN)
+        outs = sum(1 for f in v.flows if f.direction == OUT)
+        return [self._spans(FLOWS, f"其他收款合计（共 {ins} 笔）", display(v.flows_in_total)),
+                self._spans(FLOWS, f"其他付款合计（共 {outs} 笔）", display(v.flows_out_total))]
+
+    def _subtotal(self, section: str, rows: list[_Block]) -> _Block:
+        if section == FLOWS:
+            got_in = sum((b.amount for b in rows if b.direction == IN), Decimal(0))
+            got_out = sum((b.amount for b in rows if b.direction == OUT), Decimal(0))
+            return self._spans(FLOWS, f"本页小计（其他收付）　收 {display(got_in)}　付 {display(got_out)}",
+                               align="l")
+        total = sum((b.amount for b in rows), Decimal(0))
+        return self._spans(section, f"本页小计（{NAMES[section]}）", display(total))
+
+    def _closing(self) -> list[_Block]:
+        v = self.view
+        blocks: list[_Block] = []
+        ytd = "本年累计" if v.ytd_from_month <= 1 else f"本年累计（自{v.ytd_from_month}月起）"
+        blocks += self._text(f"{ytd}收入：{display(v.ytd_income)} 元　　{ytd}支出：{display(v.ytd_total)} 元")
+        if v.categories:
+            parts = [f"{c.name} {c.count} 笔 {display(c.total)} 元" for c in v.categories]
+            blocks += self._text("支出按类别小计：" + "；".join(parts) + "。")
+        for text, color in closing_paragraphs(v):
+            blocks += self._text(text, color)
+        blocks.append(_Block("signoff", "", self.signoff_h + self.st.body))
+        return blocks
+
+    # ---- pagination
+    def _room(self, index: int) -> float:
+        head = self.first_heading if index == 0 else self.running_heading
+        return self.st.height - self.st.top - self.banner_h - head.height - self.limit
+
+    def _paginate(self) -> list[_Page]:
+        pages = [_Page()]
+        used = 0.0
+
+        def new_page() -> None:
+            nonlocal used
+            pages.append(_Page())
+            used = 0.0
+
+        def fits(h: float) -> bool:
+            return used + h <= self._room(len(pages) - 1)
+
+        def put(block: _Block) -> None:
+            nonlocal used
+            pages[-1].blocks.append(block)
+            used += block.height
+
+        for block in self._funds_blocks():  # the money table stays whole, on the first page
+            put(block)
+        sub_h = self.line_h
+        sections = ((INCOME, self._income_rows()), (EXPENSES, self._expense_rows()), (FLOWS, self._flow_rows()))
+        for section, rows in sections:
+            title, header = self._title(section), self._header(section)
+            first_h = rows[0].height if rows else self.line_h * 2
+            if not fits(title.height + header.height + first_h + sub_h):
+                new_page()
+            put(title)
+            put(header)
+            if not rows:
+                put(_Block("spans", section, self.line_h * 2, cells=[[EMPTY[section]]], nlines=2, aligns="c",
+                           bold=True))
+            on_page: list[_Block] = []
+            for row in rows:
+                if not fits(row.height + sub_h) and on_page:
+                    put(self._subtotal(section, on_page))
+                    new_page()
+                    put(self._title(section, continued=True))
+                    put(self._header(section))
+                    on_page = []
+                put(row)
+                on_page.append(row)
+            if on_page:
+                put(self._subtotal(section, on_page))
+            totals = self._totals(section)
+            if not fits(sum(b.height for b in totals)):
+                new_page()
+                put(self._title(section, continued=True))
+            for b in totals:
+                put(b)
+            used += self.st.body * 0.6  # space between sections
+        for block in self._closing():
+            if not fits(block.height):
+                new_page()
+            put(block)
+        return pages
+
+    # ---- drawing
+    def draw(self) -> int:
+        total = len(self.pages)
+        for index, page in enumerate(self.pages):
+            self._draw_page(index, page, total)
+            self.canvas.showPage()
+        return total
+
+    def _draw_page(self, index: int, page: _Page, total: int) -> None:
+        v, st, canvas = self.view, self.st, self.canvas
+        pen = Pen(canvas, self.font_name)
+        y = st.height - st.top
+        if v.preview:
+            banner(pen, canvas, st, y)
+        draw_heading(pen, st, y - self.banner_h, self.first_heading if index == 0 else self.running_heading)
+        y = st.height - st.top - self.banner_h - (self.first_heading if index == 0 else self.running_heading).height
+        grid: Grid | None = None
+        section = None
+        for block in page.blocks:
+            in_table = block.kind in ("header", "row", "spans")
+            if grid is not None and (not in_table or block.section != section):
+                grid.finish(y)
+                grid = None
+                if block.kind == "title":
+                    y -= st.body * 0.6
+            if block.kind == "title":
+                pen.text(st.left, st.baseline(y - (self.title_h - st.leading) / 2), block.text, st.body, bold=True)
+                y -= block.height
+            elif block.kind == "text":
+                pen.text(st.left, st.baseline(y), block.text, st.body, block.color)
+                y -= block.height
+            elif block.kind == "signoff":
+                self._signoff_fn(self, pen, y - st.body * 0.4)
+                y -= block.height
+            else:
+                if grid is None:
+                    section = block.section
+                    grid = Grid(canvas, pen, st, self.xs[section], ALIGNS[section])
+                    grid.start(y)
+                if block.kind in ("header", "row"):
+                    colors = {AMOUNT_COL[section]: RED} if block.kind == "row" and block.amount < 0 and \
+                        section in AMOUNT_COL else None
+                    y = grid.row(y, block.cells, block.nlines, colors, fill=block.fill, bold=block.bold,
+                                 aligns=block.aligns)
+                else:
+                    y = grid.spans(y, self._span_cells(section, block), nlines=block.nlines, fill=block.fill)
+        if grid is not None:
+            grid.finish(y)
+        self._footer_fn(self, pen, index, total)
+        pen.flush()
+        if v.preview:
+            watermark(canvas, self.font_name, st)
+
+    def _span_cells(self, section: str, block: _Block) -> list:
+        last = len(COLUMNS[section]) - 1
+        if not block.text:
+            return [(0, last, block.cells[0], block.aligns or "c", block.color, block.bold)]
+        col = AMOUNT_COL.get(section, 1)
+        color = RED if block.text.startswith("-") else BLACK
+        spans = [(0, col - 1, block.cells[0], block.aligns or "c", BLACK, block.bold),
+                 (col, col, [block.text], "r", color, block.bold)]
+        if col < last:
+            spans.append((col + 1, last, [], "l", BLACK, False))
+        return spans
+
+
+def draw_money_sheet(view: VillageView, canvas: Canvas, font_name: str, st: Style, *, signoff: Callable,
+                     footer: Callable) -> int:
+    """Draw a 收支 village's sheet on `canvas`; returns its number of pages."""
+    return MoneySheet(view, canvas, font_name, st, signoff, footer).draw()
+
+
+def money_sheet_texts(view: VillageView) -> list[str]:
+    """Every text of a 收支 sheet beyond the expense sheet's (for glyph-missing)."""
+    texts = list(TITLES.values())
+    for i in view.income:
+        texts += [i.voucher, i.summary, i.category, i.payer, i.handler]
+    for f in view.flows:
+        texts += [f.voucher, f.summary, f.type, f.method]
+    return texts
+
+
+# ---- summary.pdf of a month with 收支 villages (SPEC 12.4): 收入 and 月末结余 per village and in total ------------
+
+SUMMARY_COLUMNS = ("序号", "村名", "笔数", "支出（元）", "收入（元）", "月末结余（元）", "状态", "公开日期")
+SUMMARY_ALIGNS = "clrrrrcc"
+
+
+def draw_money_summary(view: TownshipView, canvas: Canvas, font_name: str, st: Style, title: str) -> int:
+    """The township summary when some village is a 收支 village: the expense summary's lines (SPEC 5.2) with
+    收入 and 月末结余 beside 支出, and their township totals. Returns the number of pages."""
+    m = metrics(font_name)
+    s, pad, lead = st.body, st.pad, st.leading
+    fixed = [3 * s, 0.0, 3.5 * s, 8.5 * s, 8.5 * s, 8.5 * s, 6.5 * s, 8 * s]
+    fixed = [w + 2 * pad if w else 0.0 for w in fixed]
+    fixed[1] = max(st.inner - sum(fixed), 4 * s + 2 * pad)
+    xs = [st.left]
+    for w in fixed:
+        xs.append(xs[-1] + w)
+    xs[-1] = st.right
+    rows: list[tuple[list[list[str]], int, bool]] = []
+    for i, v in enumerate(view.villages, 1):
+        cells = [[str(i)], m.wrap(v.village_name, fixed[1] - 2 * pad, s),
+                 [str(v.count)] if v.count is not None else ["—"],
+                 [display(v.total)] if v.total is not None else ["—"],
+                 [display(v.income)] if v.income is not None else ["—"],
+                 [display(v.closing)] if v.closing is not None else ["—"],
+                 [v.status.text], [cn_date(v.publication_date) if v.publication_date else "—"]]
+        rows.append((cells, max(len(c) for c in cells), v.status in (VillageStatus.BLOCKED, VillageStatus.MISSING)))
+    header = [m.wrap(label, w - 2 * pad, s) for label, w in zip(SUMMARY_COLUMNS, fixed, strict=True)]
+    header_lines = max(len(c) for c in header)
+    header_h = header_lines * lead + 2 * pad
+    banner_h = s * 2.5 if view.preview else 0.0
+    limit = st.bottom + st.small * 2.2
+    caps = m.wrap(capitals_line(view.total_capitals), st.inner - 2 * pad, s)
+    closing_h = (lead + 2 * pad) + (len(caps) * lead + 2 * pad) + s * 0.6 + 3 * lead
+    info = (f"{view.township.county}{view.township.name}　　公开期间：{period_text(view)}"
+            f"　　公开日期：{cn_date(view.publication_date)}")
+    headings = (heading(m, st, title, info), heading(m, st, title, first=False))
+
+    def table_top(index: int) -> float:
+        return st.height - st.top - banner_h - headings[min(index, 1)].height
+
+    pages: list[list[int]] = [[]]
+    used = 0.0
+    for i, (_, n, _) in enumerate(rows):
+        h = n * lead + 2 * pad
+        if used + h > table_top(len(pages) - 1) - header_h - limit and pages[-1]:
+            pages.append([])
+            used = 0.0
+        pages[-1].append(i)
+        used += h
+    if used + closing_h > table_top(len(pages) - 1) - header_h - limit and len(pages[-1]) >= 2:
+        pages.append([pages[-1].pop()])
+    published = sum(1 for v in view.villages if v.count is not None)
+    count = sum(v.count or 0 for v in view.villages)
+    total_pages = len(pages)
+    for index, page in enumerate(pages):
+        pen = Pen(canvas, font_name)
+        y = st.height - st.top
+        if view.preview:
+            banner(pen, canvas, st, y)
+            y -= banner_h
+        draw_heading(pen, st, y, headings[min(index, 1)])
+        y = table_top(index)
+        grid = Grid(canvas, pen, st, xs, SUMMARY_ALIGNS)
+        grid.start(y)
+        y = grid.row(y, header, header_lines, fill=HEADER_FILL, bold=True, aligns="c" * len(SUMMARY_COLUMNS))
+        for i in page:
+            cells, n, alarm = rows[i]
+            y = grid.row(y, cells, n, {6: RED} if alarm else None)
+        last = index == total_pages - 1
+        if last:
+            color = RED if view.total < 0 else BLACK
+            y = grid.spans(y, [(0, 1, [f"合计（已公开 {published} 个村）"], "c", BLACK, True),
+                               (2, 2, [str(count)], "r", BLACK, True),
+                               (3, 3, [display(view.total)], "r", color, True),
+                               (4, 4, [display(view.income_total)], "r", BLACK, True),
+                               (5, 5, [_or_dash(view.closing_total)], "r", BLACK, True),
+                               (6, 7, [], "l", BLACK, False)], fill=TOTAL_FILL)
+            y = grid.spans(y, [(0, 7, caps, "l", color, True)], nlines=len(caps))
+        grid.finish(y)
+        if last:
+            y -= s * 0.6
+            for line in (f"监督电话：{view.township.supervision_phone}",
+                         "状态说明：已公开、已更正的村按明细表张贴；有错误未公开的村须改正账表后再公开；"
+                         "未报送的村尚未交来账表。人民币大写为各村支出合计；月末结余为库存现金与银行存款之和，"
+                         "“—”表示该村未提供余额或只公开支出。"):
+                for part in m.wrap(line, st.inner, s):
+                    pen.text(st.left, st.baseline(y), part, s)
+                    y -= lead
+        pen.page_label(st.right, st.bottom + st.small * 0.3, f"第 {index + 1} 页 共 {total_pages} 页", st.small)
+        pen.text(st.left, st.bottom + st.small * 0.3,
+                 f"{view.township.name}　监督电话：{view.township.supervision_phone}", st.small, GREY)
+        pen.flush()
+        if view.preview:
+            watermark(canvas, font_name, st)
+        canvas.showPage()
+    return total_pages
+
+
+def _or_dash(amount: Decimal | None) -> str:
+    return "—" if amount is None else display(amount)
