@@ -274,3 +274,33 @@ def test_config_refuses_a_require_review_that_is_not_a_boolean(tmp_path):
     (ws / "villagefin.toml").write_text(text, encoding="utf-8")
     out = run(ws, "review", "--month", "2026-10")
     assert out.exit_code == 2 and "require_review" in out.output
+
+
+def test_review_copy_shows_the_scans_covered_as_they_will_be_published(tmp_path):
+    """SPEC 15: OCR runs in review too — the copy's receipt pages are the covered images that publish writes,
+    never the raw scans with full ID, mobile and card numbers (the samples' verdicts are in their OCR cache)."""
+    import datetime as dt
+    import hashlib
+
+    from conftest import sample_workspace
+
+    from villagefin.config import load_config
+    from villagefin.publish import run_publish
+    from villagefin.review import RECEIPTS_CACHE, run_review
+
+    ws = sample_workspace(tmp_path / "新街镇")
+    config = load_config(ws)
+    review = run_review(config, month="2026-10", villages=["xinjie"], today=dt.date(2026, 11, 3))
+    assert review.exit_code == 0
+    assert "receipt-redacted" in {f.code for f in review.warnings}
+    run_publish(config, month="2026-10", villages=["xinjie"], today=dt.date(2026, 11, 5))
+    shown = ws / RECEIPTS_CACHE / "2026-10" / "xinjie" / "receipts"
+    published = ws / "site" / "2026-10" / "xinjie" / "receipts"
+
+    def digests(folder: Path) -> dict[str, str]:
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob("*.jpg")}
+
+    assert digests(shown) and digests(shown) == digests(published)
+    raw = {hashlib.sha256(p.read_bytes()).hexdigest()
+           for p in (ws / "ledgers" / "xinjie" / "receipts" / "2026-10").rglob("记-02[45]*")}
+    assert raw and not raw & set(digests(shown).values())  # the scans with numbers are not shown raw

@@ -28,14 +28,17 @@ from .ledgers import parse_month, shanghai_today
 from .model import ERROR, Finding, Period, ReviewConclusion
 from .output import atomic_write
 from .public import expenses_from_json, fingerprint, township_of
+from .receipt_review import MonthScans
 from .receipts import receipt_sources, write_receipt_images
+from .redact import receipt_verdicts, terminal_progress
 from .render.pdf import ReceiptPage
 from .render.pdf_review import ReviewSheet, render_review_copy
 from .rules import reviewer_conflicts
 from .site import VillageMeta, _captions, annex_of, corrections_of, view_of
 
 REVIEW_DIR = "review"
-RECEIPTS_CACHE = Path(".villagefin") / "review-receipts"  # cleaned scans for the review copies
+#: scans as they will be published (EXIF removed, personal numbers covered), kept for the next review copies
+RECEIPTS_CACHE = Path(".villagefin") / "review-receipts" / "covered"
 FINGERPRINT = re.compile(r"[0-9a-f]{16}")
 _NAME_SEP = re.compile(r"[,，、;；\s]+")
 
@@ -56,6 +59,8 @@ class ReviewCopyLine:
 class ReviewRun:
     period: str
     villages: list[ReviewCopyLine] = field(default_factory=list)
+    #: receipt-redacted / receipt-withheld: what covering the scans did (SPEC 15: OCR runs in review too)
+    warnings: list[Finding] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -153,6 +158,9 @@ def run_review(config: Config, *, month: str | None = None, villages: Sequence[s
             path = copy_path(root, label, v.id)
             jobs.append(_CopyJob(meta=meta, data=data, path=path))
             run.villages.append(ReviewCopyLine(v.id, v.name, path, fp, count, total))
+        # the copies show every scan as it will be published: covered first (SPEC 15), from the cache when read
+        scans = MonthScans.plan(config, period, {job.meta.village_id: job.data for job in jobs})
+        run.warnings.extend(scans.cover([job.meta.village_id for job in jobs], terminal_progress()))
         context = _CopyContext(config=config, period=period, font=font, written=written)
         _render_copies(jobs, context)
         for job in jobs:
@@ -214,7 +222,8 @@ def _receipt_pages(config: Config, village, view, folder: Path) -> tuple[Receipt
     """The scans the page will publish, written (EXIF removed) beside the copy, for the appendix."""
     if not view.receipts_published:
         return ()
-    files = receipt_sources(config, village, view)
+    verdicts = receipt_verdicts(config, village)  # None: published as they are ("as-is")
+    files = receipt_sources(config, village, view, verdicts.publishable if verdicts else None)
     if not files:
         return ()
     # cleaned scans are kept between runs: a scan is cleaned again only when it is newer than its copy
@@ -227,7 +236,7 @@ def _receipt_pages(config: Config, village, view, folder: Path) -> tuple[Receipt
         except OSError:
             pass
         stale.append((source, target))
-    write_receipt_images(stale, folder)
+    write_receipt_images(stale, folder, verdicts)
     return tuple(ReceiptPage(folder / target, caption) for target, caption in _captions(view)
                  if (folder / target).is_file())
 

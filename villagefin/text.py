@@ -249,6 +249,8 @@ def review_text(run: ReviewRun) -> str:
             lines.append(f"{head}有 {len(v.errors)} 个错误，没有审核稿；请改正后重新运行 villagefin review")
             for f in v.errors:
                 lines.append(f"      [错误] {where(f)}：{f.message}（{f.code}）")
+    for f in run.warnings:
+        lines.append(f"  [警告] {f.village}：{f.message}（{f.code}）")
     if any(v.path for v in run.villages):
         lines.append("请打印审核稿交村务监督委员会审核签字；审核后用 villagefin review --village 村代号 --approve "
                      "（或 --revise / --reject）--by \"姓名,姓名\" --opinion \"意见\" 登记，再运行 villagefin publish。")
