@@ -26,9 +26,22 @@ HEADER = ["日期", "凭证号", "摘要", "科目", "收款方", "金额（元�
           "发票号码", "附件张数", "备注"]
 
 
+INCOME_HEADER = ["日期", "凭证号", "摘要", "类别", "付款方", "收入金额", "结算方式", "经手人", "审核人", "审批人",
+                 "附件张数"]
+#: (summary, category, payer): income accounts and, now and then, other money in (专项应付款, 应付款)
+INCOME_KINDS = [("收到镇财政所拨付村级组织运转经费", "补助收入", "新街镇财政所"),
+                ("收到集体厂房季度租金", "发包及上交收入", "天长市华联超市"),
+                ("收到鱼塘承包费", "发包及上交收入", "张明华"),
+                ("收到村部场地租用费", "其他收入", "天长市福满楼餐饮店"),
+                ("收到农村道路专项资金", "专项应付款", "天长市交通运输局"),
+                ("收到工程履约保证金", "应付款", "天长市路桥工程有限公司")]
+
+
 def write_ledger(path: Path, index: int, rows: int) -> None:
-    """A clean village month as a village would fill it: title, header, expenses, total, footer. Invoice
-    numbers are unique across the county and cash is used for small sums, so the county publishes whole."""
+    """A clean village month as a village would fill it: title, header, expenses, total, footer; then (SPEC 9a)
+    an income list with a fifth of the month's lines (income and other money in) and a 资金余额 sheet whose
+    balances add up to the fen. Invoice numbers are unique across the county and cash is used for small sums,
+    so the county publishes whole."""
     import datetime as dt
     import random
 
@@ -42,16 +55,41 @@ def write_ledger(path: Path, index: int, rows: int) -> None:
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
     ws.append(HEADER)
     total = 0
+    spent = {"现金": 0, "转账": 0}
     for i in range(rows):
         # amounts as villages spend: mostly tens to a few thousand yuan, now and then a project payment
         cash = rnd.random() < 0.2
         cents = int(10 ** rnd.uniform(3.3, 5.0)) if cash else int(10 ** rnd.uniform(4.0, 6.6))
         total += cents
+        spent["现金" if cash else "转账"] += cents
         ws.append([dt.date(2026, 10, 1 + i * 30 // rows), f"记-{i + 1:03d}", rnd.choice(SUMMARIES),
                    rnd.choice(CATEGORIES), rnd.choice(PAYEES), cents / 100, "现金" if cash else "转账", "张会计",
                    "李理财", "王书记", f"3411{index:04d}{i:06d}", rnd.randint(1, 5), ""])
     ws.append(["本月合计", "", "", "", "", total / 100])
     ws.append(["制表人：张会计", "", "审核：李理财"])
+    # a fifth of all lines: income and other money in
+    received = {"现金": 0, "转账": 0}
+    income = wb.create_sheet("10月收入")
+    income.append([f"第{index}村2026年10月收入明细"])
+    income.append(INCOME_HEADER)
+    incoming = max(1, rows // 4)
+    in_total = 0
+    for i in range(incoming):
+        summary, category, payer = INCOME_KINDS[rnd.randrange(len(INCOME_KINDS))]
+        cash = rnd.random() < 0.1
+        cents = int(10 ** rnd.uniform(3.5, 4.5)) if cash else int(10 ** rnd.uniform(5.0, 6.5))
+        in_total += cents
+        received["现金" if cash else "转账"] += cents
+        income.append([dt.date(2026, 10, 1 + i * 30 // incoming), f"收-{i + 1:03d}", summary, category, payer,
+                       cents / 100, "现金" if cash else "转账", "张会计", "李理财", "王书记", rnd.randint(1, 3)])
+    income.append(["本月合计", "", "", "", "", in_total / 100])
+    # balances that add up: opening + money in − money out = closing, per column
+    cash_open = max(0, spent["现金"] - received["现金"]) + 300000
+    bank_open = spent["转账"] + 10000000
+    funds = wb.create_sheet("资金余额")
+    funds.append(["项目", "上月结余", "本月结余"])
+    funds.append(["库存现金", cash_open / 100, (cash_open + received["现金"] - spent["现金"]) / 100])
+    funds.append(["银行存款", bank_open / 100, (bank_open + received["转账"] - spent["转账"]) / 100])
     wb.save(path)
 
 
@@ -71,7 +109,7 @@ VILLAGEFIN = [sys.executable, str(Path(__file__).resolve().parent.parent / "cli.
 def make_workspace(villages: int, rows: int) -> Path:
     """A workspace of `villages` ledgers × `rows` expenses for 2026-10 (cached in the temp folder)."""
     root = Path(tempfile.gettempdir()) / "villagefin-bench" / f"county-ws-{villages}x{rows}"
-    ledgers = ensure_files(Path(tempfile.gettempdir()) / "villagefin-bench" / f"county-{villages}x{rows}",
+    ledgers = ensure_files(Path(tempfile.gettempdir()) / "villagefin-bench" / f"county-{villages}x{rows}-money",
                            villages, rows)
     (root / "ledgers").mkdir(parents=True, exist_ok=True)
     lines = ['[township]\nname = "测试镇"\ncounty = "测试县"\nsupervision_phone = "0550-7000000"\n'
