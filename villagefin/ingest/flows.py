@@ -495,13 +495,13 @@ def sheet_balances(rows: Iterable[BalanceRow], *, village: str, file: str, sheet
 def sheet_movements(rows: Iterable[BalanceRow], *, village: str, file: str, sheet: str | None,
                     debit_column: str | None = None, credit_column: str | None = None) -> list[Movement]:
     """A 科目余额表's 本期发生 借方 and 贷方 on 101 and on 102 (first-level lines, else the sum of their sub-accounts),
-    for 账表相符 with the journal (SPEC 12.2); none for an account whose lines give no 本期发生."""
+    for 账表相符 with the journal (SPEC 12.2); none for an account the table has no line for."""
     rows = list(rows)
     out = []
     for column in (CASH, BANK):
         mine = _money_rows(rows, column, True)
-        if not mine or all(r.debit is None and r.credit is None for r in mine):
-            continue
+        if not mine:
+            continue  # a blank 本期发生 on a 101 or 102 line is no movement: 0
         out.append(Movement(village=village, column=column, debit=_total(r.debit for r in mine) or _ZERO,
                             credit=_total(r.credit for r in mine) or _ZERO, source="trial-balance", file=file,
                             sheet=sheet, row=mine[0].row, debit_column=debit_column, credit_column=credit_column))
