@@ -39,6 +39,8 @@ class FileResult:
     lines: list = field(default_factory=list)
     balances: list = field(default_factory=list)
     negative_rows: list[tuple] = field(default_factory=list)
+    #: debits and credits on 101 and 102 from journals and 科目余额表 (账表相符, SPEC 12.2)
+    movements: list = field(default_factory=list)
 
 
 def _chart_loader(config: Config) -> Callable[[Iterable[str]], object]:
@@ -98,6 +100,7 @@ def check_source(src: Source, period: Period | None, config: Config, debug: bool
         result.vouchers.extend(res.vouchers)
         result.lines.extend(res.lines)
         result.balances.extend(res.balances)
+        result.movements.extend(res.movements)
         result.negative_rows.extend((src.display, res.read.sheet if res.read else raw.name, row, amount)
                                     for row, amount in res.negative_cash)
     if not any(res.has_data for _, res in sheets) and not passed_over:
@@ -209,7 +212,8 @@ def finish_village(village: str, files: Sequence[FileResult], period: Period | N
     lines, balances = village_flows(files)
     money = R.VillageMoney(village=village, lines=lines, expenses=expenses, balances=balances,
                          negative_rows=[n for f in files for n in f.negative_rows],
-                         previous_closing=previous or {})
+                         previous_closing=previous or {},
+                         movements=[m for f in files for m in f.movements])
     findings.extend(R.apply_money_rules(money, config))
     findings.extend(R.line_rules(lines, config, context))
     conf = config.village(village)

@@ -377,6 +377,24 @@ class Balance:
 
 
 @dataclass(frozen=True, slots=True)
+class Movement:
+    """The month's total debits and credits on cash (101) or bank (102) from one source: a journal's lines, or a
+    科目余额表's 本期发生 (SPEC 12.2, 账表相符). Build it by keyword."""
+
+    village: str
+    column: str  # CASH or BANK
+    debit: Decimal
+    credit: Decimal
+    source: str  # "journal" or "trial-balance"
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None  # the 科目余额表's row (1-based); None for a journal
+    #: column letters of the 本期发生 借方 and 贷方 (a 科目余额表)
+    debit_column: str | None = None
+    credit_column: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem, pointing as precisely as it can at where it is."""
 

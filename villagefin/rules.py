@@ -837,6 +837,8 @@ class VillageMoney:
     negative_rows: Sequence[tuple[str, str | None, int, Decimal]] = ()
     #: column → the closing balance published for the previous month (from the archive, passed in)
     previous_closing: Mapping[str, Decimal] = field(default_factory=dict)
+    #: debits and credits on 101 and 102 from its journals and its 科目余额表 (Movement, 账表相符)
+    movements: Sequence = ()
 
     @property
     def has_flows(self) -> bool:
@@ -896,6 +898,33 @@ def balance_mismatch(money: VillageMoney, config: Config) -> Iterable[Finding]:
     return out
 
 
+_ACCOUNT_NAMES = {"cash": "库存现金（101）", "bank": "银行存款（102）"}
+
+
+def journal_matches_trial_balance(money: VillageMoney, config: Config) -> Iterable[Finding]:
+    """账表相符 (12.2): where a village has a journal and a 科目余额表, the journal's total debits and credits on 101
+    and on 102 equal the table's 本期发生 for them — else the export left vouchers out (balance-mismatch)."""
+    journal = [m for m in money.movements if m.source == "journal"]
+    tables = [m for m in money.movements if m.source == "trial-balance"]
+    if not journal or not tables:
+        return []
+    out = []
+    for table in tables:
+        mine = [m for m in journal if m.column == table.column]
+        for attr, side in (("debit", "借方"), ("credit", "贷方")):
+            booked = sum((getattr(m, attr) for m in mine), Decimal("0.00"))
+            stated = getattr(table, attr)
+            if booked == stated:
+                continue
+            where = "、".join(dict.fromkeys(_where(m.file or "", m.sheet) for m in mine))
+            out.append(make("balance-mismatch", village=money.village, file=table.file, sheet=table.sheet,
+                            row=table.row, column=getattr(table, f"{attr}_column"),
+                            what=f"序时账（{where}）{_ACCOUNT_NAMES[table.column]}{side}合计",
+                            stated=display(booked), other=f"{_where(table.file or '', table.sheet)}的本期发生{side}",
+                            computed=display(stated), diff=display(booked - stated)))
+    return out
+
+
 def negative_cash(money: VillageMoney, config: Config) -> Iterable[Finding]:
     """The cash balance below zero at the month's end, or on any row of a cash journal (12.3)."""
     out = [make("negative-cash", village=money.village, file=file, sheet=sheet, row=row, amount=display(amount))
@@ -951,6 +980,7 @@ def unclassified_flow(money: VillageMoney, config: Config) -> Iterable[Finding]:
 
 MONEY_RULES: tuple[MoneyRule, ...] = (
     balance_mismatch,
+    journal_matches_trial_balance,
     negative_cash,
     cash_on_hand_over_limit,
     missing_balance,

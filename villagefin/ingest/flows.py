@@ -13,9 +13,11 @@ expense account in a money voucher) become negative expenses and which payment m
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Protocol
 
 from ..chart import CASH_KIND, EXPENSE, INCOME, OTHER_TYPE, Chart, flow_types
 from ..model import (
@@ -30,6 +32,7 @@ from ..model import (
     TRANSFER,
     Balance,
     MoneyLine,
+    Movement,
     Period,
 )
 from ..model import INCOME as INCOME_LINE
@@ -292,37 +295,154 @@ _OPENING_HEADS = ("期初余额", "上月结余", "上月余额", "年初余额"
 _CLOSING_HEADS = ("期末余额", "本月结余", "本月余额", "期末")
 _CASH_NAMES = ("库存现金", "现金")
 _BANK_NAMES = ("银行存款", "银行", "信用社", "农商", "存款")
+#: the labels a two-row header puts under 期初余额, 本期发生 and 期末余额 (用友, 金蝶 exports)
+_SUB_LABELS = ("借方", "贷方", "方向", "金额", "余额", "借方金额", "贷方金额", "余额方向")
 
 
 @dataclass(frozen=True, slots=True)
 class BalanceRow:
-    """One data row of a balances sheet: its account code and name (either may be "") and its two figures."""
+    """One data row of a balances sheet: its account code and name (either may be ""), its two balances (a
+    debit balance positive) and, in a 科目余额表, its 本期发生 借方 and 贷方."""
 
     row: int  # 1-based
     code: str
     name: str
     opening: Decimal | None
     closing: Decimal | None
+    debit: Decimal | None = None
+    credit: Decimal | None = None
 
 
-def balance_columns(labels: Sequence[str], below: Sequence[str] = ()) -> tuple[int, int] | None:
-    """(opening column, closing column) of a header row — 期初余额 / 上月结余 and 期末余额 / 本月结余 — or None.
-    `below` is the row under it: where 期初余额 stands over 借方 / 贷方, the 借方 column (cash and bank are debit
-    balances)."""
-    def find(heads: tuple[str, ...]) -> int | None:
-        for head in heads:
-            for c, label in enumerate(labels):
-                if label.startswith(head) and "发生" not in label:
-                    if c + 1 < len(labels) and c < len(below) and below[c] == "贷方" and c + 1 < len(below) \
-                            and below[c + 1] == "借方":
-                        return c + 1
-                    return c
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """Where one balance stands in a row: an amount column, and a 贷方 column beside it (借方 − 贷方) or a 方向
+    column (借 / 贷) that signs it."""
+
+    amount: int
+    credit: int | None = None
+    direction: int | None = None
+
+    @property
+    def columns(self) -> tuple[int, ...]:
+        return tuple(c for c in (self.amount, self.credit, self.direction) if c is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceColumns:
+    """The columns of a balances sheet's header: 期初余额, 期末余额, and a 科目余额表's 本期发生 借方 / 贷方."""
+
+    opening: Figure
+    closing: Figure
+    debit: int | None = None
+    credit: int | None = None
+    #: the header takes two rows (期初余额 over 借方 / 贷方, or over 方向 / 金额)
+    two_rows: bool = False
+
+    @property
+    def first(self) -> int:
+        """The first figure column: the account code and name stand before it."""
+        cols = [*self.opening.columns, *self.closing.columns, self.debit, self.credit]
+        return min(c for c in cols if c is not None)
+
+
+def _full_labels(labels: Sequence[str], below: Sequence[str]) -> tuple[list[tuple[str, str]], bool]:
+    """(head, sub) of each column. A head merged across columns (期初余额 over 借方 / 贷方) is empty in all but its
+    first cell: it carries to the sub-labels on its right."""
+    width = max(len(labels), len(below))
+    top = [labels[c] if c < len(labels) else "" for c in range(width)]
+    two = sum(1 for s in below if s in _SUB_LABELS) >= 2 and not any(ch.isdigit() for s in below for ch in s)
+    if not two:
+        return [(t, "") for t in top], False
+    out = []
+    group = ""
+    for c in range(width):
+        sub = below[c] if c < len(below) and below[c] in _SUB_LABELS else ""
+        if top[c]:
+            group = top[c]
+        head = top[c] or (group if sub else "")
+        out.append((head, sub))
+    return out, True
+
+
+def _figure(cols: list[tuple[str, str]], heads: tuple[str, ...], labels: Sequence[str]) -> Figure | None:
+    for want in heads:
+        mine = [c for c, (head, _sub) in enumerate(cols) if head.startswith(want) and "发生" not in head
+                and "累计" not in head]
+        if not mine:
+            continue
+        direction = next((c for c in mine if (cols[c][1] or cols[c][0]).endswith("方向")), None)
+        credit = next((c for c in mine if c != direction and "贷" in (cols[c][1] or cols[c][0][len(want):])), None)
+        amount = next((c for c in mine if c not in (direction, credit)), None)
+        if amount is None:
+            continue
+        if direction is None and credit is None and amount > 0 and labels[amount - 1].endswith("方向"):
+            direction = amount - 1  # 方向 | 期初余额: the direction column just before the amount
+        return Figure(amount=amount, credit=credit, direction=direction)
+    return None
+
+
+def _moved(cols: list[tuple[str, str]], taken: set[int]) -> tuple[int | None, int | None]:
+    """The 本期发生 借方 and 贷方 columns (本期发生 over 借方 / 贷方, 本期借方, 借方发生额, or 借方 / 贷方 alone)."""
+    debit = credit = None
+    for strict in (True, False):
+        for c, (head, sub) in enumerate(cols):
+            if c in taken or "累计" in head or "本年" in head or "年初" in head:
+                continue
+            side = sub or head
+            movement = ("发生" in head or head.startswith(("本期", "本月"))) if strict else \
+                head in ("借方", "贷方", "借方金额", "贷方金额")
+            if not movement:
+                continue
+            if "借" in side and debit is None:
+                debit = c
+            elif "贷" in side and credit is None:
+                credit = c
+        if debit is not None and credit is not None:
+            return debit, credit
+        debit = credit = None
+    return None, None
+
+
+def balance_columns(labels: Sequence[str], below: Sequence[str] = ()) -> BalanceColumns | None:
+    """The columns of a header row — 期初余额 / 上月结余 and 期末余额 / 本月结余, each alone, over 借方 / 贷方, over
+    方向 / 金额, or after a 方向 column — and of 本期发生 借方 / 贷方 where it has them; None when it is not one.
+    `below` is the row under it (the second row of a two-row header)."""
+    cols, two = _full_labels(labels, below)
+    padded = [*labels, *[""] * (len(cols) - len(labels))]
+    opening, closing = _figure(cols, _OPENING_HEADS, padded), _figure(cols, _CLOSING_HEADS, padded)
+    if opening is None or closing is None or set(opening.columns) & set(closing.columns):
         return None
+    debit, credit = _moved(cols, {*opening.columns, *closing.columns})
+    return BalanceColumns(opening=opening, closing=closing, debit=debit, credit=credit, two_rows=two)
 
-    opening, closing = find(_OPENING_HEADS), find(_CLOSING_HEADS)
-    if opening is None or closing is None or opening == closing:
+
+def signed_balance(amount: Decimal | None, credit: Decimal | None = None, direction: str = "") -> Decimal | None:
+    """A balance as a debit balance: 借方 − 贷方, or the amount signed by its 方向 (贷 is negative; 平 is 0)."""
+    if amount is None and credit is None:
         return None
-    return opening, closing
+    value = (amount or _ZERO) - (credit or _ZERO)
+    return -value if direction.strip().startswith("贷") else value
+
+
+_PERIOD = re.compile(r"(\d{4})\s*(?:年\s*(?:第\s*)?|[.\-/])\s*(\d{1,2})(?!\d)"
+                     r"(?:\s*(?:月|期)?\s*(?:-|—|－|~|～|至|到)\s*(?:第\s*)?(\d{1,2})\s*(?:月|期))?")
+
+
+def title_months(texts: Iterable[str]) -> list[tuple[int, int]]:
+    """The (year, month) a 科目余额表's title rows name as its period — 「2026年10月」, 「2026年第10期」,
+    「期间：2026.10-2026.10」, 「2026年1-10月」 — in order; a date the sheet was printed or made on is not its
+    period. [] when the title names none."""
+    out: list[tuple[int, int]] = []
+    for text in texts:
+        if any(word in text for word in ("日期", "打印", "制表", "编制时间")):
+            continue
+        for m in _PERIOD.finditer(text):
+            year, month = int(m.group(1)), int(m.group(2))
+            if 1 <= month <= 12:
+                out.append((year, month))
+            if m.group(3) and 1 <= int(m.group(3)) <= 12:
+                out.append((year, int(m.group(3))))
+    return out
 
 
 def _money_of(code: str, name: str) -> str | None:
@@ -340,6 +460,21 @@ def _money_of(code: str, name: str) -> str | None:
     return None
 
 
+def _money_rows(rows: Sequence[BalanceRow], column: str, coded: bool) -> list[BalanceRow]:
+    """A sheet's rows for cash or bank: the first-level line, else its sub-account lines (one per bank)."""
+    mine = [r for r in rows if _money_of(r.code, r.name) == column]
+    if coded:
+        first = [r for r in mine if "".join(ch for ch in r.code if ch.isdigit()) in ("101", "102")]
+        return first or mine
+    whole = [r for r in mine if r.name in ("库存现金", "现金", "银行存款")]
+    return whole or mine
+
+
+def _total(values: Iterable[Decimal | None]) -> Decimal | None:
+    values = list(values)
+    return None if all(v is None for v in values) else sum((v or _ZERO for v in values), _ZERO)
+
+
 def sheet_balances(rows: Iterable[BalanceRow], *, village: str, file: str, sheet: str | None) -> list[Balance]:
     """Opening and closing balances of cash and bank from a 资金余额表 (rows 库存现金, 银行存款 or one row per bank
     account) or a 科目余额表 (its first-level 101 and 102 lines, else the sum of their sub-account lines)."""
@@ -347,21 +482,55 @@ def sheet_balances(rows: Iterable[BalanceRow], *, village: str, file: str, sheet
     coded = any(r.code for r in rows)
     out = []
     for column in (CASH, BANK):
-        mine = [r for r in rows if _money_of(r.code, r.name) == column]
+        mine = _money_rows(rows, column, coded)
         if not mine:
             continue
-        if coded:
-            first = [r for r in mine if "".join(ch for ch in r.code if ch.isdigit()) in ("101", "102")]
-            mine = first or mine
-        else:
-            whole = [r for r in mine if r.name in ("库存现金", "现金", "银行存款")]
-            mine = whole or mine
-        opening = None if all(r.opening is None for r in mine) else sum((r.opening or _ZERO for r in mine), _ZERO)
-        closing = None if all(r.closing is None for r in mine) else sum((r.closing or _ZERO for r in mine), _ZERO)
-        out.append(Balance(village=village, column=column, opening=opening, closing=closing,
+        out.append(Balance(village=village, column=column, opening=_total(r.opening for r in mine),
+                           closing=_total(r.closing for r in mine),
                            source="trial-balance" if coded else "balances-sheet", file=file, sheet=sheet,
                            opening_row=mine[0].row, closing_row=mine[-1].row))
     return out
+
+
+def sheet_movements(rows: Iterable[BalanceRow], *, village: str, file: str, sheet: str | None,
+                    debit_column: str | None = None, credit_column: str | None = None) -> list[Movement]:
+    """A 科目余额表's 本期发生 借方 and 贷方 on 101 and on 102 (first-level lines, else the sum of their sub-accounts),
+    for 账表相符 with the journal (SPEC 12.2); none for an account the table has no line for."""
+    rows = list(rows)
+    out = []
+    for column in (CASH, BANK):
+        mine = _money_rows(rows, column, True)
+        if not mine:
+            continue  # a blank 本期发生 on a 101 or 102 line is no movement: 0
+        out.append(Movement(village=village, column=column, debit=_total(r.debit for r in mine) or _ZERO,
+                            credit=_total(r.credit for r in mine) or _ZERO, source="trial-balance", file=file,
+                            sheet=sheet, row=mine[0].row, debit_column=debit_column, credit_column=credit_column))
+    return out
+
+
+class Posting(Protocol):
+    """A journal line as `journal_movements` reads it (a `VoucherLine`, or the reader's own line)."""
+
+    code: str
+    name: str
+    debit: Decimal | None
+    credit: Decimal | None
+
+
+def journal_movements(lines: Iterable[Posting], chart: Chart, *, village: str, file: str,
+                      sheet: str | None) -> list[Movement]:
+    """A journal's total debits and credits on 101 and on 102 (0 where it has none), for 账表相符 (SPEC 12.2)."""
+    sums = {CASH: [_ZERO, _ZERO], BANK: [_ZERO, _ZERO]}
+    for v in lines:
+        if chart.kind_of(v.code, v.name) != CASH_KIND:
+            continue
+        side = {"现金": CASH, "银行": BANK}.get(chart.cash_or_bank(v.code, v.name) or "")
+        if side is None:
+            continue
+        sums[side][0] += v.debit or _ZERO
+        sums[side][1] += v.credit or _ZERO
+    return [Movement(village=village, column=column, debit=d, credit=c, source="journal", file=file, sheet=sheet)
+            for column, (d, c) in sums.items()]
 
 
 # -- income lists (收入明细表) of expense-list villages --------------------------------------------------------------

@@ -64,6 +64,8 @@ class SheetResult:
     negative_cash: list[tuple[int, Decimal]] = field(default_factory=list)
     #: the sheet is a cash or bank journal (日记账)
     cash_journal: bool = False
+    #: a journal's, or a 科目余额表's, debits and credits on 101 and 102 (账表相符, SPEC 12.2)
+    movements: list[M.Movement] = field(default_factory=list)
 
 
 def cell_text(value: object) -> str:
@@ -472,7 +474,8 @@ class _Line:
 
 
 def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callable,
-             money: list[M.MoneyLine] | None = None) -> tuple[list[Expense], int, list]:
+             money: list[M.MoneyLine] | None = None,
+             movements: list[M.Movement] | None = None) -> tuple[list[Expense], int, list]:
     rows = s.raw.rows
     header = s.header
     cols = s.cols
@@ -563,6 +566,10 @@ def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callabl
         s.add("unknown-chart", None, value=shown)
         return [], counted, []
     chart = chart_for([ln.code for ln in lines if ln.code])
+    if movements is not None:  # its debits and credits on 101 and 102 in the month (账表相符, SPEC 12.2)
+        movements.extend(FL.journal_movements(
+            (ln for ln in lines if ln.date is None or s.period is None or s.period.contains(ln.date)), chart,
+            village=s.village, file=s.file, sheet=s.sheet))
     out: list[Expense] = []
     vouchers = []
     methods: dict[str, str] = {}  # voucher → 现金/银行/挂账, for a sheet with money lines (SPEC 12.1)
@@ -777,8 +784,11 @@ def _income_list(s: _Sheet, chart_for: Callable, result: SheetResult) -> None:
     result.expenses = []
 
 
-def _balances_sheet(raw: RawSheet, village: str, file: str, sheet: str | None, result: SheetResult) -> bool:
-    """A 资金余额表 or 科目余额表 (SPEC 12.2): its cash and bank balances into `result`; False if it is not one."""
+def _balances_sheet(raw: RawSheet, village: str, file: str, sheet: str | None, result: SheetResult,
+                    period: Period | None = None) -> bool:
+    """A 资金余额表 or 科目余额表 (SPEC 12.2): its cash and bank balances (and a 科目余额表's 本期发生 on them) into
+    `result`; False if it is not one. A 科目余额表 whose title names another period gives one date-outside-period
+    and nothing else."""
     rows = raw.rows
     for h in range(min(len(rows), 30)):
         labels = [norm_label(v) for v in rows[h]]
@@ -786,37 +796,67 @@ def _balances_sheet(raw: RawSheet, village: str, file: str, sheet: str | None, r
         found = FL.balance_columns(labels, below)
         if found is None:
             continue
-        c_open, c_close = found
-        start = h + 2 if "借方" in below or "贷方" in below else h + 1
+        start = h + 2 if found.two_rows else h + 1
         data = []
+
+        def amount(row: list, c: int | None, r: int) -> Decimal | None:
+            if c is None or c >= len(row):
+                return None
+            try:
+                return parse_amount(row[c])
+            except AmountError as exc:
+                result.findings.append(F.make("bad-amount", village=village, file=file, sheet=sheet, row=r + 1,
+                                              column=column_letter(c), value=F.excerpt(cell_text(row[c])),
+                                              reason=exc.reason))
+                return None
+
+        def figure(row: list, f: FL.Figure, r: int) -> Decimal | None:
+            direction = cell_text(row[f.direction]) if f.direction is not None and f.direction < len(row) else ""
+            return FL.signed_balance(amount(row, f.amount, r), amount(row, f.credit, r), direction)
+
         for r in range(start, len(rows)):
             row = rows[r]
-            texts = [cell_text(v) for v in row[:min(c_open, c_close)]]
+            texts = [cell_text(v) for v in row[:found.first]]
             code = next((t for t in texts if t and t.replace(".", "").isdigit()), "")
             name = next((t for t in texts if t and not t.replace(".", "").isdigit()), "")
             if not code and not name:
                 continue
-            amounts = []
-            for c in (c_open, c_close):
-                try:
-                    amounts.append(parse_amount(row[c]) if c < len(row) else None)
-                except AmountError as exc:
-                    result.findings.append(F.make("bad-amount", village=village, file=file, sheet=sheet, row=r + 1,
-                                                  column=column_letter(c), value=F.excerpt(cell_text(row[c])),
-                                                  reason=exc.reason))
-                    amounts.append(None)
-            data.append(FL.BalanceRow(row=r + 1, code=code, name=_LABEL_SPACE.sub("", name), opening=amounts[0],
-                                      closing=amounts[1]))
+            data.append(FL.BalanceRow(row=r + 1, code=code, name=_LABEL_SPACE.sub("", name),
+                                      opening=figure(row, found.opening, r), closing=figure(row, found.closing, r),
+                                      debit=amount(row, found.debit, r), credit=amount(row, found.credit, r)))
         balances = FL.sheet_balances(data, village=village, file=file, sheet=sheet)
         if not balances:
             return False
-        result.balances.extend(balances)
         result.has_header = True
         layout = balances[0].source
+        trial = layout == "trial-balance"
         result.read = SheetRead(path=file, village=village, sheet=sheet,
-                                layout=M.TRIAL_BALANCE if layout == "trial-balance" else "balances", rows=len(data),
-                                expenses=0)
+                                layout=M.TRIAL_BALANCE if trial else "balances", rows=len(data), expenses=0)
+        if trial and period is not None and _other_period(raw, h, village, file, sheet, period, result):
+            return True  # its balances are another month's: not used
+        result.balances.extend(balances)
+        if trial and found.debit is not None and found.credit is not None:
+            result.movements.extend(FL.sheet_movements(
+                data, village=village, file=file, sheet=sheet, debit_column=column_letter(found.debit),
+                credit_column=column_letter(found.credit)))
         return True
+    return False
+
+
+def _other_period(raw: RawSheet, header_row: int, village: str, file: str, sheet: str | None, period: Period,
+                  result: SheetResult) -> bool:
+    """A 科目余额表 whose title rows name a period other than the month checked: one date-outside-period."""
+    for r in range(header_row):
+        texts = [cell_text(v) for v in raw.rows[r]]
+        for c, text in enumerate(texts):
+            months = FL.title_months([text])
+            if months and any(m != (period.year, period.month) for m in months):
+                shown = "至".join(dict.fromkeys(f"{y}年{m}月" for y, m in months))
+                result.findings.append(F.make("date-outside-period", village=village, file=file, sheet=sheet,
+                                              row=r + 1, column=column_letter(c),
+                                              value=f"{shown}（科目余额表标题「{F.excerpt(text)}」）",
+                                              period=period.label()))
+                return True
     return False
 
 
@@ -898,7 +938,7 @@ def normalise_sheet(raw: RawSheet, *, village: str, file: str, period: Period | 
         raw, header = _income_amount_header(raw)  # 收入金额 / 收款金额 with a payer column: an income list
         income_list = header is not None
     if header is None:
-        if _balances_sheet(raw, village, file, sheet, result):
+        if _balances_sheet(raw, village, file, sheet, result, period):
             return result
         near = missing_columns(raw.rows, raw.merged)
         if near is not None:
@@ -911,7 +951,7 @@ def normalise_sheet(raw: RawSheet, *, village: str, file: str, period: Period | 
     s = _Sheet(raw, village, file, sheet, header, period)
     columns = tuple((name, s.letters[name]) for name in header.cols)
     if header.layout == JOURNAL:
-        expenses, counted, vouchers = _journal(s, columns, chart_for, result.lines)
+        expenses, counted, vouchers = _journal(s, columns, chart_for, result.lines, result.movements)
         result.vouchers = vouchers
     else:
         expenses, counted = _expense_list(s, columns, result.vouchers)
