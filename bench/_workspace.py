@@ -108,7 +108,7 @@ VILLAGEFIN = [sys.executable, str(Path(__file__).resolve().parent.parent / "cli.
 
 def make_workspace(villages: int, rows: int) -> Path:
     """A workspace of `villages` ledgers × `rows` expenses for 2026-10 (cached in the temp folder)."""
-    root = Path(tempfile.gettempdir()) / "villagefin-bench" / f"county-ws-{villages}x{rows}"
+    root = Path(tempfile.gettempdir()) / "villagefin-bench" / f"county-ws-{villages}x{rows}-money"
     ledgers = ensure_files(Path(tempfile.gettempdir()) / "villagefin-bench" / f"county-{villages}x{rows}-money",
                            villages, rows)
     (root / "ledgers").mkdir(parents=True, exist_ok=True)

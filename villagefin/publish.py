@@ -17,13 +17,12 @@ from pathlib import Path
 
 from . import state
 from .archive import Archive, ExpenseHash, Publication, publish_lock
-from .check import PublicSpec, run_check
 from .config import Config, check_not_placeholders
 from .errors import ConfigError, PublishRefused, UsageError, storage_error
 from .findings import make
-from .fonts import find_font
 from .history import previous_closings_of, published_invoices_of
 from .ledgers import parse_month, shanghai_today
+from .manifest import damaged_files
 from .model import (
     DEFAULT_OPTIONS,
     ERROR,
@@ -38,10 +37,6 @@ from .model import (
 from .output import ensure_writable
 from .privacy import mask
 from .public import PublicExpense, content_hash, expenses_from_json, fingerprint, township_of, without_money
-from .receipt_review import MonthScans
-from .redact import terminal_progress
-from .rules import reviewer_conflicts
-from .site import MonthBuild, damaged_files, refresh_annexes, refresh_zips, relink, render_key
 
 # what happened to a village in a run (names kept for the callers; the codes live in model.Outcome)
 NEW, CORRECTION, UNCHANGED, REWRITTEN = Outcome.NEW, Outcome.CORRECTION, Outcome.UNCHANGED, Outcome.REWRITTEN
@@ -182,6 +177,14 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
              month_dir: Path, preview: bool, pub_date: dt.date, on_time: bool, correct: str | None,
              with_receipts: bool, progress: Callable[[int, int], None] | None,
              now: dt.datetime | None, options: RunOptions) -> PublishResult:
+    # the readers, renderers and OCR are imported only when there is work to do: an unchanged re-publish
+    # replays the remembered result from `state` without them (SPEC 9: under 10% of a full publish)
+    from .check import PublicSpec, run_check
+    from .fonts import find_font
+    from .receipt_review import MonthScans
+    from .redact import terminal_progress
+    from .site import MonthBuild, refresh_annexes, refresh_zips, relink, render_key
+
     configured_font = config.publication.font
     if configured_font and not Path(configured_font).is_absolute():
         configured_font = str(root / configured_font)
@@ -323,6 +326,8 @@ def _review_gate(config: Config, arc: Archive, village: str, label: str, fp: str
 
 def _conflicts(arc: Archive, label: str, outcomes: Sequence[VillageOutcome], fresh: dict[str, bytes]) -> list[Finding]:
     """reviewer-conflict for the villages this run published with a recorded approval of their data."""
+    from .rules import reviewer_conflicts  # heavy: see _publish
+
     out: list[Finding] = []
     for o in outcomes:
         if o.outcome not in (NEW, CORRECTION) or o.village_id not in fresh:

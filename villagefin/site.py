@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import json
 import os
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
@@ -23,6 +22,7 @@ from . import __version__
 from .archive import Archive, Publication
 from .config import Config
 from .fonts import missing_glyphs, register
+from .manifest import damaged_files, read_manifest, write_manifest
 from .model import ERROR, CheckReport, Outcome, Period, ReviewConclusion, VillageOutcome, VillageStatus
 from .money import ZERO, capitals, display, plain
 from .output import (
@@ -212,42 +212,6 @@ def _render_many(jobs: Sequence[VillageJob]) -> dict[str, str]:
     return {job.meta.village_id: render_village(job, config, period, settings, months) for job in jobs}
 
 
-def read_manifest(month_dir: Path) -> dict:
-    """A month folder's manifest.json ({} when missing or unreadable); this module writes it."""
-    try:
-        doc = json.loads((Path(month_dir) / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return doc if isinstance(doc, dict) else {}
-
-
-def damaged_files(month_dir: Path) -> set[str]:
-    """The files of a month's manifest that are missing or no longer have their sha256 (SPEC 18): an
-    unchanged re-publish rewrites them from the archive. A month folder without a readable manifest is damaged
-    as a whole ("manifest.json")."""
-    month_dir = Path(month_dir)
-    if not month_dir.is_dir():
-        return set()
-    doc = read_manifest(month_dir)
-    if not isinstance(doc.get("files"), list):
-        return {"manifest.json"}
-    out = set()
-    for entry in doc["files"]:
-        path = month_dir / str(entry.get("path", ""))
-        try:
-            if path.stat().st_size != entry.get("bytes") or sha256_file(path) != entry.get("sha256"):
-                out.add(str(entry["path"]))
-        except OSError:
-            out.add(str(entry.get("path", "")))
-    return out
-
-
-def shown_revisions(month_dir: Path) -> dict[str, int]:
-    """village id → the revision the month folder shows (for `status`: is the output behind the archive?)."""
-    villages = read_manifest(month_dir).get("villages", {})
-    return {vid: v.get("revision") for vid, v in villages.items() if isinstance(v, dict)}
-
-
 def _tree_digest(h, folder: Path | None) -> None:
     if folder is None or not Path(folder).is_dir():
         h.update(b"-\n")
@@ -390,11 +354,7 @@ class MonthBuild:
         return self._manifest_of(self.label)
 
     def _manifest_of(self, label: str) -> dict:
-        path = self.out_dir / label / "manifest.json"
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
+        return read_manifest(self.out_dir / label)
 
     def _statuses(self, latest: dict[str, Publication]) -> dict[str, VillageStatus]:
         return village_statuses(self.config, self.outcomes, latest, self.report, self.preview)
@@ -573,7 +533,7 @@ class MonthBuild:
         statuses = {v.id: VillageStatus(status.get(v.id, VillageStatus.MISSING)).value for v in self.config.villages}
         doc = {"period": self.label, "files": files, "villages": villages, "statuses": statuses,
                "preview": self.preview, "render_key": self.render_key}
-        (build / "manifest.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+        write_manifest(build, doc)
 
     def _root(self, months: list[str]) -> None:
         rows = []
@@ -706,11 +666,10 @@ def refresh_annexes(config: Config, arc: Archive, out_dir: Path, settings, exclu
     for month in sorted({period for _vid, period in touched}):
         if month == exclude:
             continue
-        path = out_dir / month / "manifest.json"
-        try:
-            shown = json.loads(path.read_text(encoding="utf-8")).get("villages", {})
-        except (OSError, ValueError):
+        doc = read_manifest(out_dir / month)
+        if not doc:
             continue  # that month's output is not in this folder
+        shown = doc.get("villages", {})
         pubs = arc.latest_of_period(month)
         redraw = set()
         for vid, pub in pubs.items():

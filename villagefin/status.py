@@ -14,9 +14,9 @@ from .config import Config
 from .errors import UsageError
 from .ingest.read import ReadError, sheet_names
 from .ledgers import parse_month, resolve_sources, shanghai_today
+from .manifest import shown_revisions
 from .model import QueryState, ReviewConclusion
 from .public import fingerprint, township_of
-from .site import shown_revisions
 
 
 @dataclass(frozen=True)
