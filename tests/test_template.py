@@ -11,7 +11,16 @@ from openpyxl.utils import get_column_letter
 
 from villagefin.config import ChartConf, Config, ExtraAccount, Village
 from villagefin.errors import UsageError
-from villagefin.template import ACCOUNTS_NAME, GUIDE_SHEET, HEADERS, LEDGER_SHEET, METHODS, write_template
+from villagefin.template import (
+    ACCOUNTS_NAME,
+    FUNDS_SHEET,
+    GUIDE_SHEET,
+    HEADERS,
+    INCOME_SHEET,
+    LEDGER_SHEET,
+    METHODS,
+    write_template,
+)
 
 CONFIG = Config(villages=(Village(id="xinjie", name="新街村", ledgers=("ledgers/xinjie/*.xlsx",)),))
 
@@ -24,7 +33,7 @@ def validations(ws) -> dict[str, object]:
 def test_headers_title_and_frozen_header(tmp_path):
     path = write_template(tmp_path / "新街村.xlsx", CONFIG, "xinjie")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == [LEDGER_SHEET, GUIDE_SHEET]
+    assert wb.sheetnames == [LEDGER_SHEET, INCOME_SHEET, FUNDS_SHEET, GUIDE_SHEET]  # SPEC 12.2
     ws = wb[LEDGER_SHEET]
     assert ws["A1"].value == "新街村支出明细"
     assert tuple(c.value for c in ws[2]) == HEADERS
@@ -122,3 +131,45 @@ def test_date_rule_spans_2000_to_2099(tmp_path):
     origin = dt.date(1899, 12, 30)  # Excel's day 0
     assert origin + dt.timedelta(days=int(dv.formula1)) == dt.date(2000, 1, 1)
     assert origin + dt.timedelta(days=int(dv.formula2)) == dt.date(2099, 12, 31)
+
+
+def test_the_money_sheets_filled_in_are_read_as_income_and_balances(tmp_path):
+    """SPEC 12.2: the template's 收入明细 is an income list (付款方, 收入金额) and its 资金余额 a balances sheet; what
+    a village fills in is read back as income, other receipts and balances that add up; left empty, they cost
+    nothing (no finding)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from villagefin.check import run_check
+
+    blank = write_template(tmp_path / "空白.xlsx", CONFIG, "xinjie")
+    empty = run_check([str(blank)], CONFIG, month="2026-10")
+    assert empty.errors == 0 and not empty.money
+    path = write_template(tmp_path / "新街村.xlsx", CONFIG, "xinjie")
+    wb = openpyxl.load_workbook(path)
+    spend = wb[LEDGER_SHEET]
+    spend.append([dt.date(2026, 10, 8), "记-001", "购买村部办公用打印纸10包", "办公费", "天长市文具店", 120.5, "张三",
+                  "李四", "王五", "04400123", 1, "现金", ""])
+    spend.append([dt.date(2026, 10, 9), "记-002", "支付10月村部电费", "水电费", "天长市供电公司", 812.5, "张三",
+                  "李四", "王五", "04400124", 1, "转账", ""])
+    income = wb[INCOME_SHEET]
+    income.append([dt.date(2026, 10, 10), "记-003", "收到镇财政所拨付村级组织运转经费", "补助收入", "新街镇财政所",
+                   36000, "转账", "张三", "李四", "王五", 1, ""])
+    income.append([dt.date(2026, 10, 12), "记-004", "收到农村道路专项资金", "专项应付款", "天长市交通运输局", 50000,
+                   "转账", "张三", "李四", "王五", 1, ""])
+    funds = wb[FUNDS_SHEET]
+    funds["B3"], funds["C3"] = 1000, 879.5  # 库存现金: 1000 − 120.50
+    funds["B4"], funds["C4"] = 20000, 105187.5  # 银行存款: 20000 + 36000 + 50000 − 812.50
+    wb.save(path)
+    report = run_check([str(path)], CONFIG, month="2026-10")
+    assert report.errors == 0, [f.message for f in report.findings if f.severity == "error"]
+    money = next(iter(report.money.values()))
+    assert money["income_total"] in (Decimal("36000.00"), "36000.00")
+    cash, bank = money["balances"]["cash"], money["balances"]["bank"]
+    assert (cash["opening"], cash["expense"], cash["closing"]) == ("1000.00", "120.50", "879.50")
+    assert (bank["income"], bank["other_in"], bank["expense"], bank["closing"]) == \
+        ("36000.00", "50000.00", "812.50", "105187.50")
+    # a closing that does not add up is balance-mismatch
+    funds["C4"] = 105000
+    wb.save(path)
+    assert "balance-mismatch" in {f.code for f in run_check([str(path)], CONFIG, month="2026-10").findings}

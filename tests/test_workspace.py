@@ -10,7 +10,7 @@ import pytest
 
 from villagefin.config import Config, load_config
 from villagefin.errors import UsageError
-from villagefin.template import GUIDE_SHEET, LEDGER_SHEET
+from villagefin.template import FUNDS_SHEET, GUIDE_SHEET, INCOME_SHEET, LEDGER_SHEET
 from villagefin.workspace import TEMPLATE_NAME, init_workspace
 
 if sys.version_info >= (3, 11):
@@ -70,7 +70,7 @@ def test_township_name_is_escaped(tmp_path):
 def test_template_is_outside_the_ledger_glob(tmp_path):
     init_workspace(tmp_path / "ws")
     wb = openpyxl.load_workbook(tmp_path / "ws" / TEMPLATE_NAME)
-    assert wb.sheetnames == [LEDGER_SHEET, GUIDE_SHEET]
+    assert wb.sheetnames == [LEDGER_SHEET, INCOME_SHEET, FUNDS_SHEET, GUIDE_SHEET]
     # a blank template must not count as this month's ledger of the example village
     assert list((tmp_path / "ws" / "ledgers" / "xinjie").glob("*.xlsx")) == []
 

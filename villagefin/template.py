@@ -2,13 +2,16 @@
 
 One sheet 「支出明细」 with the canonical headers (the ones `check` reads best), data validation (real dates;
 amounts not zero with at most two decimals, negative only for a reversal; category and payment-method
-drop-downs), a frozen header and print settings; and a sheet 「填写说明」 saying how to fill each column, the
-合计 row, and how to name the receipt scans (SPEC 10). The category list is the chart in use plus
-`[chart] extra`, kept on the 填写说明 sheet and referenced by a defined name.
+drop-downs), a frozen header and print settings; a sheet 「收入明细」 (money in: income and other receipts, with a
+付款方 column, SPEC 12.2) and a sheet 「资金余额」 (库存现金 and 银行存款, 上月结余 and 本月结余); and a sheet
+「填写说明」 saying how to fill each column, the 合计 row, the two money sheets, and how to name the receipt scans
+(SPEC 10, 15). The category list is the chart in use plus `[chart] extra`, kept on the 填写说明 sheet and
+referenced by a defined name.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from .chart import Account, load_chart
@@ -18,7 +21,20 @@ from .money import in_sentence
 from .output import save_workbook
 
 LEDGER_SHEET = "支出明细"
+INCOME_SHEET = "收入明细"
+FUNDS_SHEET = "资金余额"
 GUIDE_SHEET = "填写说明"
+INCOME_HEADERS: tuple[str, ...] = (
+    "日期", "凭证号", "摘要", "类别", "付款方", "收入金额（元）", "结算方式", "经手人", "审核人", "审批人", "附件张数",
+    "备注",
+)
+#: the 类别 drop-down of 收入明细: income accounts (收入) and the other kinds of money in (其他收款, SPEC 12.1)
+INCOME_CATEGORIES: tuple[str, ...] = (
+    "经营收入", "发包及上交收入", "补助收入", "投资收益", "其他收入",
+    "专项应付款", "一事一议资金", "公积公益金", "短期借款", "应付款", "内部往来", "应收款",
+)
+FUNDS_HEADERS: tuple[str, ...] = ("项目", "上月结余（元）", "本月结余（元）")
+FUNDS_ROWS: tuple[str, ...] = ("库存现金", "银行存款")
 HEADERS: tuple[str, ...] = (
     "日期", "凭证号", "摘要", "科目", "收款方", "金额（元）", "经手人", "审核人", "审批人", "发票号码", "附件张数",
     "支付方式", "备注",
@@ -57,6 +73,8 @@ def write_template(path: Path, config: Config, village_id: str | None = None) ->
     first_account_row = _write_guide(guide, config, accounts)
     _define_accounts(wb, first_account_row, len(accounts))
     _write_ledger(ledger, config, village_name)
+    _write_income(wb.create_sheet(INCOME_SHEET, 1), village_name)
+    _write_funds(wb.create_sheet(FUNDS_SHEET, 2), village_name)
     wb.active = 0
     save_workbook(wb, path, "模板")
     return path
@@ -75,40 +93,9 @@ def _accounts(config: Config) -> list[Account]:
 
 
 def _write_ledger(ws, config: Config, village_name: str | None) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    header_row = 1
-    if village_name:
-        ws.cell(row=1, column=1, value=f"{village_name}支出明细")
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
-        ws["A1"].font = Font(bold=True, size=16)
-        ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
-        ws.row_dimensions[1].height = 30
-        header_row = 2
-    thin = Side(style="thin", color="808080")
-    fill = PatternFill(fill_type="solid", start_color="FF" + _HEADER_FILL, end_color="FF" + _HEADER_FILL)
-    for c, label in enumerate(HEADERS, start=1):
-        cell = ws.cell(row=header_row, column=c, value=label)
-        cell.font = Font(bold=True)
-        cell.fill = fill
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-    ws.row_dimensions[header_row].height = 22
-    for c, width in enumerate(_WIDTHS, start=1):
-        letter = get_column_letter(c)
-        ws.column_dimensions[letter].width = width
-        if letter in _FORMATS:  # column styles: cells typed later take them, no empty cells are written
-            ws.column_dimensions[letter].number_format = _FORMATS[letter]
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1).coordinate
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-
+    header_row = _table(ws, f"{village_name}支出明细" if village_name else None, HEADERS, _WIDTHS, _FORMATS)
     top, bottom = header_row + 1, header_row + INPUT_ROWS
     rules = config.rules
 
@@ -157,6 +144,96 @@ def _write_ledger(ws, config: Config, village_name: str | None) -> None:
         "L", "支付方式", f"从下拉列表选择。现金支付一张凭证超过 {in_sentence(rules.cash_limit)} 元会提示。")
     add(DataValidation(type="textLength", operator="lessThanOrEqual", formula1="255", allow_blank=True),
         "M", "备注", f"一张凭证超过 {in_sentence(rules.resolution_threshold)} 元的，写明决议，例如「2026年第3次村民代表会议决议」。")
+
+
+def _table(ws, title: str | None, headers: Sequence[str], widths: Sequence[int], formats: dict[str, str]) -> int:
+    """A sheet's title row (when given), its bold filled header, column widths and formats, frozen header and
+    A4 print settings; returns the header's row."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    header_row = 1
+    if title:
+        ws.cell(row=1, column=1, value=title)
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+        ws["A1"].font = Font(bold=True, size=16)
+        ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+        ws.row_dimensions[1].height = 30
+        header_row = 2
+    thin = Side(style="thin", color="808080")
+    fill = PatternFill(fill_type="solid", start_color="FF" + _HEADER_FILL, end_color="FF" + _HEADER_FILL)
+    for c, label in enumerate(headers, start=1):
+        cell = ws.cell(row=header_row, column=c, value=label)
+        cell.font = Font(bold=True)
+        cell.fill = fill
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    ws.row_dimensions[header_row].height = 22
+    for c, width in enumerate(widths, start=1):
+        letter = get_column_letter(c)
+        ws.column_dimensions[letter].width = width
+        if letter in formats:  # column styles: cells typed later take them, no empty cells are written
+            ws.column_dimensions[letter].number_format = formats[letter]
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1).coordinate
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    return header_row
+
+
+def _amount_rule(cell: str, zero_ok: bool):
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    test = f"AND(ISNUMBER({cell}),ROUND({cell},2)={cell})" if zero_ok else \
+        f"AND(ISNUMBER({cell}),{cell}<>0,ROUND({cell},2)={cell})"
+    return DataValidation(type="custom", formula1=test, allow_blank=True, errorTitle="金额不对",
+                          error="只填数字，最多两位小数，例如 1234.50。" + ("" if zero_ok else "不能为 0。"))
+
+
+def _write_income(ws, village_name: str | None) -> None:
+    """收入明细: one row per sum of money in, read by `check` as an income list (its 付款方 column, SPEC 12.2)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    header_row = _table(ws, f"{village_name}收入明细" if village_name else None, INCOME_HEADERS,
+                        (12, 10, 32, 16, 20, 14, 10, 9, 9, 9, 9, 30), {"A": "yyyy-mm-dd", "B": "@", "F": "#,##0.00",
+                                                                      "K": "0"})
+    top, bottom = header_row + 1, header_row + INPUT_ROWS
+
+    def add(dv, letter: str, title: str, prompt: str) -> None:
+        dv.promptTitle, dv.prompt = title[:32], prompt[:255]
+        dv.showInputMessage = dv.showErrorMessage = True
+        dv.add(f"{letter}{top}:{letter}{bottom}")
+        ws.add_data_validation(dv)
+
+    add(DataValidation(type="date", operator="between", formula1="36526", formula2="73050", allow_blank=True,
+                       errorTitle="日期不对", error="请填写真实存在的日期，例如 2026-10-08。"),
+        "A", "日期", "收到钱的日期，例如 2026-10-08。")
+    add(DataValidation(type="list", formula1='"' + ",".join(INCOME_CATEGORIES) + '"', allow_blank=True,
+                       errorStyle="warning", errorTitle="类别", error="类别一般从下拉列表选择。确定要用这个写法吗？"),
+        "D", "类别", "收入科目（补助收入、发包及上交收入……）或其他收款的科目（专项应付款、短期借款……）。")
+    add(DataValidation(type="textLength", operator="greaterThan", formula1="0", allow_blank=True),
+        "E", "付款方", "交钱的单位或个人。")
+    add(_amount_rule(f"F{top}", zero_ok=False), "F", "收入金额（元）", "不为 0，最多两位小数；退回的收入填负数。")
+    add(DataValidation(type="list", formula1='"' + ",".join(METHODS) + '"', allow_blank=True, errorStyle="warning",
+                       errorTitle="结算方式", error="结算方式一般从下拉列表选择。"),
+        "G", "结算方式", "现金收到的填「现金」，算入库存现金；其他算入银行存款。")
+
+
+def _write_funds(ws, village_name: str | None) -> None:
+    """资金余额: 库存现金 and 银行存款, 上月结余 and 本月结余 (SPEC 12.2: a balances sheet)."""
+    header_row = _table(ws, f"{village_name}资金余额" if village_name else None, FUNDS_HEADERS, (14, 18, 18),
+                        {"B": "#,##0.00", "C": "#,##0.00"})
+    for i, name in enumerate(FUNDS_ROWS, start=header_row + 1):
+        ws.cell(row=i, column=1, value=name)
+        for letter in "BC":
+            dv = _amount_rule(f"{letter}{i}", zero_ok=True)
+            dv.promptTitle, dv.prompt = "余额", "月初（上月结余）和月末（本月结余）的余额，与现金日记账、银行对账单一致。"
+            dv.showInputMessage = dv.showErrorMessage = True
+            dv.add(f"{letter}{i}")
+            ws.add_data_validation(dv)
 
 
 def _write_guide(ws, config: Config, accounts: list[Account]) -> int:
@@ -251,8 +328,15 @@ def _write_guide(ws, config: Config, accounts: list[Account]) -> int:
               "遮盖后仍能认出号码的扫描件不公开；手写的号码识别不出，公开前请在票据核对页"
               "（.villagefin/receipts-review/月份/村代号.pdf）逐张看一遍。", 60)
 
+    heading("四、收入明细和资金余额")
+    paragraph("收入明细：每一行填一笔收到的钱——补助、发包租金、经营收入等（类别选收入科目），以及借款、专项资金、"
+              "往来款等其他收款（类别选对应科目）。付款方填交钱的单位或个人；结算方式为「现金」的算入库存现金，"
+              "其余算入银行存款。资金余额：填库存现金和银行存款的上月结余、本月结余，须与日记账、银行对账单一致；"
+              "检查时核对「上月结余 + 收入 − 支出 ± 其他收付 = 本月结余」，上月结余还要等于上月公开的本月结余。"
+              "村里没有收入、也不公开余额的，这两张表可以空着。", 88)
+
     chart = load_chart(config.chart)
-    heading(f"四、科目表（「科目」栏的下拉列表，{'2004 年村集体经济组织会计制度' if chart.system == '2004' else '2023 年农村集体经济组织会计制度'}）")
+    heading(f"五、科目表（「科目」栏的下拉列表，{'2004 年村集体经济组织会计制度' if chart.system == '2004' else '2023 年农村集体经济组织会计制度'}）")
     line("科目编码", "科目名称", "公开时的分类", font=bold)
     for c in range(1, 4):
         ws.cell(row=row - 1, column=c).fill = fill

@@ -834,7 +834,8 @@ def _balances_sheet(raw: RawSheet, village: str, file: str, sheet: str | None, r
                                 layout=M.TRIAL_BALANCE if trial else "balances", rows=len(data), expenses=0)
         if trial and period is not None and _other_period(raw, h, village, file, sheet, period, result):
             return True  # its balances are another month's: not used
-        result.balances.extend(balances)
+        # a balances sheet left blank (the template's 资金余额 before it is filled in) states no balance
+        result.balances.extend(b for b in balances if b.opening is not None or b.closing is not None)
         if trial and found.debit is not None and found.credit is not None:
             result.movements.extend(FL.sheet_movements(
                 data, village=village, file=file, sheet=sheet, debit_column=column_letter(found.debit),
