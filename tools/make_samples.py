@@ -688,6 +688,103 @@ def village_entry(name: str, items: list[Item], files: list[tuple[str, str | Non
     }
 
 
+# ---------------------------------------------------------------- money (SPEC 12): income, flows, balances
+
+
+@dataclass
+class Money:
+    """One income or other-flow line as the generator means it (SPEC 12.1)."""
+
+    date: dt.date
+    summary: str
+    account: str  # 对方科目 / 类别: an income account, another account, or 库存现金 / 银行存款 (a transfer)
+    payer: str
+    amount: Decimal
+    column: str  # "cash" | "bank": the money column it moves
+    kind: str  # "income" | "other-in" | "other-out" | "transfer"
+    code: str = ""  # journal account code
+    voucher_no: int = 0
+
+
+def money_figures(items: list[Item], money: list[Money], opening: dict[str, Decimal],
+                  cash_of=lambda i: i.method == "现金") -> dict:
+    """The money table of SPEC 12.4 per column from the generator's own records: every column adds up."""
+    out = {}
+    for column in ("cash", "bank"):
+        f = dict(opening=opening[column], income=Decimal("0"), expense=Decimal("0"), other_in=Decimal("0"),
+                 other_out=Decimal("0"), transfer=Decimal("0"))
+        for i in items:
+            if i.is_expense and (cash_of(i) == (column == "cash")):
+                f["expense"] += i.amount
+        for m in money:
+            if m.kind == "transfer":  # m.column receives, the other column gives
+                f["transfer"] += m.amount if m.column == column else -m.amount
+            elif m.column == column:
+                f[{"income": "income", "other-in": "other_in", "other-out": "other_out"}[m.kind]] += m.amount
+        f["closing"] = f["opening"] + f["income"] - f["expense"] + f["other_in"] - f["other_out"] + f["transfer"]
+        out[column] = {k: money_str(v) for k, v in f.items()}
+    return out
+
+
+def money_entry(entry: dict, money: list[Money], figures: dict) -> None:
+    income = [m for m in money if m.kind == "income"]
+    entry["income"] = len(income)
+    entry["income_total"] = money_str(sum((m.amount for m in income), Decimal("0")))
+    entry["flows"] = len(money) - len(income)
+    entry["balances"] = figures
+
+
+def income_sheet(ws, village: str, money: list[Money], staff: Staff, *, word: str = "收-", width: int = 2) -> None:
+    """An expense-list village's 收入明细 (SPEC 12.2): a payer column 付款方 and 收入金额, a 合计 row."""
+    header = ("日期", "凭证号", "摘要", "类别", "付款方", "收入金额", "结算方式", "经手人", "审核人", "审批人",
+              "附件张数", "备注")
+    ws.cell(row=1, column=1, value=f"{village}{YEAR}年{MONTH}月收入明细").font = TITLE
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    for c, h in enumerate(header, start=1):
+        ws.cell(row=2, column=c, value=h)
+    style_header(ws, 2, len(header))
+    r = 3
+    for m in money:
+        vals = (m.date, f"{word}{m.voucher_no:0{width}d}", m.summary, m.account, m.payer, m.amount,
+                "现金" if m.column == "cash" else "转账", staff.handler, staff.reviewer, staff.approver, 1, None)
+        for c, v in enumerate(vals, start=1):
+            ws.cell(row=r, column=c, value=v).border = BOX
+        ws.cell(row=r, column=1).number_format = "yyyy-mm-dd"
+        ws.cell(row=r, column=6).number_format = MONEY_FMT
+        r += 1
+    ws.cell(row=r, column=3, value="合计").font = BOLD
+    ws.cell(row=r, column=6, value=sum((m.amount for m in money), Decimal("0"))).number_format = MONEY_FMT
+    for c, wdt in enumerate((12, 9, 34, 14, 28, 13, 9, 8, 8, 8, 9, 16), start=1):
+        ws.column_dimensions[get_column_letter(c)].width = wdt
+
+
+def balances_sheet(ws, village: str, figures: dict, stated_closing: dict | None = None) -> dict:
+    """A 资金余额表 (SPEC 12.2): rows 库存现金 / 银行存款, columns 上月结余 / 本月结余. Returns label → row."""
+    stated_closing = stated_closing or {}
+    ws.cell(row=1, column=1, value=f"{village}{YEAR}年{MONTH}月资金余额表").font = TITLE
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
+    header = ("项目", "上月结余", "本月收入", "本月支出", "本月结余")
+    for c, h in enumerate(header, start=1):
+        ws.cell(row=2, column=c, value=h)
+    style_header(ws, 2, len(header))
+    rows = {}
+    for r, (label, column) in enumerate((("库存现金", "cash"), ("银行存款", "bank")), start=3):
+        f = {k: Decimal(v) for k, v in figures[column].items()}
+        money_in = f["income"] + f["other_in"] + max(f["transfer"], Decimal("0"))
+        money_out = f["expense"] + f["other_out"] + max(-f["transfer"], Decimal("0"))
+        closing = stated_closing.get(column, f["closing"])
+        for c, v in enumerate((label, f["opening"], money_in, money_out, closing), start=1):
+            cell = ws.cell(row=r, column=c, value=v)
+            cell.border = BOX
+            if c > 1:
+                cell.number_format = MONEY_FMT
+        rows[column] = r
+    ws.cell(row=6, column=1, value="注：本月收入、本月支出含内部转账。")
+    for c, wdt in enumerate((14, 14, 14, 14, 14), start=1):
+        ws.column_dimensions[get_column_letter(c)].width = wdt
+    return rows
+
+
 # ---------------------------------------------------------------- receipts (SPEC 10)
 
 
@@ -945,42 +1042,118 @@ def hexi(rng: random.Random, reg: Registry, exp: Expected) -> None:
 
 
 def dongfeng(rng: random.Random, reg: Registry, exp: Expected) -> None:
+    """A cash-journal village (SPEC 12.2): 现金日记账 and 银行存款日记账 in one .xls, each with a 上月结转 row, a
+    running 余额 and a 本月合计 row; income and other flows by 对方科目; a 提现 in both journals."""
     staff = make_staff(reg)
     items = build_village(rng, reg, "东风村", 30, staff)
     validate_clean("dongfeng", items)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "10月"
-    heads = ["日期", ("凭证", "字"), ("凭证", "号"), "摘要", "科目", "收款人", "金额", "经手人", "审核人",
-             "审批人", "发票号", "附件数", "结算方式", "备注"]
-    n = len(heads)
-    ws.cell(row=1, column=1, value="东风村2026年10月份支出明细表").font = TITLE
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
-    for c, h in enumerate(heads, start=1):
-        if isinstance(h, tuple):
-            ws.cell(row=2, column=c, value=h[0] if h[1] == "字" else None)
-            ws.cell(row=3, column=c, value=h[1])
+    cashier = reg.person()
+    day = lambda d: dt.date(YEAR, MONTH, d)  # noqa: E731
+    money = [
+        Money(day(9), "收到镇财政所拨付村级组织运转经费", "补助收入", "新街镇财政所", Decimal("32000.00"), "bank",
+              "income"),
+        Money(day(14), "收到村集体门面房第四季度租金", "经营收入", "天长市东风百货超市", Decimal("9600.00"), "bank",
+              "income"),
+        Money(day(16), "从银行提取备用金", "银行存款", "", Decimal("2000.00"), "cash", "transfer"),
+        Money(day(20), "收到镇政府拨付农村人居环境整治专项资金", "专项应付款", "新街镇人民政府",
+              Decimal("50000.00"), "bank", "other-in"),
+        Money(day(22), f"收到{staff.villagers[0]}等农户缴纳的灌溉水费", "经营收入", staff.villagers[0],
+              Decimal("680.00"), "cash", "income"),
+        Money(day(27), "收到东风组交回的代垫误工补贴", "内部往来", "东风村民组", Decimal("300.00"), "cash",
+              "other-in"),
+        Money(day(29), "支付东风组一事一议村道硬化工程尾款", "一事一议资金", "天长市顺达建筑工程有限公司",
+              Decimal("12800.00"), "bank", "other-out"),
+    ]
+    # number every voucher of the month in date order: expense vouchers and money vouchers together
+    groups: list[tuple[dt.date, object]] = []
+    for no in sorted({i.voucher_no for i in items}):
+        rows = [i for i in items if i.voucher_no == no]
+        groups.append((rows[0].date, rows))
+    for m in money:
+        groups.append((m.date, m))
+    groups.sort(key=lambda g: g[0])
+    for no, (_d, g) in enumerate(groups, start=1):
+        if isinstance(g, Money):
+            g.voucher_no = no
         else:
-            ws.cell(row=2, column=c, value=h)
-            ws.merge_cells(start_row=2, start_column=c, end_row=3, end_column=c)
-    ws.merge_cells(start_row=2, start_column=2, end_row=2, end_column=3)
-    style_header(ws, 2, n)
-    style_header(ws, 3, n)
-    r = 4
-    for it in items:
-        vals = (it.date, "记", it.voucher_no, it.summary, it.category, it.payee, it.amount, it.handler,
-                it.reviewer, it.approver, it.invoice or None, it.attachments, it.method, it.remarks or None)
-        for c, v in enumerate(vals, start=1):
+            for i in g:
+                i.voucher_no = no
+    opening = {"cash": Decimal("1523.70"), "bank": Decimal("96218.45")}
+    figures = money_figures(items, money, opening)
+    heads = ["日期", ("凭证", "字"), ("凭证", "号"), "摘要", "对方科目", "对方单位", "收入", "支出", "余额",
+             "经手人", "审核人", "审批人", "发票号", "附件数", "备注"]
+    n = len(heads)
+    wb = Workbook()
+    rows_of: dict[str, int] = {}
+    for column, title in (("cash", "现金日记账"), ("bank", "银行存款日记账")):
+        ws = wb.active if column == "cash" else wb.create_sheet()
+        ws.title = title
+        ws.cell(row=1, column=1, value=f"东风村{YEAR}年{MONTH}月{title}").font = TITLE
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
+        for c, h in enumerate(heads, start=1):
+            if isinstance(h, tuple):
+                ws.cell(row=2, column=c, value=h[0] if h[1] == "字" else None)
+                ws.cell(row=3, column=c, value=h[1])
+            else:
+                ws.cell(row=2, column=c, value=h)
+                ws.merge_cells(start_row=2, start_column=c, end_row=3, end_column=c)
+        ws.merge_cells(start_row=2, start_column=2, end_row=2, end_column=3)
+        style_header(ws, 2, n)
+        style_header(ws, 3, n)
+        balance = opening[column]
+        lines: list[tuple] = []  # (date, no, summary, account, party, in, out, invoice, attachments, remarks)
+        for _d, g in groups:
+            if isinstance(g, Money):
+                if g.kind == "transfer":  # in both journals: into this one's column, out of the other's
+                    incoming = g.column == column
+                    lines.append((g.date, g.voucher_no, g.summary, "银行存款" if column == "cash" else "库存现金",
+                                  "", g.amount if incoming else None, None if incoming else g.amount, None, 1,
+                                  None))
+                elif g.column == column:
+                    money_in = g.kind in ("income", "other-in")
+                    lines.append((g.date, g.voucher_no, g.summary, g.account, g.payer,
+                                  g.amount if money_in else None, None if money_in else g.amount, None, 1, None))
+            else:
+                for i in g:
+                    if (i.method == "现金") == (column == "cash"):
+                        lines.append((i.date, i.voucher_no, i.summary, i.category, i.payee, None, i.amount,
+                                      i.invoice or None, i.attachments, i.remarks or None))
+        r = 4
+        for c, v in enumerate((day(1), None, None, "上月结转", None, None, None, None, balance), start=1):
             ws.cell(row=r, column=c, value=v).border = BOX
         ws.cell(row=r, column=1).number_format = "yyyy/m/d"
-        ws.cell(row=r, column=7).number_format = MONEY_FMT
-        ws.cell(row=r, column=11).number_format = "@"
+        ws.cell(row=r, column=9).number_format = MONEY_FMT
         r += 1
-    ws.cell(row=r, column=4, value="合计")
-    ws.cell(row=r, column=7, value=total(items)).number_format = MONEY_FMT
-    ws.cell(row=r + 2, column=1, value=f"会计：{staff.handler}　　出纳：{reg.person()}")
-    for c, wdt in enumerate((11, 4, 5, 34, 20, 28, 12, 8, 8, 8, 22, 7, 9, 20), start=1):
-        ws.column_dimensions[get_column_letter(c)].width = wdt
+        sum_in = sum_out = Decimal("0")
+        lowest = balance
+        for d, no, summary, account, party, m_in, m_out, invoice, att, remarks in lines:
+            balance += (m_in or 0) - (m_out or 0)
+            lowest = min(lowest, balance)
+            sum_in += m_in or 0
+            sum_out += m_out or 0
+            vals = (d, "记", no, summary, account, party or None, m_in, m_out, balance, staff.handler,
+                    staff.reviewer, staff.approver, invoice, att, remarks)
+            for c, v in enumerate(vals, start=1):
+                ws.cell(row=r, column=c, value=v).border = BOX
+            ws.cell(row=r, column=1).number_format = "yyyy/m/d"
+            for c in (7, 8, 9):
+                ws.cell(row=r, column=c).number_format = MONEY_FMT
+            ws.cell(row=r, column=13).number_format = "@"
+            r += 1
+        if lowest < 0:
+            raise SystemExit(f"dongfeng {title}: the balance goes below zero ({lowest})")
+        assert money_str(balance) == figures[column]["closing"], (column, balance, figures[column])
+        for c, v in enumerate((day(31), None, None, "本月合计", None, None, sum_in, sum_out, balance), start=1):
+            cell = ws.cell(row=r, column=c, value=v)
+            cell.border = BOX
+            cell.font = BOLD
+        ws.cell(row=r, column=1).number_format = "yyyy/m/d"
+        for c in (7, 8, 9):
+            ws.cell(row=r, column=c).number_format = MONEY_FMT
+        rows_of[column] = r
+        ws.cell(row=r + 2, column=1, value=f"会计：{staff.handler}　　出纳：{cashier}")
+        for c, wdt in enumerate((11, 4, 5, 34, 18, 28, 12, 12, 12, 8, 8, 8, 22, 7, 20), start=1):
+            ws.column_dimensions[get_column_letter(c)].width = wdt
     rel = "ledgers/dongfeng/dongfeng-2026-10.xls"
     with tempfile.TemporaryDirectory(prefix="vf-samples-") as tmp:
         src = Path(tmp) / "dongfeng-2026-10.xlsx"
@@ -988,8 +1161,11 @@ def dongfeng(rng: random.Random, reg: Registry, exp: Expected) -> None:
         out = soffice_convert(src, "xls", Path(tmp) / "out")
         (SAMPLES / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(out, SAMPLES / rel)
-    exp.villages["dongfeng"] = village_entry("东风村", items, [(rel, "10月", "expense-list")])
-    exp.villages["dongfeng"]["voucher_form"] = "记 + 12 → 记-12 (凭证字 and 凭证号 columns)"
+    entry = village_entry("东风村", items, [(rel, "现金日记账", "cash-journal"), (rel, "银行存款日记账", "cash-journal")])
+    entry["vouchers"] = len({i.voucher_no for i in items})
+    entry["voucher_form"] = "记 + 12 → 记-12 (凭证字 and 凭证号 columns)"
+    money_entry(entry, money, figures)
+    exp.villages["dongfeng"] = entry
 
 
 # ---------------------------------------------------------------- qianjin: 序时账 (journal) export
@@ -1019,13 +1195,23 @@ def qianjin(rng: random.Random, reg: Registry, exp: Expected) -> None:
         code, acct = ("101", "库存现金") if cash else ("102", "银行存款")
         lines.append((lines[0][0], code, acct, None, total(rows)))
         entries.append((rows[0].date, "exp", lines))
+    J = Decimal
     others = [
-        (dt.date(YEAR, MONTH, 9), [("收到镇财政所拨付村级组织运转经费", "102", "银行存款", Decimal("36000.00"), None),
-                                   ("收到镇财政所拨付村级组织运转经费", "503", "补助收入", None, Decimal("36000.00"))]),
-        (dt.date(YEAR, MONTH, 15), [("从银行提取备用金", "101", "库存现金", Decimal("2000.00"), None),
-                                    ("从银行提取备用金", "102", "银行存款", None, Decimal("2000.00"))]),
-        (dt.date(YEAR, MONTH, 23), [("收到村集体厂房第四季度租金", "102", "银行存款", Decimal("18600.00"), None),
-                                    ("收到村集体厂房第四季度租金", "501", "经营收入", None, Decimal("18600.00"))]),
+        (dt.date(YEAR, MONTH, 9), [("收到镇财政所拨付村级组织运转经费", "102", "银行存款", J("36000.00"), None),
+                                   ("收到镇财政所拨付村级组织运转经费", "503", "补助收入", None, J("36000.00"))]),
+        (dt.date(YEAR, MONTH, 12), [("收到县农业农村局拨付高标准农田建设专项资金", "102", "银行存款", J("128000.00"), None),
+                                    ("收到县农业农村局拨付高标准农田建设专项资金", "241", "专项应付款", None,
+                                     J("128000.00"))]),
+        (dt.date(YEAR, MONTH, 15), [("从银行提取备用金", "101", "库存现金", J("2000.00"), None),
+                                    ("从银行提取备用金", "102", "银行存款", None, J("2000.00"))]),
+        (dt.date(YEAR, MONTH, 21), [("归还前进组代垫村道养护款", "211", "应付款", J("4650.00"), None),
+                                    ("归还前进组代垫村道养护款", "102", "银行存款", None, J("4650.00"))]),
+        (dt.date(YEAR, MONTH, 23), [("收到村集体厂房第四季度租金", "102", "银行存款", J("18600.00"), None),
+                                    ("收到村集体厂房第四季度租金", "501", "经营收入", None, J("18600.00"))]),
+        (dt.date(YEAR, MONTH, 27), [("收到村民交回多领的防汛误工补贴", "101", "库存现金", J("150.00"), None),
+                                    ("收到村民交回多领的防汛误工补贴", "113", "内部往来", None, J("150.00"))]),
+        (dt.date(YEAR, MONTH, 28), [("收到鱼塘承包户上交的鱼塘发包款", "102", "银行存款", J("6800.00"), None),
+                                    ("收到鱼塘承包户上交的鱼塘发包款", "501", "经营收入", None, J("6800.00"))]),
     ]
     for day, lines in others:
         entries.append((day, "other", lines))
@@ -1072,7 +1258,101 @@ def qianjin(rng: random.Random, reg: Registry, exp: Expected) -> None:
     entry["journal"] = {"vouchers": len(entries), "lines": r - 4,
                         "debit_total": money_str(debit_sum), "credit_total": money_str(credit_sum),
                         "chart": "2023"}
+    # the money of SPEC 12 as the journal gives it, and the 科目余额表 exported beside it (账表相符)
+    money: list[Money] = []
+    for day, kind, lines in entries:
+        if kind != "other":
+            continue
+        codes = {code for _s, code, *_ in lines}
+        for summary, code, _name, dr, cr in lines:
+            if code in ("101", "102"):
+                if codes == {"101", "102"} and code == "101":
+                    money.append(Money(day, summary, "银行存款", "", dr or cr, "cash" if dr else "bank",
+                                       "transfer", code))
+                continue
+            column = "cash" if "101" in codes else "bank"
+            kind_ = "income" if code.startswith("5") else ("other-in" if cr else "other-out")
+            money.append(Money(day, summary, _name, "", cr or dr, column, kind_, code))
+    opening = {"cash": Decimal("1286.40"), "bank": Decimal("213457.82")}
+    figures = money_figures(new_items, money, opening)
+    closing = {c: Decimal(figures[c]["closing"]) for c in figures}
+    assert Decimal("0") < closing["cash"] <= Decimal("5000"), closing
+    moved = {}  # 本期发生 借方 / 贷方 of 101 and 102, from the journal itself
+    for code in ("101", "102"):
+        dr = cr = Decimal("0")
+        for _day, _kind, lines in entries:
+            for _s, c, _n, d_, c_ in lines:
+                if c == code:
+                    dr += d_ or 0
+                    cr += c_ or 0
+        moved[code] = (dr, cr)
+    tb_rel = trial_balance(opening, closing, moved, entries)
+    entry["files"].append({"file": tb_rel, "sheet": "科目余额表", "layout": "trial-balance"})
+    money_entry(entry, money, figures)
     exp.villages["qianjin"] = entry
+
+
+def trial_balance(opening: dict, closing: dict, moved: dict, entries: list) -> str:
+    """科目余额表 as bookkeeping software exports it: 期初余额 / 本期发生 / 期末余额, each over 借方 / 贷方."""
+    per: dict[str, list] = {}  # code → [name, debit, credit]
+    for _day, _kind, lines in entries:
+        for _s, code, name, dr, cr in lines:
+            first = code[:3]
+            if first in ("101", "102"):
+                continue
+            row = per.setdefault(first, [name.split("_")[0], Decimal("0"), Decimal("0")])
+            row[1] += dr or 0
+            row[2] += cr or 0
+    names = {"501": "经营收入", "503": "补助收入", "511": "经营支出", "513": "管理费用", "514": "公益支出",
+             "241": "专项应付款", "211": "应付款", "113": "内部往来"}
+    # balances of the other accounts before the month (the year's income and expense so far, payables …)
+    before = {"113": ("借", Decimal("2360.00")), "151": ("借", Decimal("1862400.00")), "211": ("贷", Decimal("12850.00")),
+              "241": ("贷", Decimal("40000.00")), "301": ("贷", Decimal("1718642.22")),
+              "501": ("贷", Decimal("148600.00")), "503": ("贷", Decimal("108000.00")),
+              "511": ("借", Decimal("31280.50")), "513": ("借", Decimal("164913.60")), "514": ("借", Decimal("52173.90"))}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "科目余额表"
+    ws.cell(row=1, column=1, value="科目余额表").font = TITLE
+    ws.merge_cells("A1:H1")
+    ws.cell(row=2, column=1, value="核算单位：天长市新街镇前进村股份经济合作社")
+    ws.cell(row=2, column=6, value="期间：2026年10月")
+    top = ("科目编码", "科目名称", "期初余额", None, "本期发生", None, "期末余额", None)
+    sub = (None, None, "借方", "贷方", "借方", "贷方", "借方", "贷方")
+    for c, (t, b) in enumerate(zip(top, sub, strict=True), start=1):
+        ws.cell(row=3, column=c, value=t)
+        ws.cell(row=4, column=c, value=b)
+    for rng_ in ("A3:A4", "B3:B4", "C3:D3", "E3:F3", "G3:H3"):
+        ws.merge_cells(rng_)
+    style_header(ws, 3, 8)
+    style_header(ws, 4, 8)
+    rows = [("101", "库存现金", opening["cash"], None, *moved["101"], closing["cash"], None),
+            ("102", "银行存款", opening["bank"], None, *moved["102"], closing["bank"], None),
+            ("10201", "银行存款_天长农商银行基本户", opening["bank"], None, *moved["102"], closing["bank"], None)]
+    for code in sorted(set(per) | set(before)):
+        side, amt = before.get(code, ("借", Decimal("0")))
+        dr, cr = per.get(code, ["", Decimal("0"), Decimal("0")])[1:]
+        name = names.get(code) or {"151": "固定资产", "301": "资本"}[code]
+        if side == "借":
+            end = amt + dr - cr
+            rows.append((code, name, amt or None, None, dr or None, cr or None, end or None, None))
+        else:
+            end = amt + cr - dr
+            rows.append((code, name, None, amt or None, dr or None, cr or None, None, end or None))
+    r = 5
+    for vals in rows:
+        for c, v in enumerate(vals, start=1):
+            cell = ws.cell(row=r, column=c, value=v)
+            if c == 1:
+                cell.number_format = "@"
+            elif c > 2:
+                cell.number_format = MONEY_FMT
+        r += 1
+    for c, wdt in enumerate((10, 26, 14, 14, 14, 14, 14, 14), start=1):
+        ws.column_dimensions[get_column_letter(c)].width = wdt
+    rel = "ledgers/qianjin/科目余额表2026-10.xlsx"
+    save_xlsx(wb, SAMPLES / rel)
+    return rel
 
 
 # ---------------------------------------------------------------- all.xlsx: 双龙村, 桃园村, hidden 草稿
@@ -1155,10 +1435,33 @@ def all_workbook(rng: random.Random, reg: Registry, exp: Expected) -> None:
     ws.title = "双龙村"
     shuanglong_sheet(ws, s_items)
     taoyuan_sheet(wb.create_sheet("桃园村"), t_items)
+    # 双龙村 keeps the template's money sheets too (SPEC 12.2): 收入明细 and 资金余额
+    day = lambda d: dt.date(YEAR, MONTH, d)  # noqa: E731
+    s_money = [
+        Money(day(10), "收到镇财政所拨付村级组织运转经费", "补助收入", "新街镇财政所", Decimal("30000.00"), "bank",
+              "income"),
+        Money(day(15), "收到双龙组村民一事一议筹资款", "一事一议", f"{s_staff.villagers[1]}等12户",
+              Decimal("1860.00"), "cash", "other-in"),
+        Money(day(21), "收到村集体茶园第四季度发包款", "经营收入", s_staff.villagers[2], Decimal("15800.00"), "bank",
+              "income"),
+        Money(day(26), "收到天长市慈善协会捐赠的敬老院慰问金", "公积公益金", "天长市慈善协会", Decimal("5000.00"),
+              "bank", "other-in"),
+    ]
+    for no, m in enumerate(s_money, start=1):
+        m.voucher_no = no
+    cash_out = total([i for i in s_items if i.method == "现金"])
+    cash_in = sum((m.amount for m in s_money if m.column == "cash"), Decimal("0"))
+    s_opening = {"cash": (Decimal("2318.60") - cash_in + cash_out).quantize(CENT), "bank": Decimal("158406.93")}
+    s_figures = money_figures(s_items, s_money, s_opening)
+    income_sheet(wb.create_sheet("双龙村收入明细"), "双龙村", s_money, s_staff)
+    balances_sheet(wb.create_sheet("双龙村资金余额"), "双龙村", s_figures)
     draft_sheet(wb.create_sheet("草稿"))
     rel = "ledgers/all.xlsx"
     save_xlsx(wb, SAMPLES / rel)
-    exp.villages["shuanglong"] = village_entry("双龙村", s_items, [(rel, "双龙村", "expense-list")])
+    exp.villages["shuanglong"] = village_entry("双龙村", s_items, [(rel, "双龙村", "expense-list"),
+                                                                   (rel, "双龙村收入明细", "expense-list"),
+                                                                   (rel, "双龙村资金余额", "balances")])
+    money_entry(exp.villages["shuanglong"], s_money, s_figures)
     exp.villages["taoyuan"] = village_entry("桃园村", t_items, [(rel, "桃园村", "expense-list")])
     exp.unread_sheets.append({"file": rel, "sheet": "草稿"})
 
@@ -1239,13 +1542,39 @@ def shiqiao(rng: random.Random, reg: Registry, exp: Expected) -> None:
     footer = f"制表人：{staff.handler}　　审核：{staff.reviewer}"
     pos = write_standard_sheet(ws, "石桥村", items, title="石桥村2026年10月支出明细", stated_total=stated,
                                footer=footer, staff=staff)
+    # the template's money sheets (SPEC 12.2); the cash closing is written with two digits swapped
+    day = lambda d: dt.date(YEAR, MONTH, d)  # noqa: E731
+    money = [
+        Money(day(9), "收到镇财政所拨付村级组织运转经费", "补助收入", "新街镇财政所", Decimal("28000.00"), "bank",
+              "income"),
+        Money(day(17), "收到石桥组鱼塘第四季度承包费", "经营收入", staff.villagers[3], Decimal("4200.00"), "bank",
+              "income"),
+        Money(day(24), "收到村民租用文化礼堂办酒席的场地费", "经营收入", staff.villagers[4], Decimal("600.00"), "cash",
+              "income"),
+    ]
+    for no, m in enumerate(money, start=1):
+        m.voucher_no = no
+    opening = {"cash": Decimal("3460.00"), "bank": Decimal("127935.48")}
+    figures = money_figures(valid, money, opening)
+    right = figures["cash"]["closing"]
+    yuan, fen = right.split(".")
+    wrong = Decimal(yuan[:-2] + yuan[-1] + yuan[-2] + "." + fen) if yuan[-1] != yuan[-2] else Decimal(right) + 100
+    assert Decimal("0") < Decimal(right) <= Decimal("5000") and Decimal("0") < wrong <= Decimal("5000"), (right, wrong)
+    income_sheet(wb.create_sheet("收入明细"), "石桥村", money, staff)
+    brow = balances_sheet(wb.create_sheet("资金余额"), "石桥村", figures, stated_closing={"cash": wrong})
     save_xlsx(wb, SAMPLES / rel)
+    exp.errors.append(locate("shiqiao", rel, "资金余额", brow["cash"], None, "balance-mismatch"))
     seeded.sort(key=lambda x: pos["rows"][x[0]])
     for k, fieldname, code, severity in seeded:
         loc = locate("shiqiao", rel, sheet, pos["rows"][k], col[fieldname] if fieldname else None, code)
         (exp.errors if severity == "error" else exp.warnings).append(loc)
     exp.errors.append(locate("shiqiao", rel, sheet, pos["total"], col["amount"], "total-mismatch"))
-    entry = village_entry("石桥村", items, [(rel, sheet, "expense-list")])
+    entry = village_entry("石桥村", items, [(rel, sheet, "expense-list"), (rel, "收入明细", "expense-list"),
+                                          (rel, "资金余额", "balances")])
+    money_entry(entry, money, figures)
+    # the ledger states `wrong`; opening + the month's money gives `right`: balance-mismatch, 9.00 apart
+    entry["balances"]["cash"]["closing"] = money_str(wrong)
+    entry["balances"]["cash"]["computed_closing"] = right
     in_period = [i for i in valid if i.date.month == MONTH]
     entry["errors"] = sum(1 for e in exp.errors if e["village"] == "shiqiao")
     entry["warnings"] = sum(1 for e in exp.warnings if e["village"] == "shiqiao")
@@ -1317,7 +1646,8 @@ ledgers = ["ledgers/qianjin/*.xlsx"]         # 记账软件导出的序时账
 [[villages]]
 id = "shuanglong"
 name = "双龙村"
-ledgers = ["ledgers/all.xlsx#双龙村"]        # 多村合用一个工作簿，只读“双龙村”工作表
+ledgers = ["ledgers/all.xlsx#双龙村", "ledgers/all.xlsx#双龙村收入明细", "ledgers/all.xlsx#双龙村资金余额"]
+                                             # 多村合用一个工作簿，只读“双龙村”的支出、收入明细和资金余额三张工作表
 
 [[villages]]
 id = "taoyuan"
@@ -1340,13 +1670,13 @@ README = """\
 |---|---|---|
 | 新街村 xinjie | `ledgers/xinjie/2026-10.xlsx` | 标准支出台账：标题行、表头、一张凭证多行、本月合计、制表人落款；一笔 86500 元的大额支出在备注中写明决议；摘要和收款方中含身份证号、手机号、银行卡号（公开时应打码）；`receipts/2026-10/` 中有按凭证号命名的票据扫描件（记-001.jpg、记-002-2.jpg、子文件夹 记-003/1.jpg、纯数字 4.jpeg、PNG、PDF），其中 记-001.jpg 带 GPS 定位信息（公开时应去除），记-024.jpg 上有身份证号、手机号和斜贴的银行卡号，记-025.jpg 是十人劳务费签领表（身份证号、手机号），记-019.jpg 横放扫描、靠 EXIF 方向摆正、上有手机号（公开时都应遮盖）；`receipts/2026年9月/` 中上月的 记-001.jpg 不应出现在10月 |
 | 河西村 hexi | `ledgers/hexi/2026年10月.csv` | Excel 在中文 Windows 上另存的 CSV（GB18030 编码）：金额是带千分位的文字（"1,234.50"），日期是文字（2026/10/8），有标题行，无合计行 |
-| 东风村 dongfeng | `ledgers/dongfeng/dongfeng-2026-10.xls` | LibreOffice 写的老版 .xls：两行表头，“凭证”合并单元格下分“字”“号”两列（记 + 12 → 记-12） |
-| 前进村 qianjin | `ledgers/qianjin/序时账2026-10.xlsx` | 记账软件导出的序时账（2023 年农村集体经济组织会计制度科目：513 管理费用、514 公益支出、511 经营支出，贷方 101 库存现金 / 102 银行存款）；有的凭证有两条费用分录，另有收到补助、提取备用金、收到租金等非支出凭证，末行为借贷合计 |
-| 双龙村 shuanglong | `ledgers/all.xlsx`，工作表“双龙村” | 多村合用一个工作簿，用 `#双龙村` 只读本村工作表；表头用别名（记账日期、凭证编号、支出事项、收款单位（人）……）；有总计行 |
+| 东风村 dongfeng | `ledgers/dongfeng/dongfeng-2026-10.xls` | 日记账村：LibreOffice 写的老版 .xls，工作表“现金日记账”和“银行存款日记账”，两行表头，“凭证”合并单元格下分“字”“号”两列（记 + 12 → 记-12）；每张日记账有上月结转行、逐行余额和本月合计行；按对方科目分出收入（补助收入、经营收入）、其他收付（专项应付款、内部往来、一事一议资金）；从银行提取备用金在两张日记账中各记一笔，只算一次内部转账 |
+| 前进村 qianjin | `ledgers/qianjin/序时账2026-10.xlsx` | 记账软件导出的序时账（2023 年农村集体经济组织会计制度科目：513 管理费用、514 公益支出、511 经营支出，贷方 101 库存现金 / 102 银行存款）；有的凭证有两条费用分录，另有收到补助、租金、鱼塘发包款（收入），收到专项资金、归还代垫款、收回多领补贴（其他收付），提取备用金（内部转账），末行为借贷合计；同一文件夹的 `科目余额表2026-10.xlsx` 给出 101 库存现金、102 银行存款的期初余额、本期发生和期末余额，与序时账相符 |
+| 双龙村 shuanglong | `ledgers/all.xlsx`，工作表“双龙村” | 多村合用一个工作簿，用 `#双龙村` 只读本村工作表；表头用别名（记账日期、凭证编号、支出事项、收款单位（人）……）；有总计行；另有模板式的“双龙村收入明细”（付款方、收入金额）和“双龙村资金余额”（库存现金、银行存款的上月结余和本月结余）两张工作表 |
 | 桃园村 taoyuan | `ledgers/all.xlsx`，工作表“桃园村” | 年、月、日分三列；金额是带 ¥ 的文字；同一工作簿中隐藏的“草稿”工作表没有哪个村读取，不应报告任何问题 |
-| 石桥村 shiqiao | `ledgers/shiqiao/2026-10.xlsx` | 故意留有错误：金额为空、不存在的日期 2026-02-30、9月的日期、三位小数 12.345、金额为 0、同一发票号用在两张凭证、本月合计与明细不符；以及提醒：凭证号跳号（缺 记-012）、摘要只写“其他”、现金支付超过 1000 元、审批人为空、隐藏行中有数据 |
+| 石桥村 shiqiao | `ledgers/shiqiao/2026-10.xlsx` | 故意留有错误：金额为空、不存在的日期 2026-02-30、9月的日期、三位小数 12.345、金额为 0、同一发票号用在两张凭证、本月合计与明细不符；以及提醒：凭证号跳号（缺 记-012）、摘要只写“其他”、现金支付超过 1000 元、审批人为空、隐藏行中有数据；另有“收入明细”和“资金余额”工作表，资金余额表上库存现金本月结余把 645.50 写成了 654.50（两位数字颠倒），与上月结余加减本月收付不符（balance-mismatch） |
 
-除石桥村外，各村账表均无错误、无提醒。
+除石桥村外，各村账表均无错误、无提醒。东风村、前进村、双龙村、石桥村是收支村（公开收入、其他收付和资金余额），新街村、河西村、桃园村只公开支出。
 """
 
 
@@ -1361,7 +1691,7 @@ def verify(exp: Expected) -> None:
     except ImportError:  # pragma: no cover
         return
     for vid, v in exp.villages.items():
-        for f in v["files"]:
+        for f in v["files"][:1]:  # the expense sheet; income lists and balances are checked by the tests
             path = SAMPLES / f["file"]
             if path.suffix == ".csv":
                 continue
@@ -1369,8 +1699,6 @@ def verify(exp: Expected) -> None:
             rows = wb.get_sheet_by_name(f["sheet"]).to_python()
             if vid in ("xinjie", "shiqiao"):
                 col, start = 5, 3
-            elif vid == "dongfeng":
-                col, start = 6, 3
             elif vid == "shuanglong":
                 col, start = 5, 3
             else:
