@@ -3,9 +3,9 @@
 Each command parses options, calls one library function, prints its result and exits 0 / 1 / 2. Library
 errors (`VillagefinError`) become one Chinese line and their exit code; `--debug` shows a traceback instead.
 
-The library modules that pull in the readers and renderers (openpyxl, reportlab, Jinja2, Pillow) are imported by
-the commands that use them, not here: `query add/answer/list` must answer in under 0.5 s (SPEC 9a), and importing
-the renderers alone costs about that much on a busy two-core machine.
+The library modules of each command's work (readers, renderers, OCR, the archive, the web server) are imported by
+the command that uses them, not here: an unchanged re-publish must cost under 10% of a full one (SPEC 9) and
+`query add/answer/list` must answer in under 0.5 s (SPEC 9a), while importing everything costs about 0.2 s.
 """
 
 from __future__ import annotations
@@ -22,11 +22,8 @@ import click
 
 from .config import Config, find_config
 from .errors import ConfigError, UsageError, VillagefinError
-from .history import history_for_check, load_previous_closings
 from .ledgers import MONTH_FORMS, parse_month, shanghai_today
-from .model import Period, QueryState, ReviewConclusion, RunOptions
-from .queries import CHANNELS, run_query_add, run_query_answer, run_query_list
-from .serve import serve as run_server
+from .model import QUERY_CHANNELS, Period, QueryState, ReviewConclusion, RunOptions
 from .text import (
     history_text,
     publish_text,
@@ -313,6 +310,8 @@ def check(files, villages, month, config_path, fmt, annotate) -> None:
         from .feedback import refuse_input_folder
 
         refuse_input_folder(config, list(files) or None, villages, annotate)
+    from .history import history_for_check, load_previous_closings
+
     period = parse_month(month)
     history, notes = history_for_check(config.root, None if period is None else period.key)
     report = run_check(list(files) or None, config, month=month, villages=villages,
@@ -477,13 +476,15 @@ def query() -> None:
 @click.option("--item", default=None, metavar="N", help="公开表上的序号（最新一版）。")
 @click.option("--voucher", default=None, metavar="V", help="或：凭证号，例如 记-012。")
 @click.option("--question", required=True, metavar="TEXT", help="质询内容（将公开，请按公开的措辞写）。")
-@click.option("--channel", type=click.Choice(list(CHANNELS)), default="电话", show_default=True, help="收到的途径。")
+@click.option("--channel", type=ChineseChoice(list(QUERY_CHANNELS)), default="电话", show_default=True, help="收到的途径。")
 @click.option("--received", default=None, metavar="YYYY-MM-DD", help="收到日期（默认：今天）。")
 @click.option("--asker", default="", metavar="NAME", help="提问人（只存档，不公开）。")
 @config_option
 def query_add(village, month, item, voucher, question, channel, received, asker, config_path) -> None:
     """登记一条村民质询，打印编号 Q年份-序号；答复期限为收到后 [queries] reply_days 天。"""
     config = _load(config_path)
+    from .queries import run_query_add
+
     line = run_query_add(config, village=village, month=month, item=item, voucher=voucher, question=question,
                          channel=channel, received=_parse_date(received), asker=asker)
     click.echo(line.record.number)
@@ -499,6 +500,8 @@ def query_add(village, month, item, voucher, question, channel, received, asker,
 def query_answer(number, answer, by, answer_date, config_path) -> None:
     """登记质询 NUMBER 的答复；再次答复会替换公开的答复，此前的答复仍存档。"""
     config = _load(config_path)
+    from .queries import run_query_answer
+
     line = run_query_answer(config, number, answer=answer, by=by, date=_parse_date(answer_date))
     click.echo(query_answered_text(line))
 
@@ -508,13 +511,15 @@ def query_answer(number, answer, by, answer_date, config_path) -> None:
 @village_option
 @click.option("--open", "only_open", is_flag=True, help="只列未答复的（含逾期）。")
 @click.option("--overdue", is_flag=True, help="只列逾期未答复的。")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=ChineseChoice(["text", "json"]), default="text", show_default=True,
               help="text 给人看；json 给程序用。")
 @config_option
 def query_list(month, villages, only_open, overdue, fmt, config_path) -> None:
     """列出质询：编号、村、月份、涉及的一笔、收到日期、途径、答复期限、答复日期、状态。"""
     config = _load(config_path)
     only = QueryState.OVERDUE if overdue else QueryState.OPEN if only_open else None
+    from .queries import run_query_list
+
     lines = run_query_list(config, month=month, villages=villages, only=only)
     if fmt == "json":
         _echo_utf8(query_list_json(lines))
@@ -536,6 +541,8 @@ def serve(out, port, config_path) -> None:
     if not Path(site, "index.html").is_file():
         raise UsageError(f"{site} 中没有网站（index.html）；请先运行 villagefin publish，或用 --out 指定网站文件夹。")
     click.echo(f"网站地址：http://127.0.0.1:{port}/ （按 Ctrl-C 结束）")
+    from .serve import serve as run_server
+
     run_server(Path(site), port)
 
 

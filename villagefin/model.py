@@ -149,6 +149,10 @@ _CONCLUSION_TEXT = {
 }
 
 
+#: how a villager's question reached the village (SPEC 14: `query add --channel`)
+QUERY_CHANNELS: tuple[str, ...] = ("电话", "意见箱", "当面", "网上", "其他")
+
+
 class QueryState(str, Enum):
     """Where a villager's query stands (SPEC 14)."""
 

@@ -20,7 +20,6 @@ from .archive import Archive, ExpenseHash, Publication, publish_lock
 from .config import Config, check_not_placeholders
 from .errors import ConfigError, PublishRefused, UsageError, storage_error
 from .findings import make
-from .history import previous_closings_of, published_invoices_of
 from .ledgers import parse_month, shanghai_today
 from .manifest import damaged_files
 from .model import (
@@ -181,6 +180,7 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
     # replays the remembered result from `state` without them (SPEC 9: under 10% of a full publish)
     from .check import PublicSpec, run_check
     from .fonts import find_font
+    from .history import previous_closings_of, published_invoices_of
     from .receipt_review import MonthScans
     from .redact import terminal_progress
     from .site import MonthBuild, refresh_annexes, refresh_zips, relink, render_key

@@ -16,10 +16,10 @@ from .archive import Archive, QueryRecord, archive_path
 from .config import Config
 from .errors import ConfigError, UsageError
 from .ledgers import parse_month, shanghai_today
+from .model import QUERY_CHANNELS as CHANNELS
 from .model import QueryState
 from .public import expenses_from_json
 
-CHANNELS: tuple[str, ...] = ("电话", "意见箱", "当面", "网上", "其他")
 NUMBER = re.compile(r"Q(\d{4})-(\d{3,})")
 
 
