@@ -135,3 +135,22 @@ def test_a_month_archived_before_shouzhi_stays_unchanged_until_corrected(tmp_pat
     assert [(o.outcome, o.revision) for o in corrected.outcomes] == [("correction", 2)]
     with Archive(ws) as arc:
         assert b'"income"' in arc.latest("lize", "2026-10").expenses_json
+
+
+def test_a_correction_of_an_income_line_is_listed_in_the_correction(tmp_path):
+    """SPEC 12 deliverable 6: corrections list added, removed and changed income lines too, not only expenses."""
+    ws = _workspace(tmp_path, 1514.5)
+    config = load_config(ws)
+    run_publish(config, month="2026-10", today=dt.date(2026, 11, 5))
+    fixed = [_row(10, 3, "现收-1", "收到村集体房屋租金", "经营收入", 650, None, 1650),
+             _row(10, 8, "现付-1", "购买村部打印纸10包", "管理费用", None, 85.5, 1564.5),
+             _row(10, 20, "现收-2", "收到鱼塘承包费", "发包及上交收入", 200, None, 1764.5)]
+    _journal(ws / "ledgers" / "2026-10.xlsx", 10, 1000, fixed)
+    result = run_publish(config, month="2026-10", today=dt.date(2026, 11, 9), correct="租金少记50元，补记承包费")
+    assert {o.outcome for o in result.outcomes} == {"correction"}
+    with Archive(ws, create=False) as arc:
+        latest = arc.latest("lize", "2026-10")
+    assert latest.revision == 2 and latest.changed == ("现收-1",) and latest.added == ("现收-2",)
+    assert latest.removed == ()
+    page = (ws / "site" / "2026-10" / "lize" / "index.html").read_text(encoding="utf-8")
+    assert "现收-1" in page and "现收-2" in page

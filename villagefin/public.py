@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
@@ -646,6 +646,17 @@ def _flow_record(f: PublicFlow) -> dict[str, Any]:
 
 def _amount_or_none(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
+
+
+def line_hashes(data: bytes) -> list[tuple[str, str]]:
+    """(voucher, content hash) of every line an archived expenses.json publishes: its expenses, and a 收支
+    village's income and other flows (what a correction compares, SPEC 5.1 and 12.4)."""
+    out = [(e.voucher, content_hash(e)) for e in expenses_from_json(data)]
+    money = money_from_json(data)
+    for line in (*money.get("income", ()), *money.get("flows", ())):
+        record = [type(line).__name__] + [str(getattr(line, f.name)) for f in fields(line) if f.name != "seq"]
+        out.append((line.voucher, hashlib.sha256("\x1f".join(record).encode("utf-8")).hexdigest()))
+    return out
 
 
 def money_from_json(data: bytes) -> dict:

@@ -35,7 +35,13 @@ from .model import (
 )
 from .output import ensure_writable
 from .privacy import mask
-from .public import PublicExpense, content_hash, expenses_from_json, fingerprint, township_of, without_money
+from .public import (
+    expenses_from_json,
+    fingerprint,
+    line_hashes,
+    township_of,
+    without_money,
+)
 
 # what happened to a village in a run (names kept for the callers; the codes live in model.Outcome)
 NEW, CORRECTION, UNCHANGED, REWRITTEN = Outcome.NEW, Outcome.CORRECTION, Outcome.UNCHANGED, Outcome.REWRITTEN
@@ -72,12 +78,13 @@ def scheduled_date(period: Period, day: int) -> dt.date:
     return dt.date(year, month, day)
 
 
-def diff_vouchers(old: Sequence[PublicExpense], new: Sequence[PublicExpense]) -> tuple[tuple[str, ...], ...]:
-    """(added, removed, changed) voucher numbers between two revisions."""
-    def by_voucher(items):
+def diff_vouchers(old: bytes, new: bytes) -> tuple[tuple[str, ...], ...]:
+    """(added, removed, changed) voucher numbers between two revisions' expenses.json: their expenses and, for a
+    收支 village, their income and other flows too (SPEC 12.4: a correction lists every kind of line)."""
+    def by_voucher(data: bytes) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
-        for e in items:
-            out.setdefault(e.voucher, []).append(content_hash(e))
+        for voucher, digest in line_hashes(data):
+            out.setdefault(voucher, []).append(digest)
         return {k: sorted(v) for k, v in out.items()}
 
     a, b = by_voucher(old), by_voucher(new)
@@ -254,8 +261,7 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
             revision = 1 if latest is None else latest.revision + 1
             added = removed = changed = ()
             if latest is not None:
-                added, removed, changed = diff_vouchers(expenses_from_json(latest.expenses_json),
-                                                        expenses_from_json(data))
+                added, removed, changed = diff_vouchers(latest.expenses_json, data)
             pub = Publication(
                 village=v.id, village_name=v.name, period=label, revision=revision, run_at=run_at.isoformat(),
                 publication_date=pub_date, on_time=on_time, count=count, total=total,
