@@ -424,7 +424,7 @@ def test_print_all_starts_with_the_township_summary(published):
     sheets = [pdftext(month / vid / "noticeboard.pdf").split("\f")[:-1]
               for vid in ("xinjie", "hexi", "dongfeng", "qianjin", "shuanglong", "taoyuan")
               if (month / vid).is_dir()]
-    assert "村级财务支出公开汇总表" in pages[0] and "合计（已公开" in pages[len(summary) - 1]
+    assert "村级财务收支公开汇总表" in pages[0] and "合计（已公开" in pages[len(summary) - 1]
     assert pages[:len(summary)] == summary
     assert len(pages) == len(summary) + sum(len(s) for s in sheets)
     assert "财务支出明细公开表" in pages[len(summary)]

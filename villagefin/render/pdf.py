@@ -598,7 +598,8 @@ def render_summary(view: TownshipView, out: Path | BinaryIO, *, font: FontChoice
     """Write summary.pdf: one line per village and the township total with 大写; returns the page count."""
     font_name = register(font)
     st = style(paper, orientation)
-    title = f"{view.township.name}{view.year}年{view.month}月村级财务支出公开汇总表"
+    kind = "收支" if view.has_money else "支出"  # a month with 收支 villages sums their income too (SPEC 12.4)
+    title = f"{view.township.name}{view.year}年{view.month}月村级财务{kind}公开汇总表"
     canvas = _canvas(out, st, font_name, title, view.township.name, view.publication_date)
     draw = draw_money_summary if view.has_money else draw_summary  # 收入 and 月末结余 added (SPEC 12.4)
     pages = draw(view, canvas, font_name, st, title)
