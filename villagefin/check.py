@@ -233,7 +233,7 @@ def finish_village(village: str, files: Sequence[FileResult], period: Period | N
                          public=_public(village, expenses, context.chart, config, public, lines, balances)
                          if public else None,
                          lines=lines if keep else None, balances=balances,
-                         money=money_summary(lines, expenses, balances) if lines or balances else None)
+                         money=money_summary(lines, expenses, balances, money.funds) if lines or balances else None)
 
 
 def village_flows(files: Sequence[FileResult]) -> tuple[list, list]:
@@ -257,12 +257,13 @@ def village_flows(files: Sequence[FileResult]) -> tuple[list, list]:
     return lines, [b for f in files for b in f.balances]
 
 
-def money_summary(lines: Sequence, expenses: Sequence[Expense], balances: Sequence) -> dict:
-    """The figures `check --format json` adds for a 收支 village: income, income_total, flows, balances."""
+def money_summary(lines: Sequence, expenses: Sequence[Expense], balances: Sequence, funds=None) -> dict:
+    """The figures `check --format json` adds for a 收支 village: income, income_total, flows, balances
+    (`funds`: the money table when the caller has it already)."""
     income = [ln for ln in lines if ln.kind == M.INCOME]
     return {"income": len(income), "income_total": sum((ln.amount for ln in income), Decimal("0.00")),
             "flows": sum(1 for ln in lines if ln.kind != M.INCOME),
-            "balances": P.balances_record(P.funds_of(lines, expenses, balances))}
+            "balances": P.balances_record(funds if funds is not None else P.funds_of(lines, expenses, balances))}
 
 
 def _public(village: str, expenses: Sequence[Expense], chart, config: Config, spec: PublicSpec,

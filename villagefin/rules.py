@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import groupby
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
@@ -840,6 +840,11 @@ class VillageMoney:
     #: debits and credits on 101 and 102 from its journals and its 科目余额表 (Movement, 账表相符)
     movements: Sequence = ()
 
+    @cached_property
+    def funds(self):
+        """The money table of the village's ledgers (public.funds_of), worked out once for every rule."""
+        return funds_of(self.lines, self.expenses, self.balances)
+
     @property
     def has_flows(self) -> bool:
         """Income or other flows (transfers and accrued income count too): a 收支 village."""
@@ -880,7 +885,7 @@ def balance_mismatch(money: VillageMoney, config: Config) -> Iterable[Finding]:
             out.append(make("balance-mismatch", village=v, **_balance_place(first, False),
                             what=f"{label}上月结余", stated=display(opening), other="上月公开的本月结余",
                             computed=display(previous), diff=display(opening - previous)))
-    funds = funds_of(money.lines, money.expenses, ledger)
+    funds = money.funds if len(ledger) == len(money.balances) else funds_of(money.lines, money.expenses, ledger)
     picked = pick_balances(ledger)
     for column, label in _COLUMN_NAMES.items():
         opening, closing = picked[column]
@@ -930,7 +935,7 @@ def negative_cash(money: VillageMoney, config: Config) -> Iterable[Finding]:
     out = [make("negative-cash", village=money.village, file=file, sheet=sheet, row=row, amount=display(amount))
            for file, sheet, row, amount in money.negative_rows]
     if not out and (money.balances or money.lines):
-        closing = funds_of(money.lines, money.expenses, money.balances).cash.closing
+        closing = money.funds.cash.closing
         if closing is not None and closing < 0:
             out.append(make("negative-cash", village=money.village, amount=display(closing)))
     return out
@@ -940,7 +945,7 @@ def cash_on_hand_over_limit(money: VillageMoney, config: Config) -> Iterable[Fin
     """Cash at the month's end above `[rules] cash_on_hand_limit` (库存现金限额, default 5000)."""
     if not money.balances:
         return []
-    closing = funds_of(money.lines, money.expenses, money.balances).cash.closing
+    closing = money.funds.cash.closing
     limit = config.rules.cash_on_hand_limit
     if closing is None or closing <= limit:
         return []

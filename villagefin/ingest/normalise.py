@@ -750,6 +750,12 @@ def _is_income_list(raw: RawSheet, header: Header) -> bool:
     return "收入" in title and "支出" not in title
 
 
+def _says_income_amount(raw: RawSheet) -> bool:
+    """A cheap look at the first rows' texts for 收入金额 / 收款金额 (before any header is normalised)."""
+    return any(isinstance(v, str) and any(word in v for word in FL.INCOME_AMOUNT_HEADS)
+               for row in raw.rows[:30] for v in row)
+
+
 def _income_amount_header(raw: RawSheet) -> tuple[RawSheet, Header | None]:
     """A header whose amount is 收入金额 or 收款金额 beside a payer column: read with 金额 in its place."""
     for r, row in enumerate(raw.rows[:30]):
@@ -933,11 +939,14 @@ def normalise_sheet(raw: RawSheet, *, village: str, file: str, period: Period | 
     result = SheetResult(read=None, has_data=sheet_has_data(raw))
     if not result.has_data:
         return result
-    header = find_header(raw.rows, raw.merged)
-    income_list = False
-    if header is None:
-        raw, header = _income_amount_header(raw)  # 收入金额 / 收款金额 with a payer column: an income list
+    # 收入金额 / 收款金额 beside a payer column: an income list, read with 金额 in its place (tried first when the
+    # words are there at all, so that an income sheet is not first scanned in vain for an expense header)
+    header, income_list = None, False
+    if _says_income_amount(raw):
+        raw, header = _income_amount_header(raw)
         income_list = header is not None
+    if header is None:
+        header = find_header(raw.rows, raw.merged)
     if header is None:
         if _balances_sheet(raw, village, file, sheet, result, period):
             return result
