@@ -12,7 +12,7 @@ import pytest
 from conftest import HEADER, REPO, SAMPLES, expense_row
 
 from villagefin.check import run_check
-from villagefin.config import load_config, parse_config
+from villagefin.config import Config, load_config, parse_config
 from villagefin.errors import ConfigError
 from villagefin.findings import CATALOGUE
 from villagefin.text import report_dict
@@ -269,3 +269,18 @@ def test_json_report_is_written_in_pieces_that_join_to_the_document(count):
     assert json.loads(report_json(report)) == report_dict(report)
     assert "".join(report_json_chunks(report)) == report_json(report)
     assert len(list(report_json_chunks(report))) >= 2 + count // 2000
+
+
+def test_a_placeholder_invoice_number_is_no_duplicate_across_villages(tmp_path, write_xlsx):
+    """One invoice key (rules.invoice_key) everywhere: "000" and "0" are placeholders, not numbers, in the
+    township-wide duplicate-invoice as in the one-village rules (the parent's fast path used to keep "000")."""
+    a = write_xlsx([HEADER, expense_row(8, "记-001", "购买村部办公用打印纸10包", 120, invoice="000")], name="甲村.xlsx")
+    b = write_xlsx([HEADER, expense_row(9, "记-001", "购买村部办公用墨盒2个", 260, invoice="000")], name="乙村.xlsx")
+    report = run_check([str(a), str(b)], Config(), month="2026-10")
+    assert "duplicate-invoice" not in {f.code for f in report.findings}
+    real = write_xlsx([HEADER, expense_row(9, "记-002", "购买村部办公用墨盒2个", 260,
+                                           invoice="26342646589155456771")], name="丙村.xlsx")
+    again = write_xlsx([HEADER, expense_row(10, "记-003", "购买村部办公用纸", 90, invoice="26342646589155456771")],
+                       name="丁村.xlsx")
+    report = run_check([str(real), str(again)], Config(), month="2026-10")
+    assert [f.code for f in report.findings if f.code == "duplicate-invoice"] == ["duplicate-invoice"] * 2

@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from . import findings as F
 from . import model as M
@@ -116,6 +116,20 @@ def _crash(src: Source) -> FileResult:
         reason="读取时读取程序异常退出，文件可能已损坏或结构异常")])
 
 
+class InvoiceLine(NamedTuple):
+    """One expense with an invoice number, as a worker sends it back for duplicate-invoice across villages."""
+
+    invoice: str
+    voucher: str
+    amount: Decimal
+    file: str
+    sheet: str | None
+    row: int
+    column: str | None  # the invoice column's letter
+    code: str  # 发票代码
+    payee: str
+
+
 @dataclass
 class VillageResult:
     """What one village's ledgers gave, after the rules that look at one village at a time."""
@@ -125,9 +139,9 @@ class VillageResult:
     findings: list[Finding]
     count: int
     total: Decimal
-    #: (invoice, voucher, amount, file, sheet, row, invoice column, invoice code, payee) of every expense with an
-    #: invoice number, for duplicate-invoice across villages (decided in the parent, over the whole township)
-    invoices: list[tuple]
+    #: every expense with an invoice number, for duplicate-invoice across villages (decided in the parent, over
+    #: the whole township)
+    invoices: list[InvoiceLine]
     expenses: list[Expense] | None = None  # only when the caller keeps them
     public: tuple[bytes, tuple] | None = None  # expenses.json bytes and archive rows, when asked for
     months: frozenset[tuple[int, int]] = frozenset()  # (year, month) of its dates, when there is no workspace
@@ -220,9 +234,9 @@ def finish_village(village: str, files: Sequence[FileResult], period: Period | N
     if conf is not None and conf.receipts:
         findings.extend(receipt_findings(config, expenses, [village], period))
     letters: dict[int, str | None] = {}  # one invoice column per sheet: its expenses share their columns
-    invoices = [(e.invoice, e.voucher, e.amount, e.file, e.sheet, e.row,
-                 letters[id(e.columns)] if id(e.columns) in letters
-                 else letters.setdefault(id(e.columns), e.column_of("invoice")), e.invoice_code, e.payee)
+    invoices = [InvoiceLine(e.invoice, e.voucher, e.amount, e.file, e.sheet, e.row,
+                            letters[id(e.columns)] if id(e.columns) in letters
+                            else letters.setdefault(id(e.columns), e.column_of("invoice")), e.invoice_code, e.payee)
                 for e in expenses if e.invoice]
     return VillageResult(village=village, sheets=[s for f in files for s in f.sheets], findings=findings,
                          count=len(expenses), total=sum((e.amount for e in expenses), Decimal("0.00")),
@@ -444,13 +458,10 @@ _NO_DATE = dt.date(1, 1, 1)
 def _duplicate_invoices(results: Sequence[VillageResult], config: Config, period: Period | None,
                         published: Mapping[str, tuple]) -> list[Finding]:
     """duplicate-invoice over the whole township, on the few expenses whose invoice number repeats."""
-    def key(invoice: str) -> str:
-        return invoice if invoice.isdigit() and invoice.isascii() else invoice_key(invoice)
-
     seen: dict[str, int] = {}
     for r in results:
         for inv in r.invoices:
-            k = key(inv[0])
+            k = invoice_key(inv.invoice)
             if k:
                 seen[k] = seen.get(k, 0) + 1
     wanted = {k for k, n in seen.items() if n > 1 or k in published}
@@ -458,11 +469,11 @@ def _duplicate_invoices(results: Sequence[VillageResult], config: Config, period
         return []
     subset = []
     for r in results:
-        for invoice, voucher, amount, file, sheet, row, column, code, payee in r.invoices:
-            if key(invoice) in wanted:
-                subset.append(Expense(village=r.village, file=file, sheet=sheet, row=row, date=_NO_DATE,
-                                      voucher=voucher, summary="", amount=amount, invoice=invoice,
-                                      columns=(("invoice", column),) if column else (), invoice_code=code,
-                                      payee=payee))
+        for inv in r.invoices:
+            if invoice_key(inv.invoice) in wanted:
+                subset.append(Expense(village=r.village, file=inv.file, sheet=inv.sheet, row=inv.row, date=_NO_DATE,
+                                      voucher=inv.voucher, summary="", amount=inv.amount, invoice=inv.invoice,
+                                      columns=(("invoice", inv.column),) if inv.column else (),
+                                      invoice_code=inv.code, payee=inv.payee))
     context = RuleContext(period=_label(period), chart=load_chart(config.chart), published_invoices=published)
     return list(duplicate_invoice(subset, config, context))

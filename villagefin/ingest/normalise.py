@@ -397,8 +397,10 @@ def _expense_list(s: _Sheet, columns: tuple[tuple[str, str], ...], vouchers: lis
             att = _attachments(cell(r, "attachments")) if c_att is not None else None
             code = "" if c_code is None else cell_text(cell(r, "invoice_code"))
         out.append(Expense(
-            s.village, s.file, s.sheet, r + 1, d, voucher, summary, amount,
-            t[0], t[1], t[2], t[3], t[4], t[5], att, t[6] or journal_method, t[7], "", layout, columns, code,
+            village=s.village, file=s.file, sheet=s.sheet, row=r + 1, date=d, voucher=voucher, summary=summary,
+            amount=amount, category=t[0], payee=t[1], handler=t[2], reviewer=t[3], approver=t[4], invoice=t[5],
+            attachments=att, method=t[6] or journal_method, remarks=t[7], layout=layout, columns=columns,
+            invoice_code=code,
         ))
     if other_month and any(period.contains(e.date) for e in out):
         # a cash journal runs across months (「大华11-12月」): the rows of other months are not this month's
