@@ -157,13 +157,13 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def measure(cmd: list[str], cwd: Path | None = None) -> dict:
-    """Run `cmd`; wall seconds, CPU seconds of the whole tree, peak tree RSS in MB, exit code."""
-    before = os.times()
-    start = time.perf_counter()
-    # as an installed package runs: with its bytecode cached (this workplace sets PYTHONDONTWRITEBYTECODE)
+def run_sampled(cmd: list[str], cwd: Path | None = None) -> tuple[int, float, int, bytes, bytes]:
+    """Run `cmd` as an installed package runs (with its bytecode cached: this workplace sets
+    PYTHONDONTWRITEBYTECODE), sampling its process tree's memory every 20 ms:
+    (exit code, wall seconds, peak tree bytes, stdout, stderr)."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     peak = 0
     done = threading.Event()
 
@@ -173,15 +173,22 @@ def measure(cmd: list[str], cwd: Path | None = None) -> dict:
             peak = max(peak, _tree_rss(proc.pid))
             time.sleep(0.02)
 
-    t = threading.Thread(target=sample, daemon=True)
-    t.start()
-    _, err = proc.communicate()
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
     wall = time.perf_counter() - start
     done.set()
-    t.join()
+    sampler.join()
+    return proc.returncode, wall, peak, out, err
+
+
+def measure(cmd: list[str], cwd: Path | None = None) -> dict:
+    """Run `cmd`; wall seconds, CPU seconds of the whole tree, peak tree RSS in MB, exit code."""
+    before = os.times()
+    rc, wall, peak, _out, err = run_sampled(cmd, cwd)
     after = os.times()
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
-    return {"wall": wall, "cpu": cpu, "peak_mb": peak / 1e6, "rc": proc.returncode, "stderr": err.decode()[-2000:]}
+    return {"wall": wall, "cpu": cpu, "peak_mb": peak / 1e6, "rc": rc, "stderr": err.decode()[-2000:]}
 
 
 def time_soffice(files: list[Path]) -> float | None:

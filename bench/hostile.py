@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _workspace import VILLAGEFIN, _tree_rss  # noqa: E402
+from _workspace import VILLAGEFIN, run_sampled  # noqa: E402
 
 ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
@@ -221,28 +217,10 @@ _MAXRSS = ("import resource, subprocess, sys\n"
 
 def run(cmd: list[str], cwd: Path) -> dict:
     """Seconds, peak memory (largest process, and the whole tree sampled every 20 ms), exit code, stdout."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     out = cwd / "stdout.txt"
-    start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", _MAXRSS, str(out), *cmd], cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env)
-    peak = 0
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
-            time.sleep(0.02)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    stdout, stderr = proc.communicate()
-    wall = time.perf_counter() - start
-    done.set()
-    sampler.join()
+    rc, wall, peak, stdout, stderr = run_sampled([sys.executable, "-c", _MAXRSS, str(out), *cmd], cwd)
     return {"wall": wall, "maxrss_mb": int(stdout.strip() or 0) / 1024, "tree_mb": peak / 1e6,
-            "rc": proc.returncode, "stdout": out.read_text(encoding="utf-8", errors="replace"),
+            "rc": rc, "stdout": out.read_text(encoding="utf-8", errors="replace"),
             "stderr": stderr.decode("utf-8", "replace")}
 
 

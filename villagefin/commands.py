@@ -22,7 +22,7 @@ import click
 
 from .config import Config, find_config
 from .errors import ConfigError, UsageError, VillagefinError
-from .ledgers import MONTH_FORMS, parse_month, shanghai_today
+from .ledgers import MONTH_FORMS, parse_month, require_villages, shanghai_today
 from .model import QUERY_CHANNELS, Period, QueryState, ReviewConclusion, RunOptions
 from .text import (
     history_text,
@@ -572,8 +572,8 @@ def template(villages, output, config_path) -> None:
 
     config = _load(config_path, required=False)
     village = villages[0] if villages else None
-    if village and config.village(village) is None:
-        raise UsageError(f"未知的村代号「{village}」。")
+    if village:
+        require_villages(config, [village])
     path = write_template(output, config, village)
     click.echo(f"已生成账表模板：{path}")
 

@@ -144,6 +144,14 @@ def expand(pattern: str, root: Path) -> list[Path]:
     return out
 
 
+def require_villages(config: Config, villages: Sequence[str]) -> None:
+    """UsageError naming the first village id (of --village) that villagefin.toml does not configure."""
+    for vid in villages:
+        if config.village(vid) is None:
+            known = "、".join(v.id for v in config.villages) or "（配置中没有村）"
+            raise UsageError(f"未知的村代号「{vid}」；villagefin.toml 中有：{known}。")
+
+
 def resolve_sources(config: Config, paths: Sequence[str] | None, villages: Sequence[str] = (),
                     period: Period | None = None) -> list[Source]:
     """The ledgers to check: the FILEs given, or every (selected) village's configured globs.
@@ -151,10 +159,7 @@ def resolve_sources(config: Config, paths: Sequence[str] | None, villages: Seque
     With `period`, a configured file named for another month (「王庄村 11月 账表.xls」 in December) is not one
     of them, even when the village has nothing else (SPEC 16); FILEs given are read whatever their names say.
     """
-    for vid in villages:
-        if config.village(vid) is None:
-            known = "、".join(v.id for v in config.villages) or "（配置中没有村）"
-            raise UsageError(f"未知的村代号「{vid}」；villagefin.toml 中有：{known}。")
+    require_villages(config, villages)
     root = config.root
     claims: dict[str, list[Source]] = {}  # resolved path → every claim on it
     configured: list[Source] = []

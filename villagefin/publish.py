@@ -20,7 +20,7 @@ from .archive import Archive, ExpenseHash, Publication, publish_lock
 from .config import Config, check_not_placeholders
 from .errors import ConfigError, PublishRefused, UsageError, storage_error
 from .findings import make
-from .ledgers import parse_month, shanghai_today
+from .ledgers import parse_month, require_villages, shanghai_today
 from .manifest import damaged_files
 from .model import (
     DEFAULT_OPTIONS,
@@ -131,9 +131,7 @@ def run_publish(
     root = config.root
     if not preview and not allow_placeholders:
         check_not_placeholders(config)
-    for vid in villages:
-        if config.village(vid) is None:
-            raise UsageError(f"未知的村代号「{vid}」；villagefin.toml 中有：{'、'.join(v.id for v in config.villages)}。")
+    require_villages(config, villages)
     today = today or shanghai_today()
     period = parse_month(month, today)
     if period is None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .archive import Archive, QueryRecord, archive_path
 from .config import Config
 from .errors import ConfigError, UsageError
-from .ledgers import parse_month, shanghai_today
+from .ledgers import parse_month, require_villages, shanghai_today
 from .model import QUERY_CHANNELS as CHANNELS
 from .model import QueryState
 from .public import expenses_from_json
@@ -69,8 +69,7 @@ def run_query_add(config: Config, *, village: str, month: str, question: str, it
     """Register a query about one line of the latest revision published for `village` and `month`."""
     _workspace(config)
     assert config.root is not None
-    if config.village(village) is None:
-        raise UsageError(f"未知的村代号「{village}」；villagefin.toml 中有：{'、'.join(v.id for v in config.villages)}。")
+    require_villages(config, [village])
     period = parse_month(month)
     if period is None:
         raise UsageError("query add 需要具体月份，例如 --month 2026-10。")
@@ -148,9 +147,7 @@ def run_query_list(config: Config, *, month: str | None = None, villages: Sequen
     """Every query (of a month, of villages), optionally only the open ones (OPEN: open and overdue) or overdue."""
     _workspace(config)
     assert config.root is not None
-    for vid in villages:
-        if config.village(vid) is None:
-            raise UsageError(f"未知的村代号「{vid}」。")
+    require_villages(config, villages)
     label = None
     if month:
         period = parse_month(month)

@@ -24,7 +24,7 @@ from .check import PublicSpec, run_check
 from .config import Config
 from .errors import ConfigError, UsageError
 from .fonts import find_font, register
-from .ledgers import parse_month, shanghai_today
+from .ledgers import parse_month, require_villages, shanghai_today
 from .model import ERROR, Finding, Period, ReviewConclusion
 from .output import atomic_write
 from .public import expenses_from_json, fingerprint, township_of
@@ -93,12 +93,6 @@ def _period(config: Config, month: str | None, today: dt.date | None) -> Period:
     return period
 
 
-def _check_villages(config: Config, villages: Sequence[str]) -> None:
-    for vid in villages:
-        if config.village(vid) is None:
-            raise UsageError(f"未知的村代号「{vid}」；villagefin.toml 中有：{'、'.join(v.id for v in config.villages)}。")
-
-
 def copy_path(root: Path, period: str, village_id: str) -> Path:
     return root / REVIEW_DIR / period / f"{village_id}-审核稿.pdf"
 
@@ -113,7 +107,7 @@ def run_review(config: Config, *, month: str | None = None, villages: Sequence[s
                progress: Callable[[int, int], None] | None = None) -> ReviewRun:
     """Write a review copy for every named (else every configured) village whose month has no errors."""
     period = _period(config, month, today)
-    _check_villages(config, villages)
+    require_villages(config, villages)
     root = config.root
     assert root is not None
     today = today or shanghai_today()
@@ -255,7 +249,7 @@ def run_review_decision(config: Config, *, village: str, conclusion: ReviewConcl
     """Record the committee's conclusion on the data of the latest review copy (or `fingerprint_`), if the
     village's data still are those data; otherwise record nothing (exit 1)."""
     period = _period(config, month, today)
-    _check_villages(config, [village])
+    require_villages(config, [village])
     root = config.root
     assert root is not None
     today = today or shanghai_today()

@@ -13,7 +13,7 @@ from .check import PublicSpec, run_check
 from .config import Config
 from .errors import UsageError
 from .ingest.read import ReadError, sheet_names
-from .ledgers import parse_month, resolve_sources, shanghai_today
+from .ledgers import parse_month, require_villages, resolve_sources, shanghai_today
 from .manifest import shown_revisions
 from .model import QueryState, ReviewConclusion
 from .public import fingerprint, township_of
@@ -142,9 +142,7 @@ def _unread_sheets(config: Config, sources) -> list[tuple[str, str]]:
 def run_history(config: Config, *, villages: Sequence[str] = (), month: str | None = None) -> list[Publication]:
     if config.root is None:
         raise UsageError("history 需要镇工作目录（含 villagefin.toml）。")
-    for vid in villages:
-        if config.village(vid) is None:
-            raise UsageError(f"未知的村代号「{vid}」。")
+    require_villages(config, villages)
     label = None
     if month:
         period = parse_month(month)
