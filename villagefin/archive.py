@@ -12,8 +12,8 @@ import errno
 import json
 import shutil
 import sqlite3
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -278,15 +278,12 @@ def _query_row(r: sqlite3.Row) -> QueryRecord:
 class Annex:
     """Reviews and villagers' queries (SPEC 13, 14): what the archive records beside the publications.
 
-    Mixed into `Archive`; each write is one transaction, the query number allocated inside it."""
+    Mixed into `Archive`, whose `_query` and `transaction` it uses; each write is one transaction, the query
+    number allocated inside it."""
 
     conn: sqlite3.Connection | None
-
-    def _query(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:  # pragma: no cover - Archive's
-        raise NotImplementedError
-
-    def transaction(self):  # pragma: no cover - Archive's
-        raise NotImplementedError
+    _query: Callable[..., list[sqlite3.Row]]
+    transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]
 
     # -- review copies and reviews
     def record_review_copy(self, copy: ReviewCopy) -> None:

@@ -49,7 +49,7 @@ from villagefin.render.pdf_grid import (
     style,
     watermark,
 )
-from villagefin.render.pdf_money import draw_money_sheet, draw_money_summary, money_sheet_texts
+from villagefin.render.pdf_money import draw_money_sheet, money_sheet_texts
 from villagefin.render.pdf_summary import draw_summary
 from villagefin.render.pdf_text import BLACK, GREY, RED, Color, Pen, clean, metrics
 
@@ -601,8 +601,7 @@ def render_summary(view: TownshipView, out: Path | BinaryIO, *, font: FontChoice
     kind = "收支" if view.has_money else "支出"  # a month with 收支 villages sums their income too (SPEC 12.4)
     title = f"{view.township.name}{view.year}年{view.month}月村级财务{kind}公开汇总表"
     canvas = _canvas(out, st, font_name, title, view.township.name, view.publication_date)
-    draw = draw_money_summary if view.has_money else draw_summary  # 收入 and 月末结余 added (SPEC 12.4)
-    pages = draw(view, canvas, font_name, st, title)
+    pages = draw_summary(view, canvas, font_name, st, title)  # with 收入 and 月末结余 for 收支 villages (SPEC 12.4)
     _save(canvas)
     return pages
 

@@ -1,12 +1,14 @@
 """summary.pdf: the township's one-line-per-village sheet (SPEC 5.2), drawn with the same grid as the villages'.
 
 Title 「{镇名}{YYYY}年{M}月村级财务支出公开汇总表」; per village 村名, 笔数, 金额, 状态, 公开日期; the township total
-in figures and 人民币大写; 监督电话; 第 N 页 共 M 页; the 「预览稿」 watermark on previews.
+in figures and 人民币大写; 监督电话; 第 N 页 共 M 页; the 「预览稿」 watermark on previews. When some village of the
+month is a 收支 village (SPEC 12.4), 收入 and 月末结余 stand beside 支出, with their township totals.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from reportlab.pdfgen.canvas import Canvas
 
@@ -29,19 +31,32 @@ from villagefin.render.pdf_text import BLACK, GREY, RED, Pen, metrics
 
 COLUMNS = ("序号", "村名", "笔数", "金额（元）", "状态", "公开日期")
 ALIGNS = "clrrcc"
+_WIDTHS = (3, 0, 4.5, 9, 7.5, 8.5)  # in body-size ems; 村名 takes the rest
+MONEY_COLUMNS = ("序号", "村名", "笔数", "支出（元）", "收入（元）", "月末结余（元）", "状态", "公开日期")
+MONEY_ALIGNS = "clrrrrcc"
+_MONEY_WIDTHS = (3, 0, 3.5, 8.5, 8.5, 8.5, 6.5, 8)
+_STATUS_NOTE = "状态说明：已公开、已更正的村按明细表张贴；有错误未公开的村须改正账表后再公开；未报送的村尚未交来账表。"
+_MONEY_NOTE = "人民币大写为各村支出合计；月末结余为库存现金与银行存款之和，“—”表示该村未提供余额或只公开支出。"
 
 
 def _cn_date(d: dt.date | None) -> str:
     return cn_date(d) if d else "—"
 
 
+def _or_dash(amount: Decimal | None) -> str:
+    return "—" if amount is None else display(amount)
+
+
 def draw_summary(view: TownshipView, canvas: Canvas, font_name: str, st: Style, title: str) -> int:
     """Draw every page of the summary sheet on `canvas`; returns the number of pages."""
+    money = view.has_money
+    columns, aligns = (MONEY_COLUMNS, MONEY_ALIGNS) if money else (COLUMNS, ALIGNS)
+    status_col, last_col = len(columns) - 2, len(columns) - 1
     m = metrics(font_name)
     s, pad, lead = st.body, st.pad, st.leading
-    fixed = [3 * s, 0.0, 4.5 * s, 9 * s, 7.5 * s, 8.5 * s]
+    fixed = [w * s for w in (_MONEY_WIDTHS if money else _WIDTHS)]
     fixed = [w + 2 * pad if w else 0.0 for w in fixed]
-    fixed[1] = st.inner - sum(fixed)
+    fixed[1] = max(st.inner - sum(fixed), 4 * s + 2 * pad)
     xs = [st.left]
     for w in fixed:
         xs.append(xs[-1] + w)
@@ -50,12 +65,13 @@ def draw_summary(view: TownshipView, canvas: Canvas, font_name: str, st: Style, 
 
     rows: list[tuple[list[list[str]], int, bool]] = []
     for i, v in enumerate(view.villages, 1):
-        cells = [[str(i)], m.wrap(v.village_name, name_w, s),
-                 [str(v.count)] if v.count is not None else ["—"],
-                 [display(v.total)] if v.total is not None else ["—"],
-                 [v.status.text], [_cn_date(v.publication_date)]]
+        cells = [[str(i)], m.wrap(v.village_name, name_w, s), [str(v.count)] if v.count is not None else ["—"],
+                 [_or_dash(v.total)]]
+        if money:
+            cells += [[_or_dash(v.income)], [_or_dash(v.closing)]]
+        cells += [[v.status.text], [_cn_date(v.publication_date)]]
         rows.append((cells, max(len(c) for c in cells), v.status in (VillageStatus.BLOCKED, VillageStatus.MISSING)))
-    header = [m.wrap(label, w - 2 * pad, s) for label, w in zip(COLUMNS, fixed, strict=True)]
+    header = [m.wrap(label, w - 2 * pad, s) for label, w in zip(columns, fixed, strict=True)]
     header_lines = max(len(c) for c in header)
     header_h = header_lines * lead + 2 * pad
     banner_h = s * 2.5 if view.preview else 0.0
@@ -93,26 +109,28 @@ def draw_summary(view: TownshipView, canvas: Canvas, font_name: str, st: Style, 
             y -= banner_h
         draw_heading(pen, st, y, headings[min(index, 1)])
         y = table_top(index)
-        grid = Grid(canvas, pen, st, xs, ALIGNS)
+        grid = Grid(canvas, pen, st, xs, aligns)
         grid.start(y)
-        y = grid.row(y, header, header_lines, fill=HEADER_FILL, bold=True, aligns="c" * 6)
+        y = grid.row(y, header, header_lines, fill=HEADER_FILL, bold=True, aligns="c" * len(columns))
         for i in page:
             cells, n, alarm = rows[i]
-            y = grid.row(y, cells, n, {4: RED} if alarm else None)
+            y = grid.row(y, cells, n, {status_col: RED} if alarm else None)
         last = index == total_pages - 1
         if last:
             color = RED if view.total < 0 else BLACK
-            y = grid.spans(y, [(0, 1, [f"合计（已公开 {published} 个村）"], "c", BLACK, True),
-                               (2, 2, [str(count)], "r", BLACK, True),
-                               (3, 3, [display(view.total)], "r", color, True),
-                               (4, 5, [], "l", BLACK, False)], fill=TOTAL_FILL)
-            y = grid.spans(y, [(0, 5, caps, "l", color, True)], nlines=len(caps))
+            totals = [(0, 1, [f"合计（已公开 {published} 个村）"], "c", BLACK, True),
+                      (2, 2, [str(count)], "r", BLACK, True), (3, 3, [display(view.total)], "r", color, True)]
+            if money:
+                totals += [(4, 4, [display(view.income_total)], "r", BLACK, True),
+                           (5, 5, [_or_dash(view.closing_total)], "r", BLACK, True)]
+            totals.append((status_col, last_col, [], "l", BLACK, False))
+            y = grid.spans(y, totals, fill=TOTAL_FILL)
+            y = grid.spans(y, [(0, last_col, caps, "l", color, True)], nlines=len(caps))
         grid.finish(y)
         if last:
             y -= s * 0.6
             for line in (f"监督电话：{view.township.supervision_phone}",
-                         "状态说明：已公开、已更正的村按明细表张贴；有错误未公开的村须改正账表后再公开；"
-                         "未报送的村尚未交来账表。"):
+                         _STATUS_NOTE + (_MONEY_NOTE if money else "")):
                 for part in m.wrap(line, st.inner, s):
                     pen.text(st.left, st.baseline(y), part, s)
                     y -= lead
