@@ -12,10 +12,11 @@ from decimal import Decimal
 import pytest
 from conftest import REPO, SAMPLES, sample_workspace
 
-from villagefin.check import PublicSpec, run_check
+from villagefin.check import run_check
 from villagefin.config import load_config
-from villagefin.model import Balance, MoneyLine
+from villagefin.model import Balance, MoneyLine, Period
 from villagefin.public import (
+    PublicDocuments,
     build_village_view,
     expenses_json,
     money_from_json,
@@ -34,7 +35,7 @@ TODAY = dt.date(2026, 11, 20)
 def sample_public():
     config = load_config(SAMPLES)
     report = run_check(None, config, month="2026-10",
-                       public=PublicSpec(township=township_of(config), year=2026, month=10))
+                       on_village=PublicDocuments(township=township_of(config), period=Period(2026, 10)))
     return report
 
 
@@ -43,13 +44,13 @@ def test_villages_with_expenses_only_publish_byte_for_byte_as_before(sample_publ
     for path in sorted(GOLDEN.glob("*.json")):
         village = path.stem
         assert village not in sample_public.money
-        assert sample_public.public[village][0] == path.read_bytes(), village
+        assert sample_public.outputs[village].data == path.read_bytes(), village
         compared += 1
     assert compared == 3  # xinjie, hexi, taoyuan: the samples' villages with expenses only
 
 
 def test_a_journal_village_with_income_is_a_shouzhi_village(sample_public):
-    data, _ = sample_public.public["qianjin"]
+    data = sample_public.outputs["qianjin"].data
     doc = json.loads(data)
     assert {"income", "flows", "balances", "income_total"} <= set(doc)
     assert doc["income_total"] == f"{sum(Decimal(i['amount']) for i in doc['income']):.2f}"

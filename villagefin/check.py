@@ -14,15 +14,22 @@ from typing import NamedTuple, TypeVar
 
 from . import findings as F
 from . import model as M
-from . import public as P
 from . import rules as R
 from .chart import load_chart
 from .config import Config
 from .ingest.normalise import SheetResult, normalise_sheet
 from .ingest.read import ReadError, read_workbook
 from .ledgers import Source, names_other_month, parse_month, resolve_sources
-from .model import DEFAULT_OPTIONS, CheckReport, Expense, Finding, Period, RunOptions, SheetRead
-from .public import build_village_view, content_hash, expenses_json, public_expenses
+from .model import (
+    DEFAULT_OPTIONS,
+    CheckedVillage,
+    CheckReport,
+    Expense,
+    Finding,
+    Period,
+    RunOptions,
+    SheetRead,
+)
 from .receipts import receipt_findings
 from .rules import RuleContext, duplicate_invoice, invoice_key, village_rules
 
@@ -143,7 +150,7 @@ class VillageResult:
     #: the whole township)
     invoices: list[InvoiceLine]
     expenses: list[Expense] | None = None  # only when the caller keeps them
-    public: tuple[bytes, tuple] | None = None  # expenses.json bytes and archive rows, when asked for
+    output: object = None  # what the run's `on_village` callback returned for the village
     months: frozenset[tuple[int, int]] = frozenset()  # (year, month) of its dates, when there is no workspace
     #: income, other flows and transfers (only when the caller keeps them), balances, and the figures
     #: `check --format json` gives for a 收支 village (SPEC 12.3)
@@ -152,21 +159,17 @@ class VillageResult:
     money: dict | None = None
 
 
-@dataclass(frozen=True)
-class PublicSpec:
-    """Asks the workers to build each village's public expenses.json too (what `publish` needs)."""
-
-    township: object  # public.Township
-    year: int
-    month: int
+#: called in the worker with each village's records after its rules; its (picklable) return goes into
+#: `CheckReport.outputs` (publish: the village's public expenses.json, so that the heavy work stays parallel)
+OnVillage = Callable[[CheckedVillage], object]
 
 
 def check_village(village: str, sources: Sequence[Source], period: Period | None, config: Config,
-                  keep: bool, public: PublicSpec | None = None, debug: bool = False,
+                  keep: bool, on_village: OnVillage | None = None, debug: bool = False,
                   previous: Mapping[str, Decimal] | None = None) -> VillageResult:
     """Read every ledger of one village and apply the one-village rules (runs in a worker process)."""
     files = [check_source(s, period, config, debug) for s in sources]
-    return finish_village(village, _this_month(files, period), period, config, keep, public, previous)
+    return finish_village(village, _this_month(files, period), period, config, keep, on_village, previous)
 
 
 def _this_month(files: list[FileResult], period: Period | None) -> list[FileResult]:
@@ -182,21 +185,21 @@ def _this_month(files: list[FileResult], period: Period | None) -> list[FileResu
 _WORKER: tuple = ()
 
 
-def _set_worker_context(period: Period | None, config: Config, keep: bool, public: PublicSpec | None,
+def _set_worker_context(period: Period | None, config: Config, keep: bool, on_village: OnVillage | None,
                         debug: bool) -> None:
     """Runs once in each worker process: what every job of the run shares travels once, not with each job."""
     global _WORKER
-    _WORKER = (period, config, keep, public, debug)
+    _WORKER = (period, config, keep, on_village, debug)
 
 
 def _check_village_in_worker(village: str, sources: Sequence[Source],
                              previous: Mapping[str, Decimal] | None = None) -> VillageResult:
-    period, config, keep, public, debug = _WORKER
-    return check_village(village, sources, period, config, keep, public, debug, previous)
+    period, config, keep, on_village, debug = _WORKER
+    return check_village(village, sources, period, config, keep, on_village, debug, previous)
 
 
 def finish_village(village: str, files: Sequence[FileResult], period: Period | None, config: Config,
-                   keep: bool, public: PublicSpec | None = None,
+                   keep: bool, on_village: OnVillage | None = None,
                    previous: Mapping[str, Decimal] | None = None) -> VillageResult:
     expenses = [e for f in files for e in f.expenses]
     vouchers = tuple(v for f in files for v in f.vouchers)
@@ -244,10 +247,12 @@ def finish_village(village: str, files: Sequence[FileResult], period: Period | N
                          # for the --month hint of a check without a workspace (run_check)
                          months=frozenset((d.year, d.month) for d in {e.date for e in expenses})
                          if config.root is None else frozenset(),
-                         public=_public(village, expenses, context.chart, config, public, lines, balances)
-                         if public else None,
+                         output=on_village(CheckedVillage(
+                             village=village, name=conf.name if conf else village, expenses=tuple(expenses),
+                             lines=tuple(lines), balances=tuple(balances), chart=context.chart))
+                         if on_village is not None else None,
                          lines=lines if keep else None, balances=balances,
-                         money=money_summary(lines, expenses, balances, money.funds) if lines or balances else None)
+                         money=money_summary(lines, money.funds) if lines or balances else None)
 
 
 def village_flows(files: Sequence[FileResult]) -> tuple[list, list]:
@@ -271,27 +276,12 @@ def village_flows(files: Sequence[FileResult]) -> tuple[list, list]:
     return lines, [b for f in files for b in f.balances]
 
 
-def money_summary(lines: Sequence, expenses: Sequence[Expense], balances: Sequence, funds=None) -> dict:
+def money_summary(lines: Sequence, funds) -> dict:
     """The figures `check --format json` adds for a 收支 village: income, income_total, flows, balances
-    (`funds`: the money table when the caller has it already)."""
+    (`funds`: the village's money table, public.Funds, as the money rules worked it out)."""
     income = [ln for ln in lines if ln.kind == M.INCOME]
     return {"income": len(income), "income_total": sum((ln.amount for ln in income), Decimal("0.00")),
-            "flows": sum(1 for ln in lines if ln.kind != M.INCOME),
-            "balances": P.balances_record(funds if funds is not None else P.funds_of(lines, expenses, balances))}
-
-
-def _public(village: str, expenses: Sequence[Expense], chart, config: Config, spec: PublicSpec,
-            lines: Sequence = (), balances: Sequence = ()) -> tuple:
-    """The village's expenses.json bytes (masked, ordered, totalled: SPEC 5.5, 5.6; with income, flows and
-    balances for a 收支 village, 12.4) and its archive rows."""
-    conf = config.village(village)
-    items = public_expenses(expenses, chart)
-    view = build_village_view(items, township=spec.township, village_id=village,
-                              village_name=conf.name if conf else village, year=spec.year, month=spec.month,
-                              publication_date=dt.date(spec.year, spec.month, 1),
-                              **P.public_money(lines, expenses, balances))
-    rows = tuple((e.seq, e.date.isoformat(), e.voucher, e.invoice, e.amount, content_hash(e)) for e in items)
-    return expenses_json(view), rows
+            "flows": sum(1 for ln in lines if ln.kind != M.INCOME), "balances": funds.as_record()}
 
 
 def _label(period: Period | None) -> str:
@@ -299,7 +289,7 @@ def _label(period: Period | None) -> str:
 
 
 def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Config, keep: bool,
-              progress: Callable[[int, int], None] | None, public: PublicSpec | None = None,
+              progress: Callable[[int, int], None] | None, on_village: OnVillage | None = None,
               options: RunOptions = DEFAULT_OPTIONS,
               previous: Mapping[str, Mapping[str, Decimal]] | None = None) -> list[VillageResult]:
     """One job per village in worker processes: both cores are used, and a reader that aborts the process
@@ -314,7 +304,7 @@ def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Co
 
     if options.inline or not names:
         for v in names:
-            results[v] = check_village(v, groups[v], period, config, keep, public, options.debug,
+            results[v] = check_village(v, groups[v], period, config, keep, on_village, options.debug,
                                        (previous or {}).get(v))
             tick()
         return [results[v] for v in names]
@@ -322,7 +312,7 @@ def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Co
     try:
         # the config goes to each worker once, not with each of a county's 300 jobs
         with ProcessPoolExecutor(max_workers=workers, initializer=_set_worker_context,
-                                 initargs=(period, config, keep, public, options.debug)) as pool:
+                                 initargs=(period, config, keep, on_village, options.debug)) as pool:
             futures = {pool.submit(_check_village_in_worker, v, groups[v], (previous or {}).get(v)): v
                        for v in names}
             for fut in as_completed(futures):
@@ -343,7 +333,7 @@ def _run_jobs(groups: dict[str, list[Source]], period: Period | None, config: Co
                     files.append(pool.submit(check_source, src, period, config, options.debug).result())
             except BrokenProcessPool:
                 files.append(_crash(src))
-        results[v] = finish_village(v, _this_month(files, period), period, config, keep, public,
+        results[v] = finish_village(v, _this_month(files, period), period, config, keep, on_village,
                                     (previous or {}).get(v))
         tick()
     return [results[v] for v in names]
@@ -396,14 +386,15 @@ def run_check(
     progress: Callable[[int, int], None] | None = None,
     today: dt.date | None = None,
     keep_expenses: bool = True,
-    public: PublicSpec | None = None,
+    on_village: OnVillage | None = None,
     options: RunOptions = DEFAULT_OPTIONS,
     previous_closing: Mapping[str, Mapping[str, Decimal]] | None = None,
 ) -> CheckReport:
     """Check the given FILEs (or every configured ledger) for `month` ("YYYY-MM", "any", None = previous).
 
     `keep_expenses=False` leaves the expense records in the workers (the report then carries only counts and
-    totals): what `check` needs, and much faster on a county. `previous_closing` gives each village's closing
+    totals): what `check` needs, and much faster on a county. `on_village` is called in the worker with each
+    village's records after its rules (see `OnVillage`). `previous_closing` gives each village's closing
     balances published for the month before (SPEC 12.3: its opening must equal them)."""
     period = parse_month(month, today)
     sources = resolve_sources(config, paths, villages, period)
@@ -415,7 +406,7 @@ def run_check(
         for src in resolve_sources(config, None, period=period):
             if src.village not in villages:
                 groups.setdefault(src.village, []).append(src)
-    everything = _run_jobs(groups, period, config, keep_expenses, progress, public, options, previous_closing)
+    everything = _run_jobs(groups, period, config, keep_expenses, progress, on_village, options, previous_closing)
     results = [r for r in everything if not villages or paths or r.village in villages]
     names: dict[str, str] = {}
     if paths:
@@ -447,7 +438,7 @@ def run_check(
         village_counts={r.village: (r.count, r.total) for r in results},
         money={r.village: r.money for r in results if r.money is not None},
         lines=tuple(ln for r in results for ln in (r.lines or ())),
-        public={r.village: r.public for r in results if r.public is not None},
+        outputs={r.village: r.output for r in results if r.output is not None},
         notes=tuple(notes),
     )
 

@@ -495,6 +495,19 @@ class VillageTotals:
 
 
 @dataclass(frozen=True)
+class CheckedVillage:
+    """One village's records after its rules, as `run_check` hands them to its `on_village` callback (in the
+    worker process that read them): what `publish` needs to build the village's public view there."""
+
+    village: str
+    name: str
+    expenses: tuple[Expense, ...]
+    lines: tuple[MoneyLine, ...]  # income, other flows and transfers (SPEC 12)
+    balances: tuple[Balance, ...]
+    chart: object  # chart.Chart: the groups of the categories
+
+
+@dataclass(frozen=True)
 class CheckReport:
     """The result of `run_check()`: every sheet read, every expense, every finding (sorted)."""
 
@@ -506,8 +519,9 @@ class CheckReport:
     village_names: dict[str, str] = field(default_factory=dict)
     #: village id → (expenses, total), also when the records themselves were not kept
     village_counts: dict[str, tuple[int, Decimal]] = field(default_factory=dict)
-    #: village id → (expenses.json bytes, archive rows), when asked for (publish builds them in the workers)
-    public: dict[str, tuple[bytes, tuple]] = field(default_factory=dict)
+    #: village id → what `run_check`'s `on_village` callback returned for it (publish: the village's public
+    #: expenses.json, built in the workers)
+    outputs: dict[str, object] = field(default_factory=dict)
     #: advice beside the findings, said once (「账表日期都在2026年10月，是否要加 --month 2026-10？」)
     notes: tuple[str, ...] = ()
     #: village id → {"income", "income_total", "flows", "balances"} for 收支 villages (SPEC 12.3)

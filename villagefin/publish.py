@@ -36,6 +36,8 @@ from .model import (
 from .output import ensure_writable
 from .privacy import mask
 from .public import (
+    PublicDocuments,
+    VillageDocument,
     expenses_from_json,
     fingerprint,
     line_hashes,
@@ -78,16 +80,17 @@ def scheduled_date(period: Period, day: int) -> dt.date:
     return dt.date(year, month, day)
 
 
-def diff_vouchers(old: bytes, new: bytes) -> tuple[tuple[str, ...], ...]:
-    """(added, removed, changed) voucher numbers between two revisions' expenses.json: their expenses and, for a
-    收支 village, their income and other flows too (SPEC 12.4: a correction lists every kind of line)."""
-    def by_voucher(data: bytes) -> dict[str, list[str]]:
+def diff_vouchers(old: bytes, new: VillageDocument) -> tuple[tuple[str, ...], ...]:
+    """(added, removed, changed) voucher numbers between an archived revision's expenses.json and this run's
+    document: their expenses and, for a 收支 village, their income and other flows too (SPEC 12.4: a correction
+    lists every kind of line)."""
+    def by_voucher(lines: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
-        for voucher, digest in line_hashes(data):
+        for voucher, digest in lines:
             out.setdefault(voucher, []).append(digest)
         return {k: sorted(v) for k, v in out.items()}
 
-    a, b = by_voucher(old), by_voucher(new)
+    a, b = by_voucher(line_hashes(old)), by_voucher(new.lines)
     added = tuple(v for v in b if v not in a)
     removed = tuple(v for v in a if v not in b)
     changed = tuple(v for v in b if v in a and a[v] != b[v])
@@ -183,7 +186,7 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
              now: dt.datetime | None, options: RunOptions) -> PublishResult:
     # the readers, renderers and OCR are imported only when there is work to do: an unchanged re-publish
     # replays the remembered result from `state` without them (SPEC 9: under 10% of a full publish)
-    from .check import PublicSpec, run_check
+    from .check import run_check
     from .fonts import find_font
     from .history import previous_closings_of, published_invoices_of
     from .receipt_review import MonthScans
@@ -210,7 +213,7 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
         # the workers build each village's public expenses.json as they check it: this process only
         # compares bytes with the archive, records, and hands the bytes on to the renderers
         report = run_check(None, config, month=label, published_invoices=invoices, progress=progress,
-                           keep_expenses=False, public=PublicSpec(township_of(config), period.year, period.month),
+                           keep_expenses=False, on_village=PublicDocuments(township_of(config), period),
                            options=options,
                            previous_closing=previous_closings_of(arc, period, [v.id for v in config.villages]))
         selected = [v for v in config.villages if not villages or v.id in villages]
@@ -225,8 +228,9 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
                 errors_of.setdefault(f.village, []).append(f)
         # the scans to cover; an official publish stops here, before anything is archived, when they would
         # need the OCR engine and it cannot be loaded (SPEC 15)
-        scans = MonthScans.plan(config, period, {v.id: report.public[v.id][0] for v in selected
-                                                 if v.id in report.public and (preview or not errors_of.get(v.id))})
+        documents: dict[str, VillageDocument] = report.outputs
+        scans = MonthScans.plan(config, period, {v.id: documents[v.id].data for v in selected
+                                                 if v.id in documents and (preview or not errors_of.get(v.id))})
         if not preview:
             scans.require_engine()
         for v in selected:
@@ -237,7 +241,8 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
             if errors and not preview:
                 outcomes.append(VillageOutcome(v.id, v.name, SKIPPED_ERRORS, errors=errors))
                 continue
-            data, rows = report.public[v.id]
+            doc = documents[v.id]
+            data = doc.data
             count, total = report.village_counts[v.id]
             if preview:
                 outcomes.append(VillageOutcome(v.id, v.name, PREVIEWED, None, count, total, errors))
@@ -252,22 +257,22 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
             if latest is not None and not correct:
                 outcomes.append(VillageOutcome(v.id, v.name, REFUSED, latest.revision, count, total))
                 continue
-            gate = _review_gate(config, arc, v.id, label, fingerprint(data))
+            gate = _review_gate(config, arc, v.id, label, doc.fingerprint)
             if gate is not None:  # SPEC 13: only approved data go out
                 outcomes.append(VillageOutcome(v.id, v.name, gate, latest.revision if latest else None, count, total))
                 continue
             revision = 1 if latest is None else latest.revision + 1
             added = removed = changed = ()
             if latest is not None:
-                added, removed, changed = diff_vouchers(latest.expenses_json, data)
+                added, removed, changed = diff_vouchers(latest.expenses_json, doc)
             pub = Publication(
                 village=v.id, village_name=v.name, period=label, revision=revision, run_at=run_at.isoformat(),
                 publication_date=pub_date, on_time=on_time, count=count, total=total,
-                fingerprint=fingerprint(data), expenses_json=data,
+                fingerprint=doc.fingerprint, expenses_json=data,
                 correction_reason=mask(correct) if latest is not None else None,  # public text (SPEC 18)
                 added=added, removed=removed, changed=changed,
             )
-            arc.record(pub, [ExpenseHash(*row) for row in rows])
+            arc.record(pub, [ExpenseHash(*row) for row in doc.rows])
             outcomes.append(VillageOutcome(v.id, v.name, NEW if latest is None else CORRECTION, revision,
                                            count, total))
             fresh[v.id] = data

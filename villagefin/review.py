@@ -20,21 +20,21 @@ from decimal import Decimal
 from pathlib import Path
 
 from .archive import Archive, ReviewCopy, ReviewRecord
-from .check import PublicSpec, run_check
+from .check import run_check
 from .config import Config
 from .errors import ConfigError, UsageError
 from .fonts import find_font, register
 from .ledgers import parse_month, require_villages, shanghai_today
 from .model import ERROR, Finding, Period, ReviewConclusion
 from .output import atomic_write
-from .public import expenses_from_json, fingerprint, township_of
+from .public import Edition, PublicDocuments, VillageDocument, expenses_from_json, township_of
 from .receipt_review import MonthScans
 from .receipts import receipt_sources, write_receipt_images
 from .redact import receipt_verdicts, terminal_progress
 from .render.pdf import ReceiptPage
 from .render.pdf_review import ReviewSheet, render_review_copy
 from .rules import reviewer_conflicts
-from .site import VillageMeta, _captions, annex_of, corrections_of, view_of
+from .site import _captions, annex_of, corrections_of, view_of
 
 REVIEW_DIR = "review"
 #: scans as they will be published (EXIF removed, personal numbers covered), kept for the next review copies
@@ -113,7 +113,8 @@ def run_review(config: Config, *, month: str | None = None, villages: Sequence[s
     today = today or shanghai_today()
     label = period.key
     report = run_check(None, config, month=label, villages=villages, keep_expenses=False, progress=progress,
-                       public=PublicSpec(township_of(config), period.year, period.month))
+                       on_village=PublicDocuments(township_of(config), period))
+    documents: dict[str, VillageDocument] = report.outputs
     configured = config.publication.font
     if configured and not Path(configured).is_absolute():
         configured = str(root / configured)
@@ -138,13 +139,12 @@ def run_review(config: Config, *, month: str | None = None, villages: Sequence[s
             if errors_of.get(v.id):
                 run.villages.append(ReviewCopyLine(v.id, v.name, None, errors=tuple(errors_of[v.id])))
                 continue
-            data, _rows = report.public[v.id]
-            fp = fingerprint(data)
+            data, fp = documents[v.id].data, documents[v.id].fingerprint
             count, total = report.village_counts[v.id]
             latest = arc.latest(v.id, label)
             revision = 1 if latest is None else latest.revision + (latest.expenses_json != data)
             ytd_before, ytd_from = arc.year_to_date(v.id, period.year, period.month)
-            meta = VillageMeta(
+            meta = Edition(
                 village_id=v.id, village_name=v.name, publication_date=pub_date, ytd_before=ytd_before,
                 ytd_from_month=ytd_from, revision=revision, corrections=corrections_of(arc.revisions(v.id, label)),
                 preview=False, receipts_published=bool(v.receipts and v.publish_receipts), fingerprint=fp,
@@ -165,7 +165,7 @@ def run_review(config: Config, *, month: str | None = None, villages: Sequence[s
 
 @dataclass(frozen=True)
 class _CopyJob:
-    meta: VillageMeta
+    meta: Edition
     data: bytes  # the expenses.json bytes the copy shows
     path: Path
 
@@ -269,13 +269,13 @@ def run_review_decision(config: Config, *, village: str, conclusion: ReviewConcl
                              f"--village {village} 打印审核稿，或用 --fingerprint 写明审核稿上的数据指纹。")
         reviewed = copy.fingerprint
     report = run_check(None, config, month=label, villages=[village], keep_expenses=False,
-                       public=PublicSpec(township_of(config), period.year, period.month))
+                       on_village=PublicDocuments(township_of(config), period))
+    documents: dict[str, VillageDocument] = report.outputs
     errors = sum(1 for f in report.findings if f.severity == ERROR and f.village == village)
     current = None
     data = None
-    if not errors and village in report.public:
-        data = report.public[village][0]
-        current = fingerprint(data)
+    if not errors and village in documents:
+        data, current = documents[village].data, documents[village].fingerprint
     if current != reviewed:
         return ReviewDecision(period=label, village_id=village, village_name=v.name, conclusion=conclusion,
                               reviewed=reviewed, current=current, recorded=None, errors=errors)

@@ -14,7 +14,7 @@ import os
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -38,19 +38,15 @@ from .output import (
 from .privacy import mask
 from .public import (
     Correction,
-    PublicQuery,
-    PublicReview,
+    Edition,
     TownshipView,
     VillageRow,
     VillageView,
     annex_key,
-    build_village_view,
-    expenses_from_json,
     fingerprint,
-    money_from_json,
     money_totals,
     township_of,
-    with_carried_opening,
+    view_from_document,
 )
 from .public import public_query as _public_query
 from .public import public_review as _public_review
@@ -69,71 +65,25 @@ from .resources import templates_dir
 
 
 @dataclass(frozen=True)
-class VillageMeta:
-    """Everything of a village's month but its expenses: small, so that this process never holds a county's
-    expense records; the workers rebuild each view from the expenses.json bytes (`view_of`)."""
-
-    village_id: str
-    village_name: str
-    publication_date: dt.date
-    ytd_before: Decimal
-    ytd_from_month: int | None
-    revision: int
-    corrections: tuple
-    preview: bool
-    receipts_published: bool
-    fingerprint: str
-    count: int
-    total: Decimal
-    prev_period: str | None = None  # the village's nearest published months, for the page's links
-    next_period: str | None = None
-    queries: tuple[PublicQuery, ...] = ()  # SPEC 14: the month's queries, masked
-    review: PublicReview | None = None  # SPEC 13: the recorded approval of this revision's data
-    reply_days: int = 10
-
-    @property
-    def annex_key(self) -> str:
-        return annex_key(self.queries, self.review)
-    #: a 收支 village's income and 月末结余 (SPEC 12.4), for the township page and summary sheet
-    income: Decimal | None = None
-    closing: Decimal | None = None
-    #: income published earlier in the year (本年累计收入), and the previous month's published closing
-    #: balances (column, amount), shown as the opening where no ledger gives one (not in the fingerprint)
-    ytd_income_before: Decimal = ZERO
-    carried: tuple[tuple[str, Decimal], ...] = ()
-
-
-@dataclass(frozen=True)
 class VillageJob:
     """Everything a worker needs to write one village folder."""
 
-    meta: VillageMeta
+    meta: Edition
     data: bytes  # the expenses.json bytes (as archived)
-    earlier: tuple[tuple[VillageMeta, bytes], ...]  # earlier revisions, oldest first
+    earlier: tuple[tuple[Edition, bytes], ...]  # earlier revisions, oldest first
     folder: Path
 
 
-def view_of(meta: VillageMeta, data: bytes, config: Config, period: Period) -> VillageView:
-    """The public view of a village's month, from its expenses.json bytes (and its receipts folder)."""
-    items = expenses_from_json(data)
-    village = config.village(meta.village_id)
-    if meta.receipts_published and village is not None:
-        verdicts = receipt_verdicts(config, village)  # a scan withheld by covering is not linked (SPEC 15)
-        receipts = receipts_for_vouchers(config, village, [e.voucher for e in items], period,
+def view_of(edition: Edition, data: bytes, config: Config, period: Period) -> VillageView:
+    """The public view of a revision, from its expenses.json bytes and its village's receipts folder."""
+    village = config.village(edition.village_id)
+    receipts = None
+    if edition.receipts_published and village is not None:
+        def receipts(vouchers: Sequence[str]) -> dict:
+            verdicts = receipt_verdicts(config, village)  # a scan withheld by covering is not linked (SPEC 15)
+            return receipts_for_vouchers(config, village, vouchers, period,
                                          verdicts.publishable if verdicts else None)
-        items = tuple(replace(e, receipts=receipts.get(e.voucher, ())) for e in items)
-    view = build_village_view(
-        items, township=township_of(config), village_id=meta.village_id,
-        village_name=meta.village_name, year=period.year, month=period.month,
-        publication_date=meta.publication_date, ytd_before=meta.ytd_before, ytd_from_month=meta.ytd_from_month,
-        revision=meta.revision, corrections=meta.corrections, preview=meta.preview,
-        receipts_published=meta.receipts_published, prev_period=meta.prev_period, next_period=meta.next_period,
-        queries=meta.queries, review=meta.review, reply_days=meta.reply_days,
-        ytd_income_before=meta.ytd_income_before, **money_from_json(data),
-    )
-    if view.funds is not None and meta.carried:
-        view = replace(view, funds=with_carried_opening(view.funds, dict(meta.carried)))
-    return replace(view, fingerprint=meta.fingerprint)
+    return view_from_document(edition, data, township=township_of(config), period=period, receipts=receipts)
 
 
 def render_village(job: VillageJob, config: Config, period: Period, settings, months: Sequence[str]) -> str:
@@ -309,12 +259,12 @@ class MonthBuild:
         return self.period.key
 
     # ---- decisions -----------------------------------------------------------------------------------------
-    def _meta(self, pub: Publication) -> VillageMeta:
+    def _meta(self, pub: Publication) -> Edition:
         """A published revision's meta (the expenses stay in its archived bytes)."""
         v = self.config.village(pub.village)
         ytd_before, ytd_from = self.arc.year_to_date(pub.village, self.period.year, self.period.month)
         revisions = [p for p in self.arc.revisions(pub.village, pub.period) if p.revision <= pub.revision]
-        return VillageMeta(
+        return Edition(
             village_id=pub.village, village_name=v.name if v else pub.village_name,
             publication_date=pub.publication_date, ytd_before=ytd_before, ytd_from_month=ytd_from,
             revision=pub.revision, corrections=corrections_of(revisions), preview=False,
@@ -323,12 +273,12 @@ class MonthBuild:
             **money_totals(pub.expenses_json), **self._carried(pub.village, pub.expenses_json),
             **annex_of(self.arc, self.config, pub.village, pub.period, pub.fingerprint))
 
-    def _preview_meta(self, vid: str, data: bytes) -> VillageMeta:
+    def _preview_meta(self, vid: str, data: bytes) -> Edition:
         v = self.config.village(vid)
         assert v is not None
         ytd_before, ytd_from = self.arc.year_to_date(vid, self.period.year, self.period.month)
         count, total = self.report.village_counts.get(vid, (0, ZERO))
-        return VillageMeta(
+        return Edition(
             village_id=vid, village_name=v.name, publication_date=self.publication_date, ytd_before=ytd_before,
             ytd_from_month=ytd_from, revision=1, corrections=(), preview=True,
             receipts_published=bool(v.receipts and v.publish_receipts), fingerprint=fingerprint(data),
@@ -368,7 +318,7 @@ class MonthBuild:
         manifest = self._manifest()
         status = manifest["statuses"] if self.keep_statuses and "statuses" in manifest else self._statuses(latest)
         shown = manifest.get("villages", {})
-        metas: dict[str, VillageMeta] = {}
+        metas: dict[str, Edition] = {}
         data: dict[str, bytes] = {}
         render: list[str] = []
         keep: list[str] = []
@@ -430,8 +380,8 @@ class MonthBuild:
         self._zip(month_dir)
         return True
 
-    def _job(self, meta: VillageMeta, data: bytes, folder: Path) -> VillageJob:
-        earlier: list[tuple[VillageMeta, bytes]] = []
+    def _job(self, meta: Edition, data: bytes, folder: Path) -> VillageJob:
+        earlier: list[tuple[Edition, bytes]] = []
         if not self.preview and meta.revision > 1:
             for pub in self.arc.revisions(meta.village_id, self.label):
                 if pub.revision < meta.revision:
@@ -475,7 +425,7 @@ class MonthBuild:
         months.add(self.label)
         return sorted(months)
 
-    def _township(self, build: Path, views: dict[str, VillageMeta], status: dict[str, str],
+    def _township(self, build: Path, views: dict[str, Edition], status: dict[str, str],
                   months: list[str]) -> None:
         rows = []
         total = ZERO
@@ -522,7 +472,7 @@ class MonthBuild:
         with open(build / "print-all.pdf", "wb") as f:
             writer.write(f)
 
-    def _write_manifest(self, build: Path, views: dict[str, VillageMeta], status: dict[str, str]) -> None:
+    def _write_manifest(self, build: Path, views: dict[str, Edition], status: dict[str, str]) -> None:
         files = [{"path": p.relative_to(build).as_posix(), "sha256": sha256_file(p), "bytes": p.stat().st_size}
                  for p in files_under(build)]
         # "villages": the villages this month folder publishes (SPEC 5.2); "statuses": every configured village
@@ -599,7 +549,7 @@ def village_statuses(config: Config, outcomes: Sequence[VillageOutcome], latest:
 
 def annex_of(arc: Archive, config: Config, village: str, period: str, fp: str) -> dict:
     """The queries about a village-month and the approval of data `fp`, as its pages publish them (SPEC 13, 14):
-    VillageMeta fields. The approval shown is the latest review of exactly these data, when it approves."""
+    Edition fields. The approval shown is the latest review of exactly these data, when it approves."""
     days = config.queries.reply_days
     queries = tuple(
         _public_query(number=q.number, received=q.received, channel=q.channel, revision=q.revision, item=q.item,

@@ -9,14 +9,14 @@ from decimal import Decimal
 
 from . import state
 from .archive import Archive, Publication, QueryRecord, ReviewRecord, archive_path
-from .check import PublicSpec, run_check
+from .check import run_check
 from .config import Config
 from .errors import UsageError
 from .ingest.read import ReadError, sheet_names
 from .ledgers import parse_month, require_villages, resolve_sources, shanghai_today
 from .manifest import shown_revisions
 from .model import QueryState, ReviewConclusion
-from .public import fingerprint, township_of
+from .public import PublicDocuments, VillageDocument, fingerprint, township_of
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,8 @@ def run_status(config: Config, *, month: str | None = None, today: dt.date | Non
     label = period.key
     # the workers build each village's expenses.json as publish would, to tell a changed ledger
     report = run_check(None, config, month=label, keep_expenses=False,
-                       public=PublicSpec(township_of(config), period.year, period.month))
+                       on_village=PublicDocuments(township_of(config), period))
+    documents: dict[str, VillageDocument] = report.outputs
     sources = resolve_sources(config, None, period=period)
     totals = report.village_totals()
     out = []
@@ -85,11 +86,11 @@ def run_status(config: Config, *, month: str | None = None, today: dt.date | Non
             t = totals.get(v.id)
             pub = latest.get(v.id)
             changed = False
-            if pub is not None and t is not None and t.errors == 0 and v.id in report.public:
-                changed = report.public[v.id][0] != pub.expenses_json
+            if pub is not None and t is not None and t.errors == 0 and v.id in documents:
+                changed = documents[v.id].data != pub.expenses_json
             review = ""
-            if t is not None and t.errors == 0 and v.id in report.public:
-                review = _review_state(config, arc, v.id, label, report.public[v.id][0], pub)
+            if t is not None and t.errors == 0 and v.id in documents:
+                review = _review_state(config, arc, v.id, label, documents[v.id].data, pub)
             out.append(VillageStatus(
                 village_id=v.id, village_name=v.name, ledgers=sum(1 for s in sources if s.village == v.id),
                 expenses=t.expenses if t else 0, total=t.total if t else Decimal("0.00"),
