@@ -216,7 +216,7 @@ def test_a_failed_publish_leaves_the_earlier_output_whole(workspace, monkeypatch
     config = load_config(workspace)
     run_publish(config, month="2026-10", today=TODAY, villages=["hexi"])
     before = snapshot(workspace / "site")
-    import villagefin.site as site
+    import villagefin.site.build as site
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -230,7 +230,7 @@ def test_a_failed_publish_leaves_the_earlier_output_whole(workspace, monkeypatch
 
 def test_output_killed_after_archiving_is_rebuilt_from_the_archive(workspace, monkeypatch):
     config = load_config(workspace)
-    import villagefin.site as site
+    import villagefin.site.build as site
 
     def killed(build, target):
         raise KeyboardInterrupt

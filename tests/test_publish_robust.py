@@ -185,7 +185,7 @@ def test_a_full_disk_anywhere_is_one_line_naming_the_folder(workspace, monkeypat
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(workspace / "site" / ".vf-tmp-x"))
 
-    monkeypatch.setattr("villagefin.site.copy_tree", full)
+    monkeypatch.setattr("villagefin.site.build.copy_tree", full)
     config = load_config(workspace)
     run_publish(config, month="2026-10", today=TODAY, villages=["hexi"])
     with pytest.raises(StorageError) as exc:

@@ -97,19 +97,6 @@ def diff_vouchers(old: bytes, new: VillageDocument) -> tuple[tuple[str, ...], ..
     return added, removed, changed
 
 
-@dataclass(frozen=True)
-class Settings:
-    """What rendering needs besides the views (picklable, for worker processes)."""
-
-    paper: str
-    orientation: str
-    font: object  # fonts.FontChoice
-    workspace_templates: Path | None
-    with_receipts: bool
-    #: render in this process, without worker processes (RunOptions.inline)
-    inline: bool = False
-
-
 def run_publish(
     config: Config,
     *,
@@ -191,7 +178,7 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
     from .history import previous_closings_of, published_invoices_of
     from .receipt_review import MonthScans
     from .redact import terminal_progress
-    from .site import MonthBuild, refresh_annexes, refresh_zips, relink, render_key
+    from .site import MonthBuild, Settings, refresh_annexes, refresh_zips, relink, render_key
 
     configured_font = config.publication.font
     if configured_font and not Path(configured_font).is_absolute():
@@ -282,21 +269,22 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
                             inline=options.inline)
         key = "" if preview else render_key(config, settings)
         build = MonthBuild(config=config, arc=arc, period=period, out_dir=out_dir, settings=settings,
-                           preview=preview, report=report, outcomes=outcomes, fresh=fresh,
+                           preview=preview, report=report, outcomes=tuple(outcomes), fresh=fresh,
                            publication_date=pub_date, progress=progress, render_key=key)
         archived = any(o.outcome in (NEW, CORRECTION) for o in outcomes)
         linked: list[str] = []
         try:
-            rewritten = build.run()
+            built = build.run()
+            rewritten = built.written
             if not preview:
                 linked = relink(config, arc, out_dir, period, [o.village_id for o in outcomes
                                                                if o.outcome in (NEW, CORRECTION)], settings, key)
         except OSError as exc:  # the archive is ahead of the output: the next run rebuilds it (SPEC 18)
             raise storage_error(exc, _failed_folder(exc, out_dir, root), after_archive=archived) from None
         for o in outcomes:
-            if o.outcome == UNCHANGED and o.village_id in build.rewritten_villages:
+            if o.outcome == UNCHANGED and o.village_id in built.rewritten_villages:
                 o.outcome = REWRITTEN
-            elif o.outcome == UNCHANGED and build.rerendered:
+            elif o.outcome == UNCHANGED and built.rerendered:
                 o.outcome = RERENDERED
         # a month already out whose pages were redrawn from the archive (queries, approvals): upload it again
         bundles = [label] if rewritten and any(o.outcome in (REWRITTEN, RERENDERED) for o in outcomes) else []
@@ -311,11 +299,11 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
                 raise storage_error(exc, _failed_folder(exc, out_dir, root), after_archive=archived) from None
         conflicts = [] if preview else _conflicts(arc, label, outcomes, fresh)
         sheets = scans.contact_sheets(month_dir, list(fresh), font.path)
-    warnings = _glyph_warnings(build.missing_glyphs) + receipt_warnings + conflicts
+    warnings = _glyph_warnings(built.missing_glyphs) + receipt_warnings + conflicts
     result = PublishResult(
         period=label, preview=preview, out_dir=out_dir, month_dir=month_dir, publication_date=pub_date,
         on_time=on_time, outcomes=outcomes, report=report, warnings=warnings, font_note=font_note,
-        rewritten=rewritten, zip_path=build.zip_path, bundles_changed=sorted(bundles),
+        rewritten=rewritten, zip_path=built.zip_path, bundles_changed=sorted(bundles),
         receipt_sheets=sheets,
     )
     if not preview:

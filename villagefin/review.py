@@ -34,7 +34,7 @@ from .redact import receipt_verdicts, terminal_progress
 from .render.pdf import ReceiptPage
 from .render.pdf_review import ReviewSheet, render_review_copy
 from .rules import reviewer_conflicts
-from .site import _captions, annex_of, corrections_of, view_of
+from .site import annex_of, captions, corrections_of, view_of
 
 REVIEW_DIR = "review"
 #: scans as they will be published (EXIF removed, personal numbers covered), kept for the next review copies
@@ -231,7 +231,7 @@ def _receipt_pages(config: Config, village, view, folder: Path) -> tuple[Receipt
             pass
         stale.append((source, target))
     write_receipt_images(stale, folder, verdicts)
-    return tuple(ReceiptPage(folder / target, caption) for target, caption in _captions(view)
+    return tuple(ReceiptPage(folder / target, caption) for target, caption in captions(view)
                  if (folder / target).is_file())
 
 
