@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from . import state
 from .archive import Archive, ExpenseHash, Publication, publish_lock
+from .check import run_check
 from .config import Config, check_not_placeholders
 from .errors import ConfigError, PublishRefused, UsageError, storage_error
 from .findings import make
+from .fonts import find_font
+from .history import previous_closings_of, published_invoices_of
 from .ledgers import parse_month, require_villages, shanghai_today
 from .manifest import damaged_files
 from .model import (
@@ -44,6 +47,10 @@ from .public import (
     township_of,
     without_money,
 )
+from .receipt_review import MonthScans
+from .redact import terminal_progress
+from .rules import reviewer_conflicts
+from .site import BuildResult, MonthBuild, Settings, refresh_annexes, refresh_zips, relink, render_key
 
 # what happened to a village in a run (names kept for the callers; the codes live in model.Outcome)
 NEW, CORRECTION, UNCHANGED, REWRITTEN = Outcome.NEW, Outcome.CORRECTION, Outcome.UNCHANGED, Outcome.REWRITTEN
@@ -97,6 +104,34 @@ def diff_vouchers(old: bytes, new: VillageDocument) -> tuple[tuple[str, ...], ..
     return added, removed, changed
 
 
+@dataclass(frozen=True)
+class PublishContext:
+    """One publish run, decided before anything is read (built by keyword): the month, the villages asked
+    for, where the output goes, the publication date, and how the run was asked."""
+
+    config: Config
+    root: Path
+    period: Period
+    villages: tuple[str, ...]  # asked for with --village (empty: all)
+    out_dir: Path
+    preview: bool
+    publication_date: dt.date
+    on_time: bool
+    run_at: dt.datetime  # in Beijing time, as the archive records it
+    correct: str | None = None
+    with_receipts: bool = False
+    progress: Callable[[int, int], None] | None = None
+    options: RunOptions = DEFAULT_OPTIONS
+
+    @property
+    def label(self) -> str:
+        return self.period.key
+
+    @property
+    def month_dir(self) -> Path:
+        return self.out_dir / self.label
+
+
 def run_publish(
     config: Config,
     *,
@@ -118,7 +153,6 @@ def run_publish(
     `allow_placeholders` is for `demo` only: its samples are examples, with an example.org portal."""
     if config.root is None:
         raise ConfigError("publish 需要镇工作目录（含 villagefin.toml）；请先运行 villagefin init。")
-    root = config.root
     if not preview and not allow_placeholders:
         check_not_placeholders(config)
     require_villages(config, villages)
@@ -126,34 +160,53 @@ def run_publish(
     period = parse_month(month, today)
     if period is None:
         raise UsageError("publish 需要具体月份，例如 --month 2026-10。")
-    label = period.key
     if (today.year, today.month) <= (period.year, period.month) and not preview:
         raise PublishRefused(f"{period.year}年{period.month}月还没有结束，不能正式公开；如需先看效果，请加 --preview 生成预览稿。")
+    pub_date, on_time = _publication_date(config, period, date, today)
+    ctx = PublishContext(
+        config=config, root=config.root, period=period, villages=tuple(villages),
+        out_dir=_out_dir(config.root, out, preview), preview=preview, publication_date=pub_date, on_time=on_time,
+        run_at=(now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone(dt.timedelta(hours=8))),
+        correct=correct, with_receipts=with_receipts, progress=progress, options=options)
+    if preview and _is_official(ctx.month_dir):
+        raise PublishRefused(f"{ctx.month_dir} 是正式公开的输出，预览不能覆盖它；请用 --out 指定另一个文件夹。")
+    replayed = _unchanged(ctx)
+    if replayed is not None:
+        return replayed
+    try:
+        with publish_lock(ctx.root):
+            return _publish(ctx)
+    except OSError as exc:  # a full disk, a folder taken away meanwhile: one line naming the folder
+        raise storage_error(exc, _failed_folder(exc, ctx.out_dir, ctx.root)) from None
+
+
+def _publication_date(config: Config, period: Period, date: dt.date | None, today: dt.date) -> tuple[dt.date, bool]:
+    """The date printed on the month's sheets and whether it is on time (SPEC 5.1)."""
     scheduled = scheduled_date(period, config.township.publication_day)
     if date is not None and date < scheduled.replace(day=1):
         raise UsageError(f"公开日期 {date.isoformat()} 早于 {period.year}年{period.month}月结束；"
                          f"请用 {scheduled.replace(day=1).isoformat()} 或之后的日期。")
     pub_date = date or max(today, scheduled)
-    on_time = pub_date <= scheduled
-    out_dir = Path(out) if out is not None else root / ("preview" if preview else "site")
-    if not out_dir.is_absolute():
-        out_dir = Path.cwd() / out_dir
-    month_dir = out_dir / label
-    if preview and _is_official(month_dir):
-        raise PublishRefused(f"{month_dir} 是正式公开的输出，预览不能覆盖它；请用 --out 指定另一个文件夹。")
-    if not preview and not correct:
-        remembered = state.load(root, label)
-        if (remembered and remembered.get("inputs") == state.inputs_fingerprint(config, label, villages, out_dir)
-                and remembered.get("with_receipts", False) == with_receipts
-                and state.output_intact(out_dir, label, remembered) and not damaged_files(month_dir)):
-            return _replay(remembered, label, out_dir)
+    return pub_date, pub_date <= scheduled
 
-    try:
-        with publish_lock(root):
-            return _publish(config, root, period, label, villages, out_dir, month_dir, preview, pub_date, on_time,
-                            correct, with_receipts, progress, now, options)
-    except OSError as exc:  # a full disk, a folder taken away meanwhile: one line naming the folder
-        raise storage_error(exc, _failed_folder(exc, out_dir, root)) from None
+
+def _out_dir(root: Path, out: Path | None, preview: bool) -> Path:
+    out_dir = Path(out) if out is not None else root / ("preview" if preview else "site")
+    return out_dir if out_dir.is_absolute() else Path.cwd() / out_dir
+
+
+def _unchanged(ctx: PublishContext) -> PublishResult | None:
+    """The remembered result of the last official publish when nothing it was made from changed and its output
+    is whole (SPEC 9: an unchanged re-publish costs almost nothing); None otherwise."""
+    if ctx.preview or ctx.correct:
+        return None
+    remembered = state.load(ctx.root, ctx.label)
+    if (remembered and remembered.get("inputs") == state.inputs_fingerprint(ctx.config, ctx.label, ctx.villages,
+                                                                           ctx.out_dir)
+            and remembered.get("with_receipts", False) == ctx.with_receipts
+            and state.output_intact(ctx.out_dir, ctx.label, remembered) and not damaged_files(ctx.month_dir)):
+        return _replay(remembered, ctx.label, ctx.out_dir)
+    return None
 
 
 def _failed_folder(exc: OSError, out_dir: Path, root: Path) -> Path:
@@ -167,148 +220,166 @@ def _failed_folder(exc: OSError, out_dir: Path, root: Path) -> Path:
     return path.parent
 
 
-def _publish(config: Config, root: Path, period: Period, label: str, villages: Sequence[str], out_dir: Path,
-             month_dir: Path, preview: bool, pub_date: dt.date, on_time: bool, correct: str | None,
-             with_receipts: bool, progress: Callable[[int, int], None] | None,
-             now: dt.datetime | None, options: RunOptions) -> PublishResult:
-    # the readers, renderers and OCR are imported only when there is work to do: an unchanged re-publish
-    # replays the remembered result from `state` without them (SPEC 9: under 10% of a full publish)
-    from .check import run_check
-    from .fonts import find_font
-    from .history import previous_closings_of, published_invoices_of
-    from .receipt_review import MonthScans
-    from .redact import terminal_progress
-    from .site import MonthBuild, Settings, refresh_annexes, refresh_zips, relink, render_key
-
-    configured_font = config.publication.font
-    if configured_font and not Path(configured_font).is_absolute():
-        configured_font = str(root / configured_font)
-    font = find_font(configured_font, allow_fallback=preview)
+def _publish(ctx: PublishContext) -> PublishResult:
+    """Check, archive what changed, then write the site from the archive (under the workspace's lock)."""
+    font, font_note = _font(ctx)
     try:  # before anything is archived (SPEC 18): an output folder that cannot be written stops here
-        ensure_writable(out_dir)
+        ensure_writable(ctx.out_dir)
     except OSError as exc:
-        raise storage_error(exc, out_dir) from None
-    font_note = None
-    if not font.embedded:
-        font_note = ("没有找到可嵌入的中文字体，本次预览使用 PDF 阅读器自带的宋体（未嵌入）。正式公开前请安装字体"
-                     "（Debian/Ubuntu：apt-get install fonts-wqy-microhei）或在 villagefin.toml 的 [publication] font 中指定。")
-
-    with Archive(root, create=not preview) as arc:
-        invoices = published_invoices_of(arc, label)
-        if not preview:  # where this month's output goes, for `status` to compare with the archive
-            state.remember_output(root, label, out_dir)
-        # the workers build each village's public expenses.json as they check it: this process only
-        # compares bytes with the archive, records, and hands the bytes on to the renderers
-        report = run_check(None, config, month=label, published_invoices=invoices, progress=progress,
-                           keep_expenses=False, on_village=PublicDocuments(township_of(config), period),
-                           options=options,
-                           previous_closing=previous_closings_of(arc, period, [v.id for v in config.villages]))
-        selected = [v for v in config.villages if not villages or v.id in villages]
-        outcomes: list[VillageOutcome] = []
-        fresh: dict[str, bytes] = {}  # village id → expenses.json bytes of this run's data
-        run_at = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone(dt.timedelta(hours=8)))
-        found_in: set[str] = {s.village for s in report.files}
-        found_in.update(f.village for f in report.findings if f.file and f.village)
+        raise storage_error(exc, ctx.out_dir) from None
+    with Archive(ctx.root, create=not ctx.preview) as arc:
+        if not ctx.preview:  # where this month's output goes, for `status` to compare with the archive
+            state.remember_output(ctx.root, ctx.label, ctx.out_dir)
+        report = _check(ctx, arc)
+        documents: Mapping[str, VillageDocument] = report.outputs
         errors_of: dict[str, list[Finding]] = {}
         for f in report.findings:
             if f.severity == ERROR and f.village:
                 errors_of.setdefault(f.village, []).append(f)
         # the scans to cover; an official publish stops here, before anything is archived, when they would
         # need the OCR engine and it cannot be loaded (SPEC 15)
-        documents: dict[str, VillageDocument] = report.outputs
-        scans = MonthScans.plan(config, period, {v.id: documents[v.id].data for v in selected
-                                                 if v.id in documents and (preview or not errors_of.get(v.id))})
-        if not preview:
+        scans = MonthScans.plan(ctx.config, ctx.period, {
+            vid: documents[vid].data for vid in _selected(ctx)
+            if vid in documents and (ctx.preview or not errors_of.get(vid))})
+        if not ctx.preview:
             scans.require_engine()
-        for v in selected:
-            errors = tuple(errors_of.get(v.id, ()))
-            if v.id not in found_in:
-                outcomes.append(VillageOutcome(v.id, v.name, SKIPPED_MISSING))
-                continue
-            if errors and not preview:
-                outcomes.append(VillageOutcome(v.id, v.name, SKIPPED_ERRORS, errors=errors))
-                continue
-            doc = documents[v.id]
-            data = doc.data
-            count, total = report.village_counts[v.id]
-            if preview:
-                outcomes.append(VillageOutcome(v.id, v.name, PREVIEWED, None, count, total, errors))
-                fresh[v.id] = data
-                continue
-            latest = arc.latest(v.id, label)
-            if latest is not None and (latest.expenses_json == data or (
-                    not correct and without_money(data) == latest.expenses_json)):
-                # a month archived before 收支 publication stays as it was unless corrected (SPEC 12.4)
-                outcomes.append(VillageOutcome(v.id, v.name, UNCHANGED, latest.revision, count, total))
-                continue
-            if latest is not None and not correct:
-                outcomes.append(VillageOutcome(v.id, v.name, REFUSED, latest.revision, count, total))
-                continue
-            gate = _review_gate(config, arc, v.id, label, doc.fingerprint)
-            if gate is not None:  # SPEC 13: only approved data go out
-                outcomes.append(VillageOutcome(v.id, v.name, gate, latest.revision if latest else None, count, total))
-                continue
-            revision = 1 if latest is None else latest.revision + 1
-            added = removed = changed = ()
-            if latest is not None:
-                added, removed, changed = diff_vouchers(latest.expenses_json, doc)
-            pub = Publication(
-                village=v.id, village_name=v.name, period=label, revision=revision, run_at=run_at.isoformat(),
-                publication_date=pub_date, on_time=on_time, count=count, total=total,
-                fingerprint=doc.fingerprint, expenses_json=data,
-                correction_reason=mask(correct) if latest is not None else None,  # public text (SPEC 18)
-                added=added, removed=removed, changed=changed,
-            )
-            arc.record(pub, [ExpenseHash(*row) for row in doc.rows])
-            outcomes.append(VillageOutcome(v.id, v.name, NEW if latest is None else CORRECTION, revision,
-                                           count, total))
-            fresh[v.id] = data
+        outcomes, fresh = _record(ctx, arc, report, errors_of)
         receipt_warnings = scans.cover(list(fresh), terminal_progress())
-        settings = Settings(config.publication.paper, config.publication.orientation, font,
-                            root / "templates" if (root / "templates").is_dir() else None, with_receipts,
-                            inline=options.inline)
-        key = "" if preview else render_key(config, settings)
-        build = MonthBuild(config=config, arc=arc, period=period, out_dir=out_dir, settings=settings,
-                           preview=preview, report=report, outcomes=tuple(outcomes), fresh=fresh,
-                           publication_date=pub_date, progress=progress, render_key=key)
-        archived = any(o.outcome in (NEW, CORRECTION) for o in outcomes)
-        linked: list[str] = []
-        try:
-            built = build.run()
-            rewritten = built.written
-            if not preview:
-                linked = relink(config, arc, out_dir, period, [o.village_id for o in outcomes
-                                                               if o.outcome in (NEW, CORRECTION)], settings, key)
-        except OSError as exc:  # the archive is ahead of the output: the next run rebuilds it (SPEC 18)
-            raise storage_error(exc, _failed_folder(exc, out_dir, root), after_archive=archived) from None
-        for o in outcomes:
-            if o.outcome == UNCHANGED and o.village_id in built.rewritten_villages:
-                o.outcome = REWRITTEN
-            elif o.outcome == UNCHANGED and built.rerendered:
-                o.outcome = RERENDERED
-        # a month already out whose pages were redrawn from the archive (queries, approvals): upload it again
-        bundles = [label] if rewritten and any(o.outcome in (REWRITTEN, RERENDERED) for o in outcomes) else []
-        if not preview:
-            try:
-                bundles += [m for m in refresh_annexes(config, arc, out_dir, settings, exclude=label, key=key)
-                            if m not in linked]
-                bundles += linked
-                if rewritten or bundles:
-                    refresh_zips(out_dir, arc.periods())
-            except OSError as exc:
-                raise storage_error(exc, _failed_folder(exc, out_dir, root), after_archive=archived) from None
-        conflicts = [] if preview else _conflicts(arc, label, outcomes, fresh)
-        sheets = scans.contact_sheets(month_dir, list(fresh), font.path)
-    warnings = _glyph_warnings(built.missing_glyphs) + receipt_warnings + conflicts
+        settings = Settings(ctx.config.publication.paper, ctx.config.publication.orientation, font,
+                            ctx.root / "templates" if (ctx.root / "templates").is_dir() else None,
+                            ctx.with_receipts, inline=ctx.options.inline)
+        built, bundles = _write_site(ctx, arc, report, outcomes, fresh, settings)
+        conflicts = [] if ctx.preview else _conflicts(arc, ctx.label, outcomes, fresh)
+        sheets = scans.contact_sheets(ctx.month_dir, list(fresh), font.path)
     result = PublishResult(
-        period=label, preview=preview, out_dir=out_dir, month_dir=month_dir, publication_date=pub_date,
-        on_time=on_time, outcomes=outcomes, report=report, warnings=warnings, font_note=font_note,
-        rewritten=rewritten, zip_path=built.zip_path, bundles_changed=sorted(bundles),
-        receipt_sheets=sheets,
-    )
-    if not preview:
-        _remember(config, label, villages, result, with_receipts)
+        period=ctx.label, preview=ctx.preview, out_dir=ctx.out_dir, month_dir=ctx.month_dir,
+        publication_date=ctx.publication_date, on_time=ctx.on_time, outcomes=outcomes, report=report,
+        warnings=_glyph_warnings(built.missing_glyphs) + receipt_warnings + conflicts, font_note=font_note,
+        rewritten=built.written, zip_path=built.zip_path, bundles_changed=sorted(bundles), receipt_sheets=sheets)
+    if not ctx.preview:
+        _remember(ctx.config, ctx.label, ctx.villages, result, ctx.with_receipts)
     return result
+
+
+def _font(ctx: PublishContext):
+    """The sheets' font (an official publish refuses without an embeddable one), and a note when a preview
+    falls back to the reader's own."""
+    configured = ctx.config.publication.font
+    if configured and not Path(configured).is_absolute():
+        configured = str(ctx.root / configured)
+    font = find_font(configured, allow_fallback=ctx.preview)
+    if font.embedded:
+        return font, None
+    return font, ("没有找到可嵌入的中文字体，本次预览使用 PDF 阅读器自带的宋体（未嵌入）。正式公开前请安装字体"
+                  "（Debian/Ubuntu：apt-get install fonts-wqy-microhei）或在 villagefin.toml 的 [publication] font 中指定。")
+
+
+def _check(ctx: PublishContext, arc: Archive) -> CheckReport:
+    """The month checked with the archive's history; the workers write each village's public expenses.json as
+    they check it, so this process only compares bytes with the archive, records, and hands them on."""
+    config = ctx.config
+    return run_check(None, config, month=ctx.label, published_invoices=published_invoices_of(arc, ctx.label),
+                     progress=ctx.progress, keep_expenses=False,
+                     on_village=PublicDocuments(township_of(config), ctx.period), options=ctx.options,
+                     previous_closing=previous_closings_of(arc, ctx.period, [v.id for v in config.villages]))
+
+
+def _selected(ctx: PublishContext) -> list[str]:
+    return [v.id for v in ctx.config.villages if not ctx.villages or v.id in ctx.villages]
+
+
+def _record(ctx: PublishContext, arc: Archive, report: CheckReport, errors_of: Mapping[str, list[Finding]]
+            ) -> tuple[list[VillageOutcome], dict[str, bytes]]:
+    """Each village asked for: skipped, unchanged, refused, held for review, or archived as a new revision
+    (SPEC 5.1, 13). Returns the outcomes and the expenses.json bytes this run published (or previews)."""
+    found = {s.village for s in report.files} | {f.village for f in report.findings if f.file and f.village}
+    documents: Mapping[str, VillageDocument] = report.outputs
+    outcomes: list[VillageOutcome] = []
+    fresh: dict[str, bytes] = {}  # village id → expenses.json bytes of this run's data
+    for v in ctx.config.villages:
+        if v.id not in _selected(ctx):
+            continue
+        errors = tuple(errors_of.get(v.id, ()))
+        if v.id not in found:
+            outcomes.append(VillageOutcome(v.id, v.name, SKIPPED_MISSING))
+        elif errors and not ctx.preview:
+            outcomes.append(VillageOutcome(v.id, v.name, SKIPPED_ERRORS, errors=errors))
+        elif ctx.preview:
+            count, total = report.village_counts[v.id]
+            outcomes.append(VillageOutcome(v.id, v.name, PREVIEWED, None, count, total, errors))
+            fresh[v.id] = documents[v.id].data
+        else:
+            outcome = _archive_village(ctx, arc, v.id, v.name, documents[v.id], report.village_counts[v.id])
+            outcomes.append(outcome)
+            if outcome.outcome in (NEW, CORRECTION):
+                fresh[v.id] = documents[v.id].data
+    return outcomes, fresh
+
+
+def _archive_village(ctx: PublishContext, arc: Archive, vid: str, name: str, doc: VillageDocument,
+                     counts: tuple[int, Decimal]) -> VillageOutcome:
+    """One village's data against its latest archived revision: recorded as a new one when it may be."""
+    count, total = counts
+    latest = arc.latest(vid, ctx.label)
+    if latest is not None and (latest.expenses_json == doc.data or (
+            not ctx.correct and without_money(doc.data) == latest.expenses_json)):
+        # a month archived before 收支 publication stays as it was unless corrected (SPEC 12.4)
+        return VillageOutcome(vid, name, UNCHANGED, latest.revision, count, total)
+    if latest is not None and not ctx.correct:
+        return VillageOutcome(vid, name, REFUSED, latest.revision, count, total)
+    gate = _review_gate(ctx.config, arc, vid, ctx.label, doc.fingerprint)
+    if gate is not None:  # SPEC 13: only approved data go out
+        return VillageOutcome(vid, name, gate, latest.revision if latest else None, count, total)
+    revision = 1 if latest is None else latest.revision + 1
+    added, removed, changed = diff_vouchers(latest.expenses_json, doc) if latest is not None else ((), (), ())
+    pub = Publication(
+        village=vid, village_name=name, period=ctx.label, revision=revision, run_at=ctx.run_at.isoformat(),
+        publication_date=ctx.publication_date, on_time=ctx.on_time, count=count, total=total,
+        fingerprint=doc.fingerprint, expenses_json=doc.data,
+        correction_reason=mask(ctx.correct) if latest is not None else None,  # public text (SPEC 18)
+        added=added, removed=removed, changed=changed,
+    )
+    arc.record(pub, [ExpenseHash(*row) for row in doc.rows])
+    return VillageOutcome(vid, name, NEW if latest is None else CORRECTION, revision, count, total)
+
+
+def _write_site(ctx: PublishContext, arc: Archive, report: CheckReport, outcomes: list[VillageOutcome],
+                fresh: dict[str, bytes], settings: Settings) -> tuple[BuildResult, list[str]]:
+    """The month written from the archive, its villages' neighbouring months relinked, the other months whose
+    queries or approvals changed redrawn, and every zip whose root index is stale rebuilt. Returns the build
+    and the months whose upload bundle changed. A write that fails after archiving says so (SPEC 18)."""
+    key = "" if ctx.preview else render_key(ctx.config, settings)
+    archived = any(o.outcome in (NEW, CORRECTION) for o in outcomes)
+    try:
+        built = MonthBuild(config=ctx.config, arc=arc, period=ctx.period, out_dir=ctx.out_dir, settings=settings,
+                           publication_date=ctx.publication_date, preview=ctx.preview, report=report,
+                           outcomes=tuple(outcomes), fresh=fresh, progress=ctx.progress, render_key=key).run()
+        _mark_redrawn(outcomes, built)
+        if ctx.preview:
+            return built, []
+        linked = relink(ctx.config, arc, ctx.out_dir, ctx.period,
+                        [o.village_id for o in outcomes if o.outcome in (NEW, CORRECTION)], settings, key)
+        # a month already out whose pages were redrawn from the archive (queries, approvals): upload it again
+        bundles = [ctx.label] if built.written and any(o.outcome in (REWRITTEN, RERENDERED)
+                                                       for o in outcomes) else []
+        bundles += [m for m in refresh_annexes(ctx.config, arc, ctx.out_dir, settings, exclude=ctx.label, key=key)
+                    if m not in linked]
+        bundles += linked
+        if built.written or bundles:
+            refresh_zips(ctx.out_dir, arc.periods())
+    except OSError as exc:  # the archive is ahead of the output: the next run rebuilds it (SPEC 18)
+        raise storage_error(exc, _failed_folder(exc, ctx.out_dir, ctx.root), after_archive=archived) from None
+    return built, bundles
+
+
+def _mark_redrawn(outcomes: list[VillageOutcome], built: BuildResult) -> None:
+    """An unchanged village whose folder was written again says so: rewritten (the output did not show the
+    archive) or re-rendered (the settings, templates or font changed)."""
+    for o in outcomes:
+        if o.outcome == UNCHANGED and o.village_id in built.rewritten_villages:
+            o.outcome = REWRITTEN
+        elif o.outcome == UNCHANGED and built.rerendered:
+            o.outcome = RERENDERED
 
 
 def _review_gate(config: Config, arc: Archive, village: str, label: str, fp: str) -> Outcome | None:
@@ -323,8 +394,6 @@ def _review_gate(config: Config, arc: Archive, village: str, label: str, fp: str
 
 def _conflicts(arc: Archive, label: str, outcomes: Sequence[VillageOutcome], fresh: dict[str, bytes]) -> list[Finding]:
     """reviewer-conflict for the villages this run published with a recorded approval of their data."""
-    from .rules import reviewer_conflicts  # heavy: see _publish
-
     out: list[Finding] = []
     for o in outcomes:
         if o.outcome not in (NEW, CORRECTION) or o.village_id not in fresh:

@@ -121,12 +121,6 @@ def _plain_or_none(amount: Decimal | None) -> str | None:
     return None if amount is None else plain(amount)
 
 
-def balances_record(funds: Funds) -> dict[str, Any]:
-    """The `balances` object of expenses.json and `check --format json` (SPEC 12.4); amounts plain strings,
-    an unknown opening or closing null."""
-    return funds.as_record()
-
-
 def _column_record(c: ColumnFunds) -> dict[str, Any]:
     return {"opening": _plain_or_none(c.opening), "income": plain(c.income), "expense": plain(c.expense),
             "other_in": plain(c.other_in), "other_out": plain(c.other_out), "transfer": plain(c.transfer),
