@@ -39,6 +39,7 @@ from .model import (
 from .output import ensure_writable
 from .privacy import mask
 from .public import (
+    LineHash,
     PublicDocuments,
     VillageDocument,
     expenses_from_json,
@@ -91,7 +92,7 @@ def diff_vouchers(old: bytes, new: VillageDocument) -> tuple[tuple[str, ...], ..
     """(added, removed, changed) voucher numbers between an archived revision's expenses.json and this run's
     document: their expenses and, for a 收支 village, their income and other flows too (SPEC 12.4: a correction
     lists every kind of line)."""
-    def by_voucher(lines: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
+    def by_voucher(lines: Sequence[LineHash]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for voucher, digest in lines:
             out.setdefault(voucher, []).append(digest)
@@ -339,7 +340,7 @@ def _archive_village(ctx: PublishContext, arc: Archive, vid: str, name: str, doc
         correction_reason=mask(ctx.correct) if latest is not None else None,  # public text (SPEC 18)
         added=added, removed=removed, changed=changed,
     )
-    arc.record(pub, [ExpenseHash(*row) for row in doc.rows])
+    arc.record(pub, [ExpenseHash(**row._asdict()) for row in doc.rows])
     return VillageOutcome(vid, name, NEW if latest is None else CORRECTION, revision, count, total)
 
 

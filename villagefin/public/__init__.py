@@ -9,6 +9,7 @@ modules use are imported here, so that `from villagefin.public import VillageVie
 from .document import (
     MONEY_KEYS,
     ArchiveRow,
+    LineHash,
     VillageDocument,
     closings_of,
     content_hash,
@@ -66,7 +67,7 @@ from .view import (
 )
 
 __all__ = [
-    "BALANCE_SOURCES", "IN", "MONEY_KEYS", "MOVED", "OUT", "TRANSFER_TYPE", "ArchiveRow", "CategoryTotal",
+    "BALANCE_SOURCES", "IN", "MONEY_KEYS", "MOVED", "OUT", "TRANSFER_TYPE", "ArchiveRow", "LineHash", "CategoryTotal",
     "ColumnFunds", "Correction", "Edition", "Funds", "PublicDocuments", "PublicExpense", "PublicFlow",
     "PublicIncome", "PublicQuery", "PublicReview", "Receipt", "Township", "TownshipView", "VillageDocument",
     "VillageRow", "VillageView", "annex_key", "ask_line", "build_village_view", "categories_of",

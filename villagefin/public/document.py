@@ -33,6 +33,14 @@ class ArchiveRow(NamedTuple):
     content_hash: str
 
 
+class LineHash(NamedTuple):
+    """One published line (expense, income or other flow) as a correction compares it: its voucher and the
+    sha256 of its content."""
+
+    voucher: str
+    digest: str
+
+
 @dataclass(frozen=True)
 class VillageDocument:
     """A village-month's expenses.json as the check workers write it for `publish`, `review` and `status`:
@@ -43,7 +51,7 @@ class VillageDocument:
     data: bytes
     fingerprint: str
     rows: tuple[ArchiveRow, ...]
-    lines: tuple[tuple[str, str], ...]
+    lines: tuple[LineHash, ...]
 
 
 def document_of(view: VillageView) -> VillageDocument:
@@ -160,15 +168,15 @@ def _amount_or_none(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
-def line_hashes(data: bytes) -> list[tuple[str, str]]:
+def line_hashes(data: bytes) -> list[LineHash]:
     """(voucher, content hash) of every line an archived expenses.json publishes: its expenses, and a 收支
     village's income and other flows (what a correction compares, SPEC 5.1 and 12.4)."""
     doc = parse(data)
-    out = [(e.voucher, content_hash(e)) for e in expenses_from_json(doc)]
+    out = [LineHash(e.voucher, content_hash(e)) for e in expenses_from_json(doc)]
     money = money_from_json(doc)
     for line in (*money.get("income", ()), *money.get("flows", ())):
         record = [type(line).__name__] + [str(getattr(line, f.name)) for f in fields(line) if f.name != "seq"]
-        out.append((line.voucher, hashlib.sha256("\x1f".join(record).encode("utf-8")).hexdigest()))
+        out.append(LineHash(line.voucher, hashlib.sha256("\x1f".join(record).encode("utf-8")).hexdigest()))
     return out
 
 
