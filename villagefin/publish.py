@@ -9,7 +9,6 @@ unchanged data rewrites nothing.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,7 +23,7 @@ from .findings import make
 from .fonts import find_font
 from .history import previous_closings_of, published_invoices_of
 from .ledgers import parse_month, require_villages, shanghai_today
-from .manifest import damaged_files
+from .manifest import damaged_files, read_manifest
 from .model import (
     DEFAULT_OPTIONS,
     ERROR,
@@ -445,13 +444,9 @@ def _replay(doc: dict, label: str, out_dir: Path) -> PublishResult:
 
 
 def _is_official(month_dir: Path) -> bool:
-    manifest = month_dir / "manifest.json"
-    if not manifest.is_file():
-        return False
-    try:
-        return not json.loads(manifest.read_text(encoding="utf-8")).get("preview", False)
-    except (OSError, ValueError):
-        return False
+    """The month folder holds an official publish (its manifest says so): a preview must not overwrite it."""
+    doc = read_manifest(month_dir)
+    return bool(doc) and not doc.get("preview", False)
 
 
 def _glyph_warnings(missing: dict[str, str]) -> list[Finding]:
