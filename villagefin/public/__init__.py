@@ -16,6 +16,7 @@ from .document import (
     expenses_from_json,
     expenses_json,
     fingerprint,
+    is_money_document,
     line_hashes,
     money_from_json,
     money_totals,
@@ -67,12 +68,13 @@ from .view import (
 )
 
 __all__ = [
-    "BALANCE_SOURCES", "IN", "MONEY_KEYS", "MOVED", "OUT", "TRANSFER_TYPE", "ArchiveRow", "LineHash", "CategoryTotal",
-    "ColumnFunds", "Correction", "Edition", "Funds", "PublicDocuments", "PublicExpense", "PublicFlow",
-    "PublicIncome", "PublicQuery", "PublicReview", "Receipt", "Township", "TownshipView", "VillageDocument",
-    "VillageRow", "VillageView", "annex_key", "ask_line", "build_village_view", "categories_of",
-    "closings_of", "content_hash", "expenses_from_json", "expenses_json", "fingerprint", "funds_of", "line_hashes",
-    "money_column", "money_from_json", "money_totals", "pick_balances", "public_expenses", "public_flows",
-    "public_income", "public_money", "public_query", "public_review", "township_of", "view_from_document",
-    "view_from_records", "with_carried_opening", "without_money",
+    "BALANCE_SOURCES", "IN", "MONEY_KEYS", "MOVED", "OUT", "TRANSFER_TYPE", "ArchiveRow", "CategoryTotal",
+    "ColumnFunds", "Correction", "Edition", "Funds", "LineHash", "PublicDocuments", "PublicExpense",
+    "PublicFlow", "PublicIncome", "PublicQuery", "PublicReview", "Receipt", "Township", "TownshipView",
+    "VillageDocument", "VillageRow", "VillageView", "annex_key", "ask_line", "build_village_view",
+    "categories_of", "closings_of", "content_hash", "expenses_from_json", "expenses_json", "fingerprint",
+    "funds_of", "is_money_document", "line_hashes", "money_column", "money_from_json", "money_totals",
+    "pick_balances", "public_expenses", "public_flows", "public_income", "public_money", "public_query",
+    "public_review", "township_of", "view_from_document", "view_from_records", "with_carried_opening",
+    "without_money",
 ]

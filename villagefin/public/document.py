@@ -208,10 +208,15 @@ def money_from_json(data: bytes | Mapping[str, Any]) -> dict:
     return {"income": income, "flows": flows, "funds": funds}
 
 
+def is_money_document(data: bytes) -> bool:
+    """The expenses.json of a 收支 village (SPEC 12.4): a cheap look for its key, without parsing it."""
+    return b'"income_total"' in data
+
+
 def money_totals(data: bytes) -> dict[str, Decimal | None]:
     """income and 月末结余 (cash + bank) of a 收支 village's expenses.json, as keywords; {} for any other (a
     cheap look for the key first: the township page asks this of every village of a county)."""
-    if b'"income_total"' not in data:
+    if not is_money_document(data):
         return {}
     doc = json.loads(data.decode("utf-8"))
     if "income_total" not in doc:

@@ -12,7 +12,15 @@ from ..config import Config
 from ..model import Period, ReviewConclusion
 from ..money import ZERO
 from ..privacy import mask
-from ..public import Correction, Edition, fingerprint, money_totals, public_query, public_review
+from ..public import (
+    Correction,
+    Edition,
+    fingerprint,
+    is_money_document,
+    money_totals,
+    public_query,
+    public_review,
+)
 from .plan import links_of
 
 
@@ -49,7 +57,7 @@ def preview_edition(arc: Archive, config: Config, period: Period, vid: str, data
 
 def _carried(arc: Archive, period: Period, vid: str, data: bytes) -> dict:
     """A 收支 village's 本年累计收入 before this month and last month's closing balances (SPEC 12.2, 12.4)."""
-    if b'"income_total"' not in data:
+    if not is_money_document(data):
         return {}
     return {"ytd_income_before": arc.income_to_date(vid, period.year, period.month),
             "carried": tuple(sorted(arc.previous_closing(vid, period).items()))}
