@@ -188,14 +188,14 @@ class MonthBuild:
         else:
             editions = {v.id: edition_of(self.arc, self.config, self.period, latest[v.id])
                         for v in self.config.villages if v.id in latest}
-        report = self.report
+        report = self.report or CheckReport(period=self.label, files=(), expenses=(), findings=())
         return MonthSnapshot(
             label=self.label, preview=self.preview, villages=tuple(v.id for v in self.config.villages),
             latest=latest, editions=editions, shown=self._shown(editions), render_key=self.render_key,
             fresh=tuple(self.fresh), forced=self.forced, outcomes=tuple(self.outcomes),
-            blocked=frozenset(f.village for f in report.findings if f.severity == ERROR) if report else frozenset(),
-            found=frozenset({s.village for s in report.files} | {f.village for f in report.findings if f.file})
-            if report else frozenset(),
+            # villages with errors, and villages whose ledgers were found, in this run's check
+            blocked=frozenset(f.village for f in report.findings if f.severity == ERROR and f.village),
+            found=frozenset({s.village for s in report.files} | {f.village for f in report.findings if f.file}),
             keep_statuses=self.keep_statuses)
 
     def _shown(self, editions: Mapping[str, Edition]) -> Shown:
