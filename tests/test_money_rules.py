@@ -321,3 +321,39 @@ def test_cash_journal_income_amount_that_cannot_be_read_is_bad_amount(write_xlsx
     report = check_file(write_xlsx(rows))
     assert ("bad-amount", 4, "E") in codes(report)
     assert [c for c in codes(report) if c[0] == "bad-amount"] == [("bad-amount", 4, "E")]  # 0 on the unused side
+
+
+def _cash_journal_paying(*payments):
+    """A cash journal whose payments (对方科目, amount, invoice) all go to one shop."""
+    rows = [["现金日记账"],
+            ["日期", "凭证号", "摘要", "对方科目", "收入", "支出", "余额", "发票号码", "收款方", "经手人", "审核人",
+             "审批人", "附件张数"],
+            [DAY, None, "上月结转", None, None, None, 3000, None, None, None, None, None, None]]
+    left = 3000
+    for n, (account, amount, invoice) in enumerate(payments, start=1):
+        left -= amount
+        rows.append([DAY, f"记-{n}", f"付家具店货款{n}", account, None, amount, left, invoice, "家具店", "甲", "乙", "丙", 1])
+    return rows
+
+
+def test_duplicate_invoice_covers_other_payments(write_xlsx, check_file):
+    # SPEC 12.3: other payments are checked as expenses, duplicate-invoice included
+    invoice = "12345678901234567890"
+    report = check_file(write_xlsx(_cash_journal_paying(("应付款", 300, invoice), ("应付款", 300, invoice),
+                                                        ("管理费用", 300, invoice))))
+    assert sorted(r for c, r, _ in codes(report) if c == "duplicate-invoice") == [4, 5, 6]
+
+
+def test_paying_an_accrued_expense_under_its_invoice_is_not_a_duplicate(write_xlsx, check_file):
+    # 计提 (挂账) then 付款 under the same invoice is one use of it; other payments with other invoices are silent
+    journal = [["日期", "凭证字号", "摘要", "科目编码", "科目名称", "借方金额", "贷方金额", "发票号码"],
+               [DAY, "记-1", "购办公桌", "51301", "管理费用_办公费", 300, None, "12345678901234567890"],
+               [DAY, "记-1", "购办公桌", "211", "应付款", None, 300, "12345678901234567890"],
+               [DAY, "记-2", "付家具店货款", "211", "应付款", 300, None, "12345678901234567890"],
+               [DAY, "记-2", "付家具店货款", "101", "库存现金", None, 300, "12345678901234567890"]]
+    report = check_file(write_xlsx(journal))
+    assert [ln.kind for ln in report.lines] == ["other-out"]
+    assert not [c for c in codes(report) if "duplicate-invoice" in c[0]]
+    report = check_file(write_xlsx(_cash_journal_paying(("应付款", 300, "11111111111111111111"),
+                                                        ("管理费用", 300, "22222222222222222222"))))
+    assert not [c for c in codes(report) if "duplicate-invoice" in c[0]]

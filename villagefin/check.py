@@ -241,6 +241,13 @@ def finish_village(village: str, files: Sequence[FileResult], period: Period | N
                             letters[id(e.columns)] if id(e.columns) in letters
                             else letters.setdefault(id(e.columns), e.column_of("invoice")), e.invoice_code, e.payee)
                 for e in expenses if e.invoice]
+    # other payments are checked as expenses, duplicate-invoice included (SPEC 12.3); receipts are not. Paying
+    # a payable whose expense was accrued (挂账) under the same invoice is that expense's payment, not a second use.
+    accrued = {invoice_key(e.invoice) for e in expenses if e.invoice and e.method == M.ACCRUED_METHOD}
+    invoices += [InvoiceLine(ln.invoice, ln.voucher, ln.amount, ln.file, ln.sheet, ln.row, ln.column_of("invoice"),
+                             "", ln.payer)
+                 for ln in lines if ln.kind == M.OTHER_OUT and ln.column and ln.invoice
+                 and invoice_key(ln.invoice) not in accrued]
     return VillageResult(village=village, sheets=[s for f in files for s in f.sheets], findings=findings,
                          count=len(expenses), total=sum((e.amount for e in expenses), Decimal("0.00")),
                          invoices=invoices, expenses=expenses if keep else None,
