@@ -118,14 +118,18 @@ def _record_page(canvas: Canvas, font_name: str, st: Style, view: VillageView, s
         y -= h
     y -= lead * 0.6
     # reviewers: 姓名 | 职务 | 签字
-    cols = (left, left + st.inner * 0.3, left + st.inner * 0.55, right)
+    cols = (left, left + st.inner * 0.25, left + st.inner * 0.6, right)  # 职务 fits on one line on landscape A4
+    labels = [pen.metrics.wrap(label, cols[c + 1] - cols[c] - pad * 4, body)  # two lines on portrait paper
+              for c, label in enumerate(("审核人姓名", "职务（村务监督委员会 / 民主理财小组）", "签字"))]
     for row in range(REVIEWER_ROWS + 1):
+        h = (max(map(len, labels)) if row == 0 else 1) * lead + 2 * pad
         for c in range(3):
-            canvas.rect(cols[c], y - lead - 2 * pad, cols[c + 1] - cols[c], lead + 2 * pad)
+            canvas.rect(cols[c], y - h, cols[c + 1] - cols[c], h)
         if row == 0:
-            for c, label in enumerate(("审核人姓名", "职务（村务监督委员会 / 民主理财小组）", "签字")):
-                pen.text(cols[c] + pad * 2, st.baseline(y - pad), label, body, bold=True)
-        y -= lead + 2 * pad
+            for c, lines in enumerate(labels):
+                for i, line in enumerate(lines):
+                    pen.text(cols[c] + pad * 2, st.baseline(y - pad - i * lead), line, body, bold=True)
+        y -= h
     y -= lead * 0.6
     pen.text(left, st.baseline(y), "审核意见：", body, bold=True)
     y -= lead
