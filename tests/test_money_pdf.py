@@ -10,15 +10,19 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from conftest import HEADER, PORTAL, expense_row
 from test_money_public import _view
+from test_pdf import bbox_words
 
 from villagefin.chart import load_chart
-from villagefin.config import ChartConf
+from villagefin.config import ChartConf, load_config
 from villagefin.fonts import find_font
 from villagefin.model import Expense
 from villagefin.money import capitals
 from villagefin.public import categories_of, public_expenses
+from villagefin.publish import run_publish
 from villagefin.render.pdf import render_noticeboard
+from villagefin.render.pdf_grid import style
 
 AMOUNT = re.compile(r"-?\d[\d,]*\.\d\d")
 
@@ -28,12 +32,12 @@ def font():
     return find_font(allow_fallback=False)
 
 
-def _money_view(n_expenses: int):
+def _money_view(n_expenses: int, remarks=lambda i: ""):
     chart = load_chart(ChartConf(system="2023"))
     expenses = [Expense(village="v", file="f.xlsx", sheet="S", row=10 + i, date=dt.date(2026, 10, 1 + i % 28),
                         voucher=f"记-{20 + i}", summary=f"购买村部办公用品第{i}批", amount=Decimal("123.45") + i,
                         category="办公费", payee="天长市文具店", handler="张三", approver="王五", attachments=1,
-                        method="现金") for i in range(n_expenses)]
+                        method="现金", remarks=remarks(i)) for i in range(n_expenses)]
     items = public_expenses(expenses, chart)
     total = sum((e.amount for e in items), Decimal("0.00"))
     return replace(_view(), expenses=items, total=total, total_capitals=capitals(total),
@@ -73,8 +77,10 @@ def test_short_sheet_has_every_section_and_its_totals(tmp_path, font):
     assert "138****5678" in text and "13812345678" not in text
 
 
-def test_every_page_subtotal_adds_up_to_its_rows(tmp_path, font):
-    view = _money_view(60)
+@pytest.mark.parametrize("remarks", [lambda i: "", lambda i: f"2026年第{i}次村民代表会议决议" if i % 3 else ""],
+                         ids=["plain", "with-resolutions"])
+def test_every_page_subtotal_adds_up_to_its_rows(tmp_path, font, remarks):
+    view = _money_view(60, remarks)
     out = tmp_path / "noticeboard.pdf"
     pages = render_noticeboard(view, out, font=font)
     texts = _pages(out)
@@ -101,6 +107,13 @@ def test_every_page_subtotal_adds_up_to_its_rows(tmp_path, font):
             assert _amounts(line) == [Decimal("1200.00"), Decimal("800.00")]
     assert seen_expenses == 60 and grand == view.total
     assert "三、支出明细（续）" in "\n".join(texts)
+    # remark lines take room and still every page adds up; each 决议 is printed once, under its own summary
+    noted = [e for e in view.expenses if e.remarks]
+    assert "\n".join(texts).count("村民代表会议决议") == len(noted)
+    lines = "\n".join(texts).splitlines()
+    for e in noted:  # pdftotext puts the row's one-line cells between the summary's line and the remark's
+        at = next(i for i, line in enumerate(lines) if e.summary in line)
+        assert e.remarks in lines[at + 1] + lines[at + 2], lines[at:at + 3]
 
 
 def test_an_expense_only_view_keeps_the_old_sheet(tmp_path, font):
@@ -109,3 +122,41 @@ def test_an_expense_only_view_keeps_the_old_sheet(tmp_path, font):
     render_noticeboard(view, out, font=font)
     text = "\n".join(_pages(out))
     assert "财务支出明细公开表" in text and "一、资金概况" not in text and "收入明细" not in text
+
+
+RESOLUTION = "2026年第3次村民代表会议决议"
+INCOME_HEADER = ["日期", "凭证号", "摘要", "类别", "付款方", "收入金额", "结算方式", "经手人", "审核人", "审批人", "附件张数"]
+
+
+def test_a_resolution_remark_is_printed_under_its_summary_on_a_shouzhi_sheet(write_xlsx, tmp_path):
+    """SPEC 16 and 12.4: 三、支出明细 is the expense sheet's table, so a remark naming a 决议 is printed on the
+    line under its summary — read from a real workbook, published, read back with pdftotext."""
+    expenses = [HEADER,
+                expense_row(8, "记-1", "购买村部打印纸10包", 300, remarks="现金支付"),
+                expense_row(12, "记-2", "村道硬化工程进度款", 60000, category="公益支出",
+                            payee="天长市路宝市政工程有限公司", remarks=RESOLUTION)]
+    income = [INCOME_HEADER, [dt.date(2026, 10, 3), "收-1", "收到村集体厂房第四季度租金", "经营收入", "天长市某厂",
+                              18600, "转账", "林国玲", "卢爱梅", "高晓玲", 1]]
+    write_xlsx(name="ws/ledgers/2026-10.xlsx", sheets={"支出": expenses, "收入": income})
+    ws = tmp_path / "ws"
+    (ws / "villagefin.toml").write_text(
+        f'[township]\nname = "新街镇"\ncounty = "天长市"\nsupervision_phone = "0550-7000000"\n'
+        f'portal_url = "{PORTAL}"\n\n[[villages]]\nid = "lize"\nname = "李泽村"\nledgers = ["ledgers/*.xlsx"]\n',
+        encoding="utf-8")
+    run_publish(load_config(ws), month="2026-10", today=dt.date(2026, 11, 5))
+    out = ws / "site" / "2026-10" / "lize" / "noticeboard.pdf"
+    lines = "\n".join(_pages(out)).splitlines()
+    assert "李泽村2026年10月财务收支明细公开表" in lines[0] + lines[1]
+    assert any(re.match(r"^\s*收1\s", line) and "18,600.00" in line for line in lines)  # the income line
+    text = "\n".join(lines)
+    assert text.index("三、支出明细") < text.index(RESOLUTION) < text.index("本月支出合计（共 2 笔）")
+    assert "现金支付" not in text  # only a remark that names a 决议 is printed
+    words: dict[str, tuple] = {}
+    for w in bbox_words(out):
+        words.setdefault(w[1], w)  # the first: the row, not the category subtotal on the last page
+    summary, remark, seq, amount = words["村道硬化工程进度款"], words[RESOLUTION], words["记-2"], words["60,000.00"]
+    assert summary[0] == remark[0] == amount[0] == 1
+    assert abs(remark[3] - summary[3] - style("A4", "landscape").leading) < 0.5  # on the line under the summary…
+    assert abs(remark[2] - summary[2]) < 0.5  # …in the same column…
+    assert abs((remark[5] - remark[3]) - (seq[5] - seq[3])) < 0.2  # …at body size
+    assert summary[3] <= amount[3] <= remark[3]  # one row: its amount beside the two lines

@@ -3,19 +3,25 @@ poppler, conclusions recorded in the archive, publish held back until the data i
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
 import subprocess
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
-from conftest import HEADER, expense_row
+from conftest import HEADER, expense_row, sample_workspace
 
 from villagefin import commands
 from villagefin.archive import Archive
+from villagefin.config import load_config
+from villagefin.publish import run_publish
+from villagefin.review import run_review
 
 TOML = """\
 [township]
@@ -304,3 +310,102 @@ def test_review_copy_shows_the_scans_covered_as_they_will_be_published(tmp_path)
     raw = {hashlib.sha256(p.read_bytes()).hexdigest()
            for p in (ws / "ledgers" / "xinjie" / "receipts" / "2026-10").rglob("记-02[45]*")}
     assert raw and not raw & set(digests(shown).values())  # the scans with numbers are not shown raw
+
+
+# -- the review copy of a 收支 village (SPEC 12.4, 13): the sheet publish draws, and the figures it prints ----------
+
+MONEY_SAMPLES = ("dongfeng", "qianjin", "shuanglong")  # the samples' 收支 villages with no errors
+#: the 「审核稿」 watermark: big rotated glyphs, which pdftotext puts each on a line of its own
+WATERMARK = {"审", "核", "稿"}
+AMOUNT = re.compile(r"-?\d[\d,]*\.\d\d")
+
+
+@pytest.fixture(scope="module")
+def money_copies(tmp_path_factory) -> Path:
+    """The sample township: review copies of its 收支 villages, then the same month published."""
+    ws = sample_workspace(tmp_path_factory.mktemp("review-money") / "新街镇")
+    review = run_review(load_config(ws), month="2026-10", villages=MONEY_SAMPLES, today=dt.date(2026, 11, 5))
+    assert review.exit_code == 0, review.villages
+    run_publish(load_config(ws), month="2026-10", villages=MONEY_SAMPLES, today=dt.date(2026, 11, 5))
+    return ws
+
+
+def _pages(path: Path) -> list[str]:
+    return pdftext(path).split("\f")[:-1]
+
+
+def _body(page: str) -> list[str]:
+    """A page's lines of text, without the watermark's glyphs and blank lines."""
+    return [line for line in page.splitlines() if line.strip() and line.strip() not in WATERMARK]
+
+
+def _figures(line: str) -> list[Decimal]:
+    return [Decimal(a.replace(",", "")) for a in AMOUNT.findall(line)]
+
+
+@pytest.mark.parametrize("vid", MONEY_SAMPLES)
+def test_review_copy_of_a_shouzhi_village_is_its_published_sheet_watermarked(money_copies, vid):
+    ws = money_copies
+    copy = _pages(ws / "review" / "2026-10" / f"{vid}-审核稿.pdf")
+    sheet = _pages(ws / "site" / "2026-10" / vid / "noticeboard.pdf")
+    doc = json.loads((ws / "site" / "2026-10" / vid / "expenses.json").read_bytes())
+    assert len(copy) == len(sheet) + 1  # the published sheet's pages, then the 审核记录 (these villages have no scans)
+    for n, page in enumerate(copy, 1):
+        assert WATERMARK <= {line.strip() for line in page.splitlines()}, f"第 {n} 页没有「审核稿」水印"
+    assert [_body(p) for p in copy[:-1]] == [_body(p) for p in sheet]  # word for word what will be posted
+    text = "\n".join(copy[:-1])
+    assert "财务收支明细公开表" in text
+    for title in ("一、资金概况", "二、收入明细", "三、支出明细", "四、其他收付"):
+        assert title in text, title
+    assert doc["income"] and re.findall(r"^\s*(收\d+)\s", text, re.M) == [i["seq"] for i in doc["income"]]
+    assert re.findall(r"^\s*(其\d+)\s", text, re.M) == [f["seq"] for f in doc["flows"]]
+    assert len(re.findall(r"^\s*\d+\s+10月\d+日", text, re.M)) == len(doc["expenses"])
+
+    # the 审核记录 gives the figures the sheet prints: income, expenses, other flows, closing balances
+    record = copy[-1]
+    assert "审核记录" in record and "审核人姓名" in record
+
+    def fact(label: str) -> str:
+        return next(line for line in _body(record) if line.split()[0] == label)
+
+    printed = "\n".join(sheet)
+    for label, total_line, count, total in (
+            ("收入", "本月收入合计", len(doc["income"]), doc["income_total"]),
+            ("支出", "本月支出合计", len(doc["expenses"]), f"{sum(Decimal(e['amount']) for e in doc['expenses']):.2f}"),
+            ("其他收款", "其他收款合计", sum(f["direction"] == "收" for f in doc["flows"]),
+             f"{sum(Decimal(f['amount']) for f in doc['flows'] if f['direction'] == '收'):.2f}"),
+            ("其他付款", "其他付款合计", sum(f["direction"] == "付" for f in doc["flows"]),
+             f"{sum(Decimal(f['amount']) for f in doc['flows'] if f['direction'] == '付'):.2f}")):
+        on_sheet = re.search(rf"{total_line}（共 (\d+) 笔）\s+(-?[\d,]+\.\d\d)", printed)
+        said = re.search(r"(\d+) 笔，合计 (-?[\d,]+\.\d\d) 元", fact(label))
+        assert on_sheet and said, label
+        assert said.groups() == on_sheet.groups(), label
+        assert (int(said.group(1)), _figures(said.group(2))) == (count, [Decimal(total)]), label
+    for label, total_line in (("收入", "本月收入合计"), ("支出", "本月支出合计")):  # and in 大写
+        lines = printed.splitlines()
+        at = next(i for i, line in enumerate(lines) if total_line in line)
+        capitals = lines[at + 1].strip()
+        assert capitals.startswith("人民币大写：") and capitals in fact(label), label
+    closing = next(line for line in printed.splitlines() if line.strip().startswith("本月结余"))
+    cash, bank = (Decimal(doc["balances"][c]["closing"]) for c in ("cash", "bank"))
+    assert _figures(fact("本月结余")) == _figures(closing) == [cash, bank, cash + bank]
+
+
+@pytest.mark.parametrize("orientation", ["landscape", "portrait"])
+def test_record_page_headings_stay_in_their_cells(tmp_path, orientation):
+    """The 审核人 table's heading 「职务（村务监督委员会 / 民主理财小组）」 ran into 「签字」 (portrait: over it)."""
+    from test_money_pdf import _money_view
+    from test_pdf import bbox_words
+
+    from villagefin.fonts import find_font
+    from villagefin.render.pdf_review import ReviewSheet, render_review_copy
+
+    out = tmp_path / "copy.pdf"
+    pages = render_review_copy(_money_view(3), out, font=find_font(allow_fallback=False), orientation=orientation,
+                               sheet=ReviewSheet(written=dt.datetime(2026, 11, 4, 9), record_hint="villagefin review"))
+    words = [w for w in bbox_words(out) if w[0] == pages]
+    name = next(w for w in words if w[1] == "审核人姓名")
+    row = sorted((w for w in words if abs(w[3] - name[3]) < 1), key=lambda w: w[2])
+    assert [w[1] for w in row][0] == "审核人姓名" and row[-1][1] == "签字", row
+    assert "职务" in "".join(w[1] for w in row)
+    assert row[0][4] + 4 < row[1][2] and row[-2][4] + 4 < row[-1][2], row  # a gap between the cells' texts

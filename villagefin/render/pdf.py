@@ -46,12 +46,14 @@ from villagefin.render.pdf_grid import (
     fit_columns,
     heading,
     period_text,
+    resolution_note,
     style,
+    summary_cell,
     watermark,
 )
 from villagefin.render.pdf_money import draw_money_sheet, money_sheet_texts
 from villagefin.render.pdf_summary import draw_summary
-from villagefin.render.pdf_text import BLACK, GREY, RED, Color, Pen, clean, metrics
+from villagefin.render.pdf_text import BLACK, GREY, RED, Color, Pen, metrics
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -75,9 +77,10 @@ class ReceiptPage:
     caption: str  # village, voucher, date, amount
 
 
-def _canvas(out: Path | BinaryIO, st: Style, font_name: str, title: str, author: str, when: dt.date) -> Canvas:
+def _canvas(out: Path | BinaryIO, st: Style, font_name: str, title: str, author: str, when: dt.date,
+            cls: type[Canvas] = Canvas) -> Canvas:
     target = str(out) if isinstance(out, (str, Path)) else out
-    canvas = Canvas(target, pagesize=(st.width, st.height), pageCompression=1, invariant=1,
+    canvas = cls(target, pagesize=(st.width, st.height), pageCompression=1, invariant=1,
                     initialFontName=font_name)
     canvas.setTitle(title)
     canvas.setAuthor(author)
@@ -205,7 +208,7 @@ class _Sheet:
             return w
 
         self.amounts = [display(e.amount) for e in exps]
-        self.notes = [clean(e.remarks) if has_resolution(e.remarks) else "" for e in exps]
+        self.notes = [resolution_note(e.remarks) for e in exps]
         big = sum((abs(e.amount) for e in exps), Decimal(0))
         amounts = self.amounts + [display(big), display(-big), display(v.ytd_total), display(v.total), REVERSAL]
         texts = {
@@ -237,9 +240,7 @@ class _Sheet:
         wrap, s = self.m.wrap, self.st.body
         inner = self._inner
         amount = [shown, REVERSAL] if e.amount < 0 else [shown]
-        summary = wrap(e.summary, inner(SUMMARY), s)
-        if note:  # the 决议 a remark names, on the lines under the summary
-            summary += wrap(note, inner(SUMMARY), s)
+        summary = summary_cell(self.m, e.summary, note, inner(SUMMARY), s)  # the 决议 under the summary
         cells = [
             [str(e.seq)],
             [_day(e.date)],

@@ -16,8 +16,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from villagefin.errors import ConfigError
-from villagefin.model import cn_date
-from villagefin.render.pdf_text import BLACK, RED, Color, Metrics, Pen, lines_literal, rect_literal
+from villagefin.model import cn_date, has_resolution
+from villagefin.render.pdf_text import BLACK, RED, Color, Metrics, Pen, clean, lines_literal, rect_literal
 
 PAPERS = {"A4": (210 * mm, 297 * mm), "A3": (297 * mm, 420 * mm)}
 PREVIEW_BANNER = "预览稿，未正式公开"
@@ -311,6 +311,20 @@ def period_text(view) -> str:  # VillageView or TownshipView
     start = dt.date(view.year, view.month, 1)
     end = dt.date(view.year + view.month // 12, view.month % 12 + 1, 1) - dt.timedelta(days=1)
     return f"{cn_date(start)}至{end.month}月{end.day}日"
+
+
+def resolution_note(remarks: str) -> str:
+    """The remark a sheet prints under a line's summary (SPEC 16): one that names a resolution (决议), else ""."""
+    return clean(remarks) if has_resolution(remarks) else ""
+
+
+def summary_cell(m: Metrics, summary: str, note: str, width: float, size: float) -> list[str]:
+    """The lines of a 摘要 cell `width` points wide: the summary's, then the resolution `note`'s under them, at
+    the same size (the expense sheet and the 收支 sheet's 三、支出明细 alike)."""
+    lines = m.wrap(summary, width, size)
+    if note:
+        lines += m.wrap(note, width, size)
+    return lines
 
 
 def capitals_line(caps: str) -> str:

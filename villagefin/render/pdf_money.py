@@ -33,6 +33,8 @@ from villagefin.render.pdf_grid import (
     draw_heading,
     heading,
     period_text,
+    resolution_note,
+    summary_cell,
     watermark,
 )
 from villagefin.render.pdf_text import BLACK, RED, Color, Pen, metrics
@@ -238,7 +240,8 @@ class MoneySheet:
     def _expense_rows(self) -> list[_Block]:
         w = self._wrap
         return [self._row(EXPENSES, [
-            [str(e.seq)], [f"{e.date.month}月{e.date.day}日"], w(EXPENSES, 2, e.voucher), w(EXPENSES, 3, e.summary),
+            [str(e.seq)], [f"{e.date.month}月{e.date.day}日"], w(EXPENSES, 2, e.voucher),
+            summary_cell(self.m, e.summary, resolution_note(e.remarks), self._inner(EXPENSES, 3), self.st.body),
             w(EXPENSES, 4, e.category), w(EXPENSES, 5, e.payee),
             [display(e.amount), "冲销"] if e.amount < 0 else [display(e.amount)],
             w(EXPENSES, 7, e.handler), w(EXPENSES, 8, e.approver),

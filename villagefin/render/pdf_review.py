@@ -1,8 +1,9 @@
 """The review copy (审核稿, SPEC 13): the sheets as they would be published with a 「审核稿」 watermark on every
 page, then the receipt scans, then a 审核记录 page for the committee to fill in, sign and tick.
 
-Drawn from the public view only, with the noticeboard's own sheet (`pdf._Sheet`), so what the committee reads
-is what will be posted.
+Drawn from the public view only, with the very sheet publish draws (`pdf._draw_sheet`: the 收支 sheet for a 收支
+village, SPEC 12.4, else the expense sheet), so what the committee reads is what will be posted. The watermark is
+laid over each sheet page by the canvas as the page closes, so it needs nothing from either sheet.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
@@ -17,9 +19,10 @@ from reportlab.pdfgen.canvas import Canvas
 
 from villagefin.fonts import FontChoice, register
 from villagefin.money import display
-from villagefin.public import VillageView
-from villagefin.render.pdf import ReceiptPage, _canvas, _draw_receipts, _save, _Sheet
+from villagefin.public import IN, OUT, VillageView
+from villagefin.render.pdf import ReceiptPage, _canvas, _draw_receipts, _draw_sheet, _save
 from villagefin.render.pdf_grid import Style, capitals_line, cn_date, period_text, style
+from villagefin.render.pdf_money import UNKNOWN
 from villagefin.render.pdf_text import GREY, RED, Pen
 
 REVIEW_MARK = "审核稿"
@@ -49,12 +52,44 @@ def review_watermark(canvas: Canvas, font_name: str, st: Style, text: str = REVI
     canvas.restoreState()
 
 
-class _ReviewSheet(_Sheet):
-    """The noticeboard sheet, each page watermarked 「审核稿」."""
+class _ReviewCanvas(Canvas):
+    """A canvas that lays the 「审核稿」 watermark over each page as the page closes, while `mark` is set."""
 
-    def _draw_page(self, index, page, total) -> None:
-        super()._draw_page(index, page, total)
-        review_watermark(self.canvas, self.font_name, self.st)
+    mark: tuple[str, Style] | None = None  # font name and style of the watermark
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        if self.mark is not None:
+            review_watermark(self, *self.mark)
+        super().showPage()
+
+
+def _amount(amount: Decimal | None) -> str:
+    return UNKNOWN if amount is None else display(amount)
+
+
+def _facts(view: VillageView) -> list[tuple[str, str]]:
+    """The 审核记录 page's figures: those the sheet prints, for the committee to tick against it."""
+    facts = [
+        ("村名", f"{view.village_name}（{view.village_id}）"),
+        ("公开期间", period_text(view)),
+        ("数据指纹", view.fingerprint),
+    ]
+    if view.funds is None:  # a village with expenses only, as before SPEC 12
+        return facts + [
+            ("笔数", f"{view.count} 笔"),
+            ("合计", f"{display(view.total)} 元　{capitals_line(view.total_capitals)}"),
+        ]
+    ins = sum(1 for f in view.flows if f.direction == IN)
+    outs = sum(1 for f in view.flows if f.direction == OUT)
+    cash, bank = view.funds.cash, view.funds.bank
+    return facts + [
+        ("收入", f"{len(view.income)} 笔，合计 {display(view.income_total)} 元　{capitals_line(view.income_capitals)}"),
+        ("支出", f"{view.count} 笔，合计 {display(view.total)} 元　{capitals_line(view.total_capitals)}"),
+        ("其他收款", f"{ins} 笔，合计 {display(view.flows_in_total)} 元"),
+        ("其他付款", f"{outs} 笔，合计 {display(view.flows_out_total)} 元"),
+        ("本月结余", f"库存现金 {_amount(cash.closing)} 元；银行存款 {_amount(bank.closing)} 元；"
+                     f"合计 {_amount(view.closing_total)} 元"),
+    ]
 
 
 def _record_page(canvas: Canvas, font_name: str, st: Style, view: VillageView, sheet: ReviewSheet) -> None:
@@ -68,32 +103,33 @@ def _record_page(canvas: Canvas, font_name: str, st: Style, view: VillageView, s
     pen.centre(st.width / 2, st.baseline(y), f"{view.township.county}{view.township.name}　　本审核稿生成于 "
                f"{sheet.written.strftime('%Y-%m-%d %H:%M')}", body, GREY)
     y -= lead * 1.4
-    facts = [
-        ("村名", f"{view.village_name}（{view.village_id}）"),
-        ("公开期间", period_text(view)),
-        ("数据指纹", view.fingerprint),
-        ("笔数", f"{view.count} 笔"),
-        ("合计", f"{display(view.total)} 元　{capitals_line(view.total_capitals)}"),
-    ]
     label_w = body * 6
     canvas.saveState()
     canvas.setLineWidth(0.6)
-    for label, value in facts:
-        canvas.rect(left, y - lead - 2 * pad, label_w, lead + 2 * pad)
-        canvas.rect(left + label_w, y - lead - 2 * pad, st.inner - label_w, lead + 2 * pad)
+    for label, value in _facts(view):
+        avail = st.inner - label_w - pad * 4  # wrapped only when too long (wrap makes 　 a plain space)
+        lines = [value] if pen.metrics.width(value, body) <= avail else pen.metrics.wrap(value, avail, body)
+        h = len(lines) * lead + 2 * pad
+        canvas.rect(left, y - h, label_w, h)
+        canvas.rect(left + label_w, y - h, st.inner - label_w, h)
         pen.text(left + pad * 2, st.baseline(y - pad), label, body, bold=True)
-        pen.text(left + label_w + pad * 2, st.baseline(y - pad), value, body)
-        y -= lead + 2 * pad
+        for i, line in enumerate(lines):
+            pen.text(left + label_w + pad * 2, st.baseline(y - pad - i * lead), line, body)
+        y -= h
     y -= lead * 0.6
     # reviewers: 姓名 | 职务 | 签字
-    cols = (left, left + st.inner * 0.3, left + st.inner * 0.55, right)
+    cols = (left, left + st.inner * 0.25, left + st.inner * 0.6, right)  # 职务 fits on one line on landscape A4
+    labels = [pen.metrics.wrap(label, cols[c + 1] - cols[c] - pad * 4, body)  # two lines on portrait paper
+              for c, label in enumerate(("审核人姓名", "职务（村务监督委员会 / 民主理财小组）", "签字"))]
     for row in range(REVIEWER_ROWS + 1):
+        h = (max(map(len, labels)) if row == 0 else 1) * lead + 2 * pad
         for c in range(3):
-            canvas.rect(cols[c], y - lead - 2 * pad, cols[c + 1] - cols[c], lead + 2 * pad)
+            canvas.rect(cols[c], y - h, cols[c + 1] - cols[c], h)
         if row == 0:
-            for c, label in enumerate(("审核人姓名", "职务（村务监督委员会 / 民主理财小组）", "签字")):
-                pen.text(cols[c] + pad * 2, st.baseline(y - pad), label, body, bold=True)
-        y -= lead + 2 * pad
+            for c, lines in enumerate(labels):
+                for i, line in enumerate(lines):
+                    pen.text(cols[c] + pad * 2, st.baseline(y - pad - i * lead), line, body, bold=True)
+        y -= h
     y -= lead * 0.6
     pen.text(left, st.baseline(y), "审核意见：", body, bold=True)
     y -= lead
@@ -132,8 +168,11 @@ def render_review_copy(view: VillageView, out: Path | BinaryIO, *, font: FontCho
     font_name = register(font)
     st = style(paper, orientation)
     canvas = _canvas(out, st, font_name, f"{view.title}（{REVIEW_MARK}）", f"{view.township.name}{view.village_name}",
-                     view.publication_date)
-    pages = _ReviewSheet(view, canvas, font_name, st).draw()
+                     view.publication_date, cls=_ReviewCanvas)
+    assert isinstance(canvas, _ReviewCanvas)
+    canvas.mark = (font_name, st)  # every sheet page, whichever sheet publish draws for this village
+    pages = _draw_sheet(view, canvas, font_name, st)
+    canvas.mark = None  # the scans are shown as they will be published; the record page marks itself
     if receipts:
         # reportlab encodes an image when it is drawn: without ASCII85 (pure Python, slow) the scans cost
         # a tenth, and the file is smaller
