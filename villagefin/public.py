@@ -76,7 +76,9 @@ class Correction:
     date: dt.date  # publication date of that revision
 
 
-#: direction of a line of 四、其他收付: money in, money out, or moved between cash and bank
+#: direction of a line of 四、其他收付 (SPEC 12.4: 收/付); a 内部转账 is 收 or 付 from the cash column's point of
+#: view (提现 into cash 收, 存现 out of it 付; bank to bank 付) and counts in neither total. MOVED: what months
+#: published before 2026-12-04 wrote for a transfer (read back as it is).
 IN = "收"
 OUT = "付"
 MOVED = "转"
@@ -103,7 +105,7 @@ class PublicIncome:
 
 @dataclass(frozen=True, slots=True)
 class PublicFlow:
-    """One line of 四、其他收付: other money in (收) or out (付), or a transfer (转, type 内部转账)."""
+    """One line of 四、其他收付: other money in (收) or out (付), or a transfer (type 内部转账, 收 into cash or 付)."""
 
     seq: str  # 其1, 其2, …
     date: dt.date
@@ -256,11 +258,12 @@ class VillageView:
 
     @property
     def flows_in_total(self) -> Decimal:
-        return sum((f.amount for f in self.flows if f.direction == IN), ZERO)
+        """其他收款 of 四、其他收付 (transfers are not in it: they are 0 in 资金概况's 合计)."""
+        return sum((f.amount for f in self.flows if f.direction == IN and f.type != TRANSFER_TYPE), ZERO)
 
     @property
     def flows_out_total(self) -> Decimal:
-        return sum((f.amount for f in self.flows if f.direction == OUT), ZERO)
+        return sum((f.amount for f in self.flows if f.direction == OUT and f.type != TRANSFER_TYPE), ZERO)
 
     @property
     def closing_total(self) -> Decimal | None:
@@ -615,7 +618,7 @@ def public_flows(lines: Sequence) -> tuple[PublicFlow, ...]:
     out = []
     for n, ln in enumerate(flows, start=1):
         if ln.kind == "transfer":
-            kind, direction = TRANSFER_TYPE, MOVED
+            kind, direction = TRANSFER_TYPE, IN if ln.column == CASH else OUT
             method = f"{_COLUMN_TEXT.get(ln.source, '')}→{_COLUMN_TEXT.get(ln.column, '')}"
         else:
             kind, direction = ln.flow_type or "其他", IN if ln.kind == "other-in" else OUT

@@ -290,9 +290,13 @@ def query_line_text(q: QueryLine) -> str:
 
 
 def query_added_text(q: QueryLine) -> str:
-    return (f"已登记质询 {q.record.number}：{q.record.village} {q.record.period} {q.line}；"
+    text = (f"已登记质询 {q.record.number}：{q.record.village} {q.record.period} {q.line}；"
             f"请在 {q.deadline.isoformat()} 前答复（villagefin query answer {q.record.number} --answer \"答复内容\"），"
             "下次运行 villagefin publish 时公开。")
+    if q.others:  # --voucher on a voucher with several lines: the query is on the first (SPEC 14)
+        text += (f"\n提示：凭证 {q.record.voucher} 在公开表上还有序号 {'、'.join(q.others)}；质询记在序号"
+                 f" {q.record.item} 上。若问的是另一笔，请用 --item 序号 重新登记。")
+    return text
 
 
 def query_answered_text(q: QueryLine) -> str:
