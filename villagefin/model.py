@@ -312,6 +312,8 @@ ACCRUED_METHOD = "挂账"
 
 CASH_JOURNAL = "cash-journal"
 TRIAL_BALANCE = "trial-balance"
+#: what the reader calls a 资金余额 sheet of an expense-list village; `check --format json` says "expense-list"
+BALANCES_SHEET = "balances"
 
 
 @dataclass(frozen=True, slots=True)
@@ -480,7 +482,8 @@ class SheetRead:
             "path": self.path,
             "village": self.village,
             "sheet": self.sheet,
-            "layout": self.layout,
+            # a 资金余额 sheet is part of the expense-list layout (SPEC 12.2, 12.3 name no layout of its own)
+            "layout": EXPENSE_LIST if self.layout == BALANCES_SHEET else self.layout,
             "rows": self.rows,
             "expenses": self.expenses,
         }
