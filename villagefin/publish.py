@@ -300,8 +300,8 @@ def _publish(config: Config, root: Path, period: Period, label: str, villages: S
                 bundles += [m for m in refresh_annexes(config, arc, out_dir, settings, exclude=label, key=key)
                             if m not in linked]
                 bundles += linked
-                if rewritten or bundles:
-                    refresh_zips(out_dir, arc.periods())
+                if rewritten or bundles:  # a zip rebuilt for the root index changed too (SPEC 14, 18)
+                    bundles += [m for m in refresh_zips(out_dir, arc.periods()) if m not in bundles]
             except OSError as exc:
                 raise storage_error(exc, _failed_folder(exc, out_dir, root), after_archive=archived) from None
         conflicts = [] if preview else _conflicts(arc, label, outcomes, fresh)

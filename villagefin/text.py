@@ -168,7 +168,7 @@ def publish_text(result: PublishResult) -> str:
     else:
         lines.append(f"数据没有变化，输出未重写：{result.month_dir}")
     if result.bundles_changed:
-        lines.append("以下月份的上传压缩包已更新（村民质询与答复、审核意见或前后月链接），请重新上传："
+        lines.append("以下月份的上传压缩包已更新（村民质询与答复、审核意见、前后月链接或首页的月份列表），请重新上传："
                      + "、".join(f"villagefin-{m}.zip" for m in result.bundles_changed))
     lines.extend(_skipped_advice(result.outcomes))
     return "\n".join(lines)
