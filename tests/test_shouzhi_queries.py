@@ -132,6 +132,8 @@ def test_a_query_by_voucher_reaches_income_and_names_the_other_lines_of_the_vouc
     assert "凭证 现-3 在公开表上还有序号 1；质询记在序号 收2 上" in both.output and "--item" in both.output
     transfer = add(ws, "--voucher", "现-4", "--question", "提了多少备用金？")
     assert transfer.exit_code == 0 and "序号其2 凭证 现-4 从银行提取备用金" in transfer.output
+    typed = add(ws, "--item", "序号 收０２", "--question", "卖了多少斤？")  # full-width, a leading zero
+    assert typed.exit_code == 0 and "序号收2 凭证 现-3" in typed.output
 
 
 def test_an_item_that_is_not_there_lists_every_section(published):

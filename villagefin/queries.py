@@ -78,9 +78,11 @@ def published_lines(expenses_json: bytes) -> dict[str, tuple[Any, ...]]:
 
 
 def _seq_text(value: str) -> str:
-    """A 序号 as typed, in the sheet's form: 「序号 12」, 「收 3」, 「其２」 → 12, 收3, 其2."""
+    """A 序号 as typed, in the sheet's form: 「序号 12」, 「收 3」, 「其２」, 「收03」 → 12, 收3, 其2, 收3."""
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", value))
-    return text.removeprefix("序号").removeprefix("第").removesuffix("笔")
+    text = text.removeprefix("序号").removeprefix("第").removesuffix("笔")
+    number = re.fullmatch(r"(收|其)?0*(\d+)", text)  # 收03 → 收3, 007 → 7
+    return f"{number.group(1) or ''}{number.group(2)}" if number else text
 
 
 def find_line(sections: dict[str, tuple[Any, ...]], *, item: str | None = None, voucher: str | None = None
