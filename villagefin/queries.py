@@ -104,7 +104,7 @@ def find_line(sections: dict[str, tuple[Any, ...]], *, item: str | None = None, 
 
 
 def span_of(sections: dict[str, tuple[Any, ...]]) -> str:
-    """What a sheet numbers, for an error message: 「共 9 笔，序号 1–4、收1–收3、其1–其2」."""
+    """What a sheet numbers, in its order, for an error message: 「共 9 笔，序号 收1–收3、1–4、其1–其2」."""
     parts = []
     for key in SECTION_KEYS:
         lines = sections.get(key, ())
