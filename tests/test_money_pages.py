@@ -54,6 +54,7 @@ def test_village_page_order_and_every_line(site):
 def test_township_page_adds_income_and_closing(site):
     html = (site / "index.html").read_text(encoding="utf-8")
     assert "收入（元）" in html and "月末结余（元）" in html and 'id="month-income"' in html
+    assert "<title>新街镇2026年10月村级财务收支公开</title>" in html and "财务支出公开" not in html  # as summary.pdf
     row = re.search(r"前进村.*?</tr>", html, re.S).group(0)
     assert f"{QIANJIN_INCOME:,.2f}" in row
 

@@ -69,7 +69,9 @@ def test_short_sheet_has_every_section_and_its_totals(tmp_path, font):
     assert "挂账" in text and "300.00" in text  # the footnote of accrued income
     assert "本月收入合计（共 3 笔）" in text and "伍仟肆佰贰拾元零伍角整" in text
     assert capitals(view.total).replace("人民币", "") in text
-    assert "其他收款合计（共 1 笔）" in text and "其他付款合计（共 1 笔）" in text
+    # 其3 is a 内部转账 (提现, 收 from the cash column's point of view): in neither total, as in 资金概况
+    assert "其他收款合计（共 1 笔，不含内部转账）" in text and "其他付款合计（共 1 笔，不含内部转账）" in text
+    assert re.search(r"^\s*其3\s.*（银行→现金）.*内部转账\s+收\s+1,000\.00", text, re.M)
     assert "本年累计（自10月起）收入：6,420.50 元" in text
     assert f"支出：{view.ytd_total:,.2f} 元" in text
     for seq in ("收1", "收2", "收3", "其1", "其2", "其3"):

@@ -106,7 +106,7 @@ def test_view_of_a_shouzhi_village():
     assert view.income_total == Decimal("5420.50") and view.ytd_income == Decimal("6420.50")
     assert view.income[1].payer == "镇财政所 138****5678"  # masked as SPEC 5.6 says
     assert [(f.seq, f.type, f.direction) for f in view.flows] == [
-        ("其1", "一事一议", "收"), ("其2", "工资劳务", "付"), ("其3", "内部转账", "转")]
+        ("其1", "一事一议", "收"), ("其2", "工资劳务", "付"), ("其3", "内部转账", "收")]  # 提现: into cash
     assert view.flows[2].method == "银行→现金"
     assert (view.flows_in_total, view.flows_out_total) == (Decimal("1200.00"), Decimal("800.00"))
     cash, bank = view.funds.cash, view.funds.bank
@@ -126,7 +126,7 @@ def test_expenses_json_round_trip_of_a_shouzhi_village():
                                        "closing": "2420.50"}
     assert doc["balances"]["accrued"] == {"income": "300.00", "expense": "0.00"}
     assert doc["flows"][2] == {"seq": "其3", "date": "2026-10-09", "voucher": "记-7", "summary": "摘要",
-                               "type": "内部转账", "direction": "转", "amount": "1000.00", "method": "银行→现金"}
+                               "type": "内部转账", "direction": "收", "amount": "1000.00", "method": "银行→现金"}
     again = build_village_view((), township=view.township, village_id="v", village_name="测试村", year=2026,
                                month=10, publication_date=TODAY, **money_from_json(data))
     assert expenses_json(again) == data
@@ -147,7 +147,7 @@ def test_income_and_flows_csv():
     rows = list(csv.reader(io.StringIO(flows_csv(view)[3:].decode("utf-8"))))
     assert rows[0] == list(FLOW_FIELDS)
     assert [(r[0], r[5], r[6]) for r in rows[1:]] == [("其1", "收", "1200.00"), ("其2", "付", "800.00"),
-                                                      ("其3", "转", "1000.00")]
+                                                      ("其3", "收", "1000.00")]
 
 
 def test_publish_writes_income_and_flows_for_shouzhi_villages_only(tmp_path):

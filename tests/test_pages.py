@@ -386,6 +386,23 @@ def test_township_page(env: jinja2.Environment) -> None:
         assert expected in hrefs
 
 
+def test_township_page_title_says_shouzhi_for_a_month_with_shouzhi_villages(env: jinja2.Environment) -> None:
+    """SPEC 12.4: a month with 收支 villages publishes 财务收支 (as its summary.pdf says); an expense-only month
+    keeps its title."""
+    def title(html: str) -> tuple[str, str]:
+        return (re.search(r"<title>([^<]*)</title>", html).group(1),
+                re.search(r'<h1 class="page-title">([^<]*)</h1>', html).group(1))
+
+    expense_only = pages.render_township_page(env, township_view(), months=MONTHS)
+    assert title(expense_only) == ("新街镇2026年10月村级财务支出公开",) * 2
+    assert "每一笔支出" in expense_only
+    rows = list(township_view().villages)
+    rows[0] = replace(rows[0], income=D("18600.00"), closing=D("96000.00"))
+    money = pages.render_township_page(env, township_view(villages=tuple(rows)), months=MONTHS)
+    assert title(money) == ("新街镇2026年10月村级财务收支公开",) * 2
+    assert "财务支出公开" not in money and "每一笔收支" in money
+
+
 def test_root_page(env: jinja2.Environment) -> None:
     html = pages.render_root_page(env, TOWNSHIP, ROOT_MONTHS)
     hrefs = assert_links_relative(html)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -406,13 +407,17 @@ def test_preview_says_which_villages_have_errors_and_leaves_them_out_of_totals(w
     assert result.exit_code == 0
 
 
-def test_village_option_says_the_others_are_pending_not_missing(workspace):
+def test_village_option_shows_the_others_with_the_statuses_of_spec_5_4(workspace):
+    # SPEC 5.4 and 13 name every status a township page shows; 待公开 is not one of them. A clean village the run
+    # did not name, with nothing published for the month, is 未报送 there (its ledgers are not public yet)
     run_publish(load_config(workspace), month="2026-10", today=TODAY, villages=["xinjie"])
     page = (workspace / "site/2026-10/index.html").read_text(encoding="utf-8")
     summary = pdftext(workspace / "site/2026-10/summary.pdf")
     hexi = next(x for x in summary.splitlines() if "河西村" in x)
-    assert "待公开" in hexi and "未报送" not in hexi
-    assert "待公开" in page
+    assert "未报送" in hexi and "待公开" not in summary
+    shown = set(re.findall(r'<span class="status [^"]*">([^<]+)</span>', page))
+    assert shown and shown <= {"已公开", "已更正", "有错误未公开", "未报送", "待审核", "审核未通过"}, shown
+    assert "待公开" not in page and "已公开" in shown
 
 
 def test_print_all_starts_with_the_township_summary(published):

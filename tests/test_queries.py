@@ -239,3 +239,24 @@ def test_query_commands_never_load_the_readers_or_renderers(published):
                          encoding="utf-8", timeout=60)
     assert out.returncode == 0, out.stderr
     assert "HEAVY []" in out.stdout, out.stdout
+
+
+def test_publishing_an_earlier_month_names_every_bundle_it_rebuilt(published):
+    """SPEC 14, 18: the root index lists the new month, so every month's zip is rebuilt; the report names each
+    (the accountant uploads them again), not only the month published."""
+    ws = published
+    for month in (9, 11):
+        write_ledger(ws, "xinjie", [expense_row(6, "记-001", f"购买{month}月村部办公用品", 300, month=month)],
+                     name=f"2026-{month:02d}.xlsx", sheet=f"{month}月")
+    nov = run(ws, "publish", "--month", "2026-11", "--date", "2026-12-05", "--village", "xinjie")
+    assert nov.exit_code == 0, nov.output
+    zips = {m: (ws / "site" / f"villagefin-{m}.zip").read_bytes() for m in ("2026-10", "2026-11")}
+    sep = run(ws, "publish", "--month", "2026-09", "--date", "2026-10-05", "--village", "xinjie")
+    assert sep.exit_code == 0, sep.output
+    changed = [m for m, data in zips.items() if (ws / "site" / f"villagefin-{m}.zip").read_bytes() != data]
+    assert changed == ["2026-10", "2026-11"]  # October relinked, November for the root index alone
+    [line] = [x for x in sep.output.splitlines() if "请重新上传" in x]
+    assert "villagefin-2026-10.zip" in line and "villagefin-2026-11.zip" in line, sep.output
+    assert "villagefin-2026-09.zip" in sep.output  # the month published: its own bundle line
+    again = run(ws, "publish", "--month", "2026-09", "--date", "2026-10-05", "--village", "xinjie")
+    assert again.exit_code == 0 and "请重新上传" not in again.output  # nothing rebuilt, nothing named

@@ -265,4 +265,5 @@ def test_clean_money_villages_have_no_finding_and_expense_villages_no_money(chec
     assert set(MONEY_VILLAGES) | set(EXPENSE_ONLY) == set(EXPECTED["villages"])
     layouts = {(f["village"], f["layout"]) for f in check_json["files"]}
     assert {("dongfeng", "cash-journal"), ("qianjin", "journal"), ("qianjin", "trial-balance"),
-            ("shuanglong", "balances"), ("shiqiao", "balances")} <= layouts
+            ("shuanglong", "expense-list"), ("shiqiao", "expense-list")} <= layouts
+    assert {f["layout"] for f in check_json["files"]} <= {"expense-list", "journal", "cash-journal", "trial-balance"}

@@ -473,7 +473,7 @@ def query() -> None:
 @query.command("add")
 @click.option("--village", required=True, metavar="ID", help="村代号。")
 @click.option("--month", required=True, metavar="YYYY-MM", help="质询的是哪个月的公开表。")
-@click.option("--item", default=None, metavar="N", help="公开表上的序号（最新一版）。")
+@click.option("--item", default=None, metavar="N", help="公开表上的序号（最新一版），如 12、收3、其2。")
 @click.option("--voucher", default=None, metavar="V", help="或：凭证号，例如 记-012。")
 @click.option("--question", required=True, metavar="TEXT", help="质询内容（将公开，请按公开的措辞写）。")
 @click.option("--channel", type=ChineseChoice(list(QUERY_CHANNELS)), default="电话", show_default=True, help="收到的途径。")

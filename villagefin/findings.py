@@ -6,7 +6,8 @@ finding is built, so every code emitted is in the catalogue and every message sa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from .model import ERROR, WARNING, Finding
 
@@ -110,6 +111,21 @@ _CODES = (
 )
 
 CATALOGUE: dict[str, Code] = {c.code: c for c in _CODES}
+
+#: the wording of a code when its rule reads an income line or another money receipt (SPEC 12.3: "missing-payee
+#: reads the payer"): what is wrong, how to fix it. The code stays the same.
+RECEIPT_WORDING: dict[str, tuple[str, str]] = {
+    "missing-payee": ("付款方为空。", "请填写付款单位或交款人姓名。"),
+}
+
+
+def on_receipts(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings of the expense rules run over income and other receipts, worded for money that came in."""
+    out = []
+    for f in findings:
+        wording = RECEIPT_WORDING.get(f.code)
+        out.append(replace(f, message="".join(wording)) if wording else f)
+    return out
 
 
 def make(

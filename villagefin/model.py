@@ -59,7 +59,9 @@ class VillageStatus(str, Enum):
     CORRECTED = "corrected"
     BLOCKED = "blocked"
     MISSING = "missing"
-    #: clean ledgers that this run did not publish (`publish --village` named others)
+    #: clean ledgers that this run did not publish (`publish --village` named others) and no publication of the
+    #: month: shown as 未报送, SPEC 5.4's word for a village with nothing published for the month (its list has no
+    #: 待公开). The code stays, so that manifests written before keep reading.
     PENDING = "pending"
     #: clean ledgers held back by `[publication] require_review`: no approval of these data yet (SPEC 13)
     AWAITING_REVIEW = "awaiting-review"
@@ -80,7 +82,7 @@ _STATUS_TEXT = {
     VillageStatus.CORRECTED: "已更正",
     VillageStatus.BLOCKED: "有错误未公开",
     VillageStatus.MISSING: "未报送",
-    VillageStatus.PENDING: "待公开",
+    VillageStatus.PENDING: "未报送",
     VillageStatus.AWAITING_REVIEW: "待审核",
     VillageStatus.REVIEW_REJECTED: "审核未通过",
 }
@@ -312,6 +314,8 @@ ACCRUED_METHOD = "挂账"
 
 CASH_JOURNAL = "cash-journal"
 TRIAL_BALANCE = "trial-balance"
+#: what the reader calls a 资金余额 sheet of an expense-list village; `check --format json` says "expense-list"
+BALANCES_SHEET = "balances"
 
 
 @dataclass(frozen=True, slots=True)
@@ -480,7 +484,8 @@ class SheetRead:
             "path": self.path,
             "village": self.village,
             "sheet": self.sheet,
-            "layout": self.layout,
+            # a 资金余额 sheet is part of the expense-list layout (SPEC 12.2, 12.3 name no layout of its own)
+            "layout": EXPENSE_LIST if self.layout == BALANCES_SHEET else self.layout,
             "rows": self.rows,
             "expenses": self.expenses,
         }

@@ -365,8 +365,8 @@ def _write_site(ctx: PublishContext, arc: Archive, report: CheckReport, outcomes
         bundles += [m for m in refresh_annexes(ctx.config, arc, ctx.out_dir, settings, exclude=ctx.label, key=key)
                     if m not in linked]
         bundles += linked
-        if built.written or bundles:
-            refresh_zips(ctx.out_dir, arc.periods())
+        if built.written or bundles:  # a zip rebuilt for the root index changed too (SPEC 14, 18)
+            bundles += [m for m in refresh_zips(ctx.out_dir, arc.periods()) if m not in bundles]
     except OSError as exc:  # the archive is ahead of the output: the next run rebuilds it (SPEC 18)
         raise storage_error(exc, _failed_folder(exc, ctx.out_dir, ctx.root), after_archive=archived) from None
     return built, bundles

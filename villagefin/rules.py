@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from .chart import Chart
 from .config import Config
-from .findings import excerpt, make, sorted_findings
+from .findings import excerpt, make, on_receipts, sorted_findings
 from .model import CASH_JOURNAL, JOURNAL, Expense, Finding, has_resolution
 from .money import display
 from .public import funds_of, pick_balances
@@ -1030,5 +1030,5 @@ def line_rules(lines: Sequence, config: Config, context: RuleContext) -> list[Fi
             continue
         own = RuleContext(period=context.period, chart=context.chart)  # a voucher index of its own
         for rule in rules:
-            findings.extend(rule(group, config, own))
+            findings.extend(on_receipts(rule(group, config, own)) if group is receipts else rule(group, config, own))
     return findings

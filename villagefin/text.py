@@ -168,7 +168,7 @@ def publish_text(result: PublishResult) -> str:
     else:
         lines.append(f"数据没有变化，输出未重写：{result.month_dir}")
     if result.bundles_changed:
-        lines.append("以下月份的上传压缩包已更新（村民质询与答复、审核意见或前后月链接），请重新上传："
+        lines.append("以下月份的上传压缩包已更新（村民质询与答复、审核意见、前后月链接或首页的月份列表），请重新上传："
                      + "、".join(f"villagefin-{m}.zip" for m in result.bundles_changed))
     lines.extend(_skipped_advice(result.outcomes))
     return "\n".join(lines)
@@ -290,9 +290,13 @@ def query_line_text(q: QueryLine) -> str:
 
 
 def query_added_text(q: QueryLine) -> str:
-    return (f"已登记质询 {q.record.number}：{q.record.village} {q.record.period} {q.line}；"
+    text = (f"已登记质询 {q.record.number}：{q.record.village} {q.record.period} {q.line}；"
             f"请在 {q.deadline.isoformat()} 前答复（villagefin query answer {q.record.number} --answer \"答复内容\"），"
             "下次运行 villagefin publish 时公开。")
+    if q.others:  # --voucher on a voucher with several lines: the query is on the first (SPEC 14)
+        text += (f"\n提示：凭证 {q.record.voucher} 在公开表上还有序号 {'、'.join(q.others)}；质询记在序号"
+                 f" {q.record.item} 上。若问的是另一笔，请用 --item 序号 重新登记。")
+    return text
 
 
 def query_answered_text(q: QueryLine) -> str:

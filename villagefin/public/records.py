@@ -73,7 +73,9 @@ class Correction:
     date: dt.date  # publication date of that revision
 
 
-#: direction of a line of 四、其他收付: money in, money out, or moved between cash and bank
+#: direction of a line of 四、其他收付 (SPEC 12.4: 收/付); a 内部转账 is 收 or 付 from the cash column's point of
+#: view (提现 into cash 收, 存现 out of it 付; bank to bank 付) and counts in neither total. MOVED: what months
+#: published before 2026-12-04 wrote for a transfer (read back as it is).
 IN = "收"
 OUT = "付"
 MOVED = "转"
@@ -253,11 +255,12 @@ class VillageView:
 
     @property
     def flows_in_total(self) -> Decimal:
-        return sum((f.amount for f in self.flows if f.direction == IN), ZERO)
+        """其他收款 of 四、其他收付 (transfers are not in it: they are 0 in 资金概况's 合计)."""
+        return sum((f.amount for f in self.flows if f.direction == IN and f.type != TRANSFER_TYPE), ZERO)
 
     @property
     def flows_out_total(self) -> Decimal:
-        return sum((f.amount for f in self.flows if f.direction == OUT), ZERO)
+        return sum((f.amount for f in self.flows if f.direction == OUT and f.type != TRANSFER_TYPE), ZERO)
 
     @property
     def closing_total(self) -> Decimal | None:

@@ -21,7 +21,6 @@ from .document import VillageDocument, document_of, expenses_from_json, money_fr
 from .funds import funds_of, with_carried_opening
 from .records import (
     IN,
-    MOVED,
     OUT,
     TRANSFER_TYPE,
     CategoryTotal,
@@ -137,7 +136,7 @@ def public_flows(lines: Sequence) -> tuple[PublicFlow, ...]:
     out = []
     for n, ln in enumerate(flows, start=1):
         if ln.kind == "transfer":
-            kind, direction = TRANSFER_TYPE, MOVED
+            kind, direction = TRANSFER_TYPE, IN if ln.column == CASH else OUT
             method = f"{_COLUMN_TEXT.get(ln.source, '')}→{_COLUMN_TEXT.get(ln.column, '')}"
         else:
             kind, direction = ln.flow_type or "其他", IN if ln.kind == "other-in" else OUT

@@ -124,5 +124,6 @@ def income_csv(view: VillageView) -> bytes:
 
 
 def flows_csv(view: VillageView) -> bytes:
-    """flows.csv: one row per line of 四、其他收付 (其1, 其2, …; direction 收, 付 or 转 for 内部转账)."""
+    """flows.csv: one row per line of 四、其他收付 (其1, 其2, …; direction 收 or 付, a 内部转账 from the cash
+    column's point of view: 提现 收, 存现 付)."""
     return _csv_bytes(FLOW_FIELDS, (_cells(f, FLOW_FIELDS) for f in view.flows))

@@ -223,7 +223,7 @@ class FlowRow:
     voucher: str
     summary: str
     type: str
-    direction: str  # 收, 付 or 转
+    direction: str  # 收 or 付 (a 内部转账: from the cash column's point of view)
     amount: str
     method: str
 
@@ -598,7 +598,8 @@ def township_page(view: TownshipView, *, months: Sequence[str]) -> TownshipPage:
     lines = tuple(_village_line(v) for v in view.villages)
     label = period_label(view.period)
     return TownshipPage(
-        page_title=f"{view.township.name}{label}村级财务支出公开",
+        # a month with 收支 villages publishes income too (SPEC 12.4), as its summary.pdf says; others as before
+        page_title=f"{view.township.name}{label}村级财务{'收支' if view.has_money else '支出'}公开",
         township=view.township,
         css_href="../assets/site.css",
         root_href="../index.html",

@@ -20,7 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from villagefin.model import cn_date
 from villagefin.money import display
-from villagefin.public import IN, OUT, ColumnFunds, VillageView
+from villagefin.public import IN, OUT, TRANSFER_TYPE, ColumnFunds, VillageView
 from villagefin.render.pdf_grid import (
     HEADER_FILL,
     REVIEW_LINES_MAX,
@@ -251,8 +251,9 @@ class MoneySheet:
         w = self._wrap
         return [self._row(FLOWS, [
             [f.seq], [f"{f.date.month}月{f.date.day}日"], w(FLOWS, 2, f.voucher),
-            w(FLOWS, 3, f.summary + (f"（{f.method}）" if f.direction not in (IN, OUT) and f.method else "")),
-            w(FLOWS, 4, f.type), [f.direction], [display(f.amount)]], f.amount, f.direction) for f in self.view.flows]
+            w(FLOWS, 3, f.summary + (f"（{f.method}）" if f.type == TRANSFER_TYPE and f.method else "")),
+            w(FLOWS, 4, f.type), [f.direction], [display(f.amount)]], f.amount,
+            "" if f.type == TRANSFER_TYPE else f.direction) for f in self.view.flows]  # transfers: in no total
 
     def _totals(self, section: str) -> list[_Block]:
         v = self.view
@@ -264,10 +265,11 @@ class MoneySheet:
             return [self._spans(EXPENSES, f"本月支出合计（共 {v.count} 笔）", display(v.total)),
                     self._spans(EXPENSES, capitals_line(v.total_capitals), fill=None, align="l",
                                 color=RED if v.total < 0 else BLACK)]
-        ins = sum(1 for f in v.flows if f.direction == IN)
-        outs = sum(1 for f in v.flows if f.direction == OUT)
-        return [self._spans(FLOWS, f"其他收款合计（共 {ins} 笔）", display(v.flows_in_total)),
-                self._spans(FLOWS, f"其他付款合计（共 {outs} 笔）", display(v.flows_out_total))]
+        ins = sum(1 for f in v.flows if f.direction == IN and f.type != TRANSFER_TYPE)
+        outs = sum(1 for f in v.flows if f.direction == OUT and f.type != TRANSFER_TYPE)
+        moved = "，不含内部转账" if any(f.type == TRANSFER_TYPE for f in v.flows) else ""
+        return [self._spans(FLOWS, f"其他收款合计（共 {ins} 笔{moved}）", display(v.flows_in_total)),
+                self._spans(FLOWS, f"其他付款合计（共 {outs} 笔{moved}）", display(v.flows_out_total))]
 
     def _subtotal(self, section: str, rows: list[_Block]) -> _Block:
         if section == FLOWS:
