@@ -254,6 +254,15 @@ class VillageView:
         return capitals(self.income_total)
 
     @property
+    def flows_in_count(self) -> int:
+        """How many lines 其他收款 counts (transfers are not among them)."""
+        return sum(1 for f in self.flows if f.direction == IN and f.type != TRANSFER_TYPE)
+
+    @property
+    def flows_out_count(self) -> int:
+        return sum(1 for f in self.flows if f.direction == OUT and f.type != TRANSFER_TYPE)
+
+    @property
     def flows_in_total(self) -> Decimal:
         """其他收款 of 四、其他收付 (transfers are not in it: they are 0 in 资金概况's 合计)."""
         return sum((f.amount for f in self.flows if f.direction == IN and f.type != TRANSFER_TYPE), ZERO)

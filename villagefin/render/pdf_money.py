@@ -265,8 +265,7 @@ class MoneySheet:
             return [self._spans(EXPENSES, f"本月支出合计（共 {v.count} 笔）", display(v.total)),
                     self._spans(EXPENSES, capitals_line(v.total_capitals), fill=None, align="l",
                                 color=RED if v.total < 0 else BLACK)]
-        ins = sum(1 for f in v.flows if f.direction == IN and f.type != TRANSFER_TYPE)
-        outs = sum(1 for f in v.flows if f.direction == OUT and f.type != TRANSFER_TYPE)
+        ins, outs = v.flows_in_count, v.flows_out_count
         moved = "，不含内部转账" if any(f.type == TRANSFER_TYPE for f in v.flows) else ""
         return [self._spans(FLOWS, f"其他收款合计（共 {ins} 笔{moved}）", display(v.flows_in_total)),
                 self._spans(FLOWS, f"其他付款合计（共 {outs} 笔{moved}）", display(v.flows_out_total))]

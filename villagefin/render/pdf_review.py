@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from villagefin.fonts import FontChoice, register
 from villagefin.money import display
-from villagefin.public import IN, OUT, VillageView
+from villagefin.public import VillageView
 from villagefin.render.pdf import ReceiptPage, _canvas, _draw_receipts, _draw_sheet, _save
 from villagefin.render.pdf_grid import Style, capitals_line, cn_date, period_text, style
 from villagefin.render.pdf_money import UNKNOWN
@@ -79,8 +79,7 @@ def _facts(view: VillageView) -> list[tuple[str, str]]:
             ("笔数", f"{view.count} 笔"),
             ("合计", f"{display(view.total)} 元　{capitals_line(view.total_capitals)}"),
         ]
-    ins = sum(1 for f in view.flows if f.direction == IN)
-    outs = sum(1 for f in view.flows if f.direction == OUT)
+    ins, outs = view.flows_in_count, view.flows_out_count
     cash, bank = view.funds.cash, view.funds.bank
     return facts + [
         ("收入", f"{len(view.income)} 笔，合计 {display(view.income_total)} 元　{capitals_line(view.income_capitals)}"),
