@@ -25,8 +25,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from reportlab.pdfgen.canvas import Canvas
-
 from villagefin.fonts import FontChoice, register
 from villagefin.model import cn_date, has_resolution
 from villagefin.money import display
@@ -55,6 +53,7 @@ from villagefin.render.pdf_text import BLACK, GREY, RED, Color, Pen, clean, metr
 
 if TYPE_CHECKING:
     from PIL import Image
+    from reportlab.pdfgen.canvas import Canvas
 
 __all__ = ["ReceiptPage", "render_noticeboard", "render_noticeboards", "render_summary", "sheet_texts"]
 
@@ -76,6 +75,8 @@ class ReceiptPage:
 
 
 def _canvas(out: Path | BinaryIO, st: Style, font_name: str, title: str, author: str, when: dt.date) -> Canvas:
+    from reportlab.pdfgen.canvas import Canvas
+
     target = str(out) if isinstance(out, (str, Path)) else out
     canvas = Canvas(target, pagesize=(st.width, st.height), pageCompression=1, invariant=1,
                     initialFontName=font_name)

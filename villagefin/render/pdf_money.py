@@ -15,8 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-
-from reportlab.pdfgen.canvas import Canvas
+from typing import TYPE_CHECKING
 
 from villagefin.model import cn_date
 from villagefin.money import display
@@ -36,6 +35,9 @@ from villagefin.render.pdf_grid import (
     watermark,
 )
 from villagefin.render.pdf_text import BLACK, RED, Color, Pen, metrics
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 FUNDS, INCOME, EXPENSES, FLOWS = "funds", "income", "expenses", "flows"
 TITLES = {FUNDS: "一、资金概况", INCOME: "二、收入明细", EXPENSES: "三、支出明细", FLOWS: "四、其他收付"}

@@ -11,9 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
-
-from reportlab.pdfgen.canvas import Canvas
+from typing import TYPE_CHECKING, BinaryIO
 
 from villagefin.fonts import FontChoice, register
 from villagefin.money import display
@@ -21,6 +19,9 @@ from villagefin.public import VillageView
 from villagefin.render.pdf import ReceiptPage, _canvas, _draw_receipts, _save, _Sheet
 from villagefin.render.pdf_grid import Style, capitals_line, cn_date, period_text, style
 from villagefin.render.pdf_text import GREY, RED, Pen
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 REVIEW_MARK = "审核稿"
 RECORD_TITLE = "审核记录"

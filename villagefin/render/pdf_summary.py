@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-
-from reportlab.pdfgen.canvas import Canvas
+from typing import TYPE_CHECKING
 
 from villagefin.model import VillageStatus, cn_date
 from villagefin.money import display
@@ -28,6 +27,9 @@ from villagefin.render.pdf_grid import (
     watermark,
 )
 from villagefin.render.pdf_text import BLACK, GREY, RED, Pen, metrics
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 COLUMNS = ("序号", "村名", "笔数", "金额（元）", "状态", "公开日期")
 ALIGNS = "clrrcc"
