@@ -161,6 +161,19 @@ class _Page:
     flow: list[tuple[str, str, Color]] = field(default_factory=list)  # ("line", text, colour) | ("signoff"…)
 
 
+def _last_lines(page: _Page, most: int = 3) -> list[tuple[str, str, Color]]:
+    """Take up to `most` lines of the closing text off the end of a page, to go with the sign-off onto the
+    next; a page of nothing but those lines keeps them."""
+    n = 0
+    while n < most and n < len(page.flow) and page.flow[-1 - n][0] == "line":
+        n += 1
+    if n == 0 or (n == len(page.flow) and not page.segs and not page.totals):
+        return []
+    taken = page.flow[-n:]
+    del page.flow[-n:]
+    return taken
+
+
 class _Sheet:
     """Layout and drawing of one village's pages on a canvas that may hold other villages (print-all)."""
 
@@ -358,8 +371,10 @@ class _Sheet:
         for item in items:
             h = self._item_h(item)
             if h > left:
-                pages.append(_Page())
-                left = self._table_top(len(pages) - 1) - self.limit
+                # the sign-off never stands alone on the last page: the closing's last lines go with it
+                carried = _last_lines(pages[-1]) if item[0] == "signoff" else []
+                pages.append(_Page(flow=carried))
+                left = self._table_top(len(pages) - 1) - self.limit - sum(self._item_h(i) for i in carried)
             pages[-1].flow.append(item)
             left -= h
         return pages
