@@ -369,7 +369,8 @@ class MoneySheet:
         for section, rows in sections:
             title, header = self._title(section), self._header(section)
             first_h = rows[0].height if rows else self.line_h * 2
-            if not fits(title.height + header.height + first_h + sub_h) or (section == FLOWS and cut == 0):
+            if not fits(title.height + header.height + first_h + sub_h) or (
+                    section == FLOWS and cut == 0 and pages[-1].blocks):
                 new_page()
             put(title)
             put(header)
