@@ -55,3 +55,27 @@ def test_the_cycle_test_can_fail(tmp_path: Path, monkeypatch) -> None:
     graph = grimp.build_graph("cyclepkg")
     assert graph.chain_exists(importer="cyclepkg.a", imported="cyclepkg.b")
     assert graph.chain_exists(importer="cyclepkg.b", imported="cyclepkg.a")
+
+
+#: third-party libraries that cost tens of milliseconds to import: imported where they are used, never at the
+#: top of one of our modules, so that commands.py can import every command's module (SPEC 9, 9a)
+HEAVY = ("reportlab", "jinja2", "markupsafe", "openpyxl", "PIL", "pypdf", "pypdfium2", "numpy", "rapidocr",
+         "python_calamine", "xlrd", "odf", "pandas")
+
+
+def test_importing_every_module_of_the_package_loads_no_heavy_library() -> None:
+    import subprocess
+
+    probe = (
+        "import importlib, pkgutil, sys, villagefin\n"
+        "names = [m.name for m in pkgutil.walk_packages(villagefin.__path__, 'villagefin.')\n"
+        "         if m.name != 'villagefin.__main__']\n"
+        "for name in names:\n"
+        "    importlib.import_module(name)\n"
+        f"heavy = sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))\n"
+        "print(len(names), 'HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert out.returncode == 0, out.stderr
+    count, _, heavy = out.stdout.partition(" HEAVY ")
+    assert int(count) > 40 and heavy.strip() == "[]", out.stdout

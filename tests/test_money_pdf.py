@@ -16,13 +16,14 @@ from test_pdf import bbox_words
 
 from villagefin.chart import load_chart
 from villagefin.config import ChartConf, load_config
-from villagefin.fonts import find_font
+from villagefin.fonts import find_font, register
 from villagefin.model import Expense
 from villagefin.money import capitals
 from villagefin.public import categories_of, public_expenses
 from villagefin.publish import run_publish
 from villagefin.render.pdf import render_noticeboard
 from villagefin.render.pdf_grid import style
+from villagefin.render.pdf_money import MoneySheet
 
 AMOUNT = re.compile(r"-?\d[\d,]*\.\d\d")
 
@@ -162,3 +163,43 @@ def test_a_resolution_remark_is_printed_under_its_summary_on_a_shouzhi_sheet(wri
     assert abs(remark[2] - summary[2]) < 0.5  # …in the same column…
     assert abs((remark[5] - remark[3]) - (seq[5] - seq[3])) < 0.2  # …at body size
     assert summary[3] <= amount[3] <= remark[3]  # one row: its amount beside the two lines
+
+
+def _alone_without_travelling_rows(view, font, orientation: str) -> bool:
+    """Whether the plain page-by-page layout (before any rows travel) leaves the sign-off's page without a row
+    of 四、其他收付: the rows ended too near the bottom of a page for the closing to fit under them."""
+    sheet = MoneySheet(view, None, register(font), style("A4", orientation), signoff=None, footer=None)
+    return not any(b.kind == "row" for b in sheet._lay_out()[-1].blocks)
+
+
+@pytest.mark.parametrize("orientation", ["landscape", "portrait"])
+def test_the_last_rows_travel_with_the_sign_off(tmp_path, font, orientation):
+    """Rows that end near the bottom of a page, where the sign-off block no longer fits under them: the last
+    rows of 四、其他收付 go to the last page with it (the sign-off never stands alone), and every page's 本页小计
+    still adds up to its section's total."""
+    near_bottom = 0
+    for n in range(0, 40):  # the expense counts that end the rows near a page's bottom, found by trying
+        view = _money_view(n)
+        near_bottom += _alone_without_travelling_rows(view, font, orientation)
+        out = tmp_path / f"{orientation}-{n}.pdf"
+        pages = render_noticeboard(view, out, font=font, orientation=orientation)
+        texts = _pages(out)
+        assert len(texts) == pages
+        last = texts[-1].splitlines()
+        assert any("签字" in ln for ln in last), n
+        flow_rows = [ln for ln in last if re.match(r"^\s*其\d+\s", ln)]
+        assert len(flow_rows) >= 2, (n, texts[-1])  # rows of the table with the sign-off, never one alone
+        assert any("本页小计（其他收付）" in ln for ln in last) and any("其他付款合计" in ln for ln in last), n
+        subtotals = {"收入": Decimal(0), "支出": Decimal(0)}
+        flows_in = flows_out = Decimal(0)
+        for page in texts:
+            for ln in page.splitlines():
+                if m := re.search(r"本页小计（(收入|支出)）", ln):
+                    subtotals[m.group(1)] += _amounts(ln)[-1]
+                elif "本页小计（其他收付）" in ln:
+                    got_in, got_out = _amounts(ln)
+                    flows_in += got_in
+                    flows_out += got_out
+        assert subtotals == {"收入": view.income_total, "支出": view.total}, n
+        assert (flows_in, flows_out) == (view.flows_in_total, view.flows_out_total), n
+    assert near_bottom >= 3  # the case was exercised: for some counts the closing did not fit under the rows

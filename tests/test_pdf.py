@@ -19,6 +19,7 @@ from villagefin.public import (
     CategoryTotal,
     Correction,
     PublicExpense,
+    PublicQuery,
     Township,
     TownshipView,
     VillageRow,
@@ -484,3 +485,20 @@ def test_the_summary_takes_a_character_from_a_column_that_can_spare_it() -> None
     short_names = column(["一二三四五六七"] * 3)  # fits at 7, not at 6
     assert _unstub([long_names, summary], [7 * s, 8 * s], 1, 2 * s) == [6 * s, 9 * s]
     assert _unstub([short_names, summary], [7 * s, 8 * s], 1, 2 * s) == [7 * s, 8 * s]
+
+
+def test_the_sign_off_never_stands_alone_on_the_last_page(tmp_path: Path, font) -> None:
+    """A closing long with queries and answers that ends near the bottom of a page: its last lines go with the
+    sign-off block onto the last page (rows cannot: the closing is longer than the room under them). Every
+    count of rows from 1 to 29 moves the closing's end past a page's bottom at least once."""
+    queries = tuple(PublicQuery(number=f"Q2026-{i:03d}", received=dt.date(2026, 11, 3), channel="电话", revision=1,
+                                item=str(i), voucher="记-001", summary="购买", question="这笔钱为什么这么多？" * 3,
+                                answer="按合同支付。" * 4, answer_date=dt.date(2026, 11, 6),
+                                deadline=dt.date(2026, 11, 13)) for i in range(1, 11))
+    for n in range(1, 30):
+        out = tmp_path / f"{n}.pdf"
+        render_noticeboard(view_of(many(n), queries=queries), out, font=font)
+        last = [line for line in pdftotext(out)[-1].splitlines() if line.strip()]
+        box = next(i for i, line in enumerate(last) if "村务监督委员会意见" in line)
+        assert box > 1, (n, last)  # more than the running title above the sign-off block
+        assert any("按合同支付" in line or "问：" in line for line in last[1:box]), (n, last)

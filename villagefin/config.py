@@ -157,19 +157,34 @@ def _int(table: dict, key: str, prefix: str, default: int, low: int, high: int) 
 
 
 def parse_config(data: dict, root: Path | None = None) -> Config:
-    """Validate a parsed TOML document into a `Config`; raises `ConfigError` naming the key."""
+    """Validate a parsed TOML document into a `Config`; raises `ConfigError` naming the key.
+
+    The tables are checked in the order of the file (township, publication, queries, rules, chart, villages),
+    so that the first mistake in the file is the one reported."""
     _unknown(data, _TOP_KEYS, "")
-    t = _table(data, "township")
+    township = _township(_table(data, "township"))
+    publication = _publication(_table(data, "publication"))
+    queries = _queries(_table(data, "queries"))
+    rules = _rules(_table(data, "rules"))
+    chart = _chart(_table(data, "chart"))
+    villages = _villages(data.get("villages", []))
+    return Config(township=township, publication=publication, rules=rules, chart=chart,
+                  villages=villages, queries=queries, root=root)
+
+
+def _township(t: dict) -> TownshipConf:
     _unknown(t, _TOWNSHIP_KEYS, "township.")
     defaults = TownshipConf()
-    township = TownshipConf(
+    return TownshipConf(
         name=_str(t, "name", "township.", defaults.name),
         county=_str(t, "county", "township.", defaults.county),
         supervision_phone=_str(t, "supervision_phone", "township.", defaults.supervision_phone),
         portal_url=_str(t, "portal_url", "township.", defaults.portal_url).rstrip("/"),
         publication_day=_int(t, "publication_day", "township.", 5, 1, 28),
     )
-    p = _table(data, "publication")
+
+
+def _publication(p: dict) -> PublicationConf:
     _unknown(p, _PUBLICATION_KEYS, "publication.")
     paper = _str(p, "paper", "publication.", "A4").upper()
     if paper not in ("A4", "A3"):
@@ -180,16 +195,18 @@ def parse_config(data: dict, root: Path | None = None) -> Config:
     require_review = p.get("require_review", False)
     if not isinstance(require_review, bool):
         raise ConfigError("配置项 publication.require_review 只能是 true（公开前须经村务监督委员会审核同意）或 false。")
-    publication = PublicationConf(paper=paper, orientation=orientation, font=_str(p, "font", "publication.", ""),
-                                  require_review=require_review)
-    q = _table(data, "queries")
-    _unknown(q, {"reply_days"}, "queries.")
-    queries = QueriesConf(reply_days=_int(q, "reply_days", "queries.", 10, 1, 366))
+    return PublicationConf(paper=paper, orientation=orientation, font=_str(p, "font", "publication.", ""),
+                           require_review=require_review)
 
-    r = _table(data, "rules")
+
+def _queries(q: dict) -> QueriesConf:
+    _unknown(q, {"reply_days"}, "queries.")
+    return QueriesConf(reply_days=_int(q, "reply_days", "queries.", 10, 1, 366))
+
+
+def _rules(r: dict) -> Rules:
     _unknown(r, _RULES_KEYS, "rules.")
-    rd = Rules()
-    terms = r.get("vague_terms", list(rd.vague_terms))
+    terms = r.get("vague_terms", list(Rules().vague_terms))
     if not isinstance(terms, list) or not all(isinstance(x, str) for x in terms):
         raise ConfigError("配置项 rules.vague_terms 应是文字列表，例如 [\"其他\", \"杂支\"]。")
     limits = {key: _decimal(r.get(key, default), f"rules.{key}")
@@ -198,7 +215,7 @@ def parse_config(data: dict, root: Path | None = None) -> Config:
     for key, value in limits.items():
         if value < 0:
             raise ConfigError(f"配置项 rules.{key} 不能是负数（现在是 {value}）。")
-    rules = Rules(
+    return Rules(
         cash_limit=limits["cash_limit"],
         resolution_threshold=limits["resolution_threshold"],
         split_window_days=_int(r, "split_window_days", "rules.", 3, 0, 366),
@@ -207,73 +224,83 @@ def parse_config(data: dict, root: Path | None = None) -> Config:
         cash_on_hand_limit=limits["cash_on_hand_limit"],
     )
 
-    c = _table(data, "chart")
+
+def _chart(c: dict) -> ChartConf:
     _unknown(c, _CHART_KEYS, "chart.")
     system = c.get("system", "auto")
     if system not in ("auto", "2004", "2023"):
         raise ConfigError("配置项 chart.system 只能是 \"auto\"、\"2004\" 或 \"2023\"。")
-    extra_raw = c.get("extra", [])
-    if not isinstance(extra_raw, list):
+    extra = c.get("extra", [])
+    if not isinstance(extra, list):
         raise ConfigError("配置项 chart.extra 应是列表，例如 [{code = \"54105\", name = \"误工补贴\", group = \"管理费用\"}]。")
-    extra = []
-    for i, item in enumerate(extra_raw):
-        key = f"chart.extra[{i}]"
-        if not isinstance(item, dict):
-            raise ConfigError(f"配置项 {key} 应写成 {{code = \"54105\", name = \"误工补贴\", group = \"管理费用\"}}。")
-        _unknown(item, {"code", "name", "group"}, key + ".")
-        code = item.get("code", "")
-        if isinstance(code, int) and not isinstance(code, bool):
-            code = str(code)
-        extra.append(ExtraAccount(
-            code=_str({"code": code}, "code", key + ".", ""),
-            name=_str(item, "name", key + ".", ""),
-            group=_str(item, "group", key + ".", ""),
-        ))
-    chart = ChartConf(system=system, extra=tuple(extra))
+    return ChartConf(system=system, extra=tuple(_extra_account(f"chart.extra[{i}]", item)
+                                                for i, item in enumerate(extra)))
 
-    villages_raw = data.get("villages", [])
+
+def _extra_account(key: str, item: object) -> ExtraAccount:
+    if not isinstance(item, dict):
+        raise ConfigError(f"配置项 {key} 应写成 {{code = \"54105\", name = \"误工补贴\", group = \"管理费用\"}}。")
+    _unknown(item, {"code", "name", "group"}, key + ".")
+    code = item.get("code", "")
+    if isinstance(code, int) and not isinstance(code, bool):
+        code = str(code)
+    return ExtraAccount(
+        code=_str({"code": code}, "code", key + ".", ""),
+        name=_str(item, "name", key + ".", ""),
+        group=_str(item, "group", key + ".", ""),
+    )
+
+
+def _villages(villages_raw: object) -> tuple[Village, ...]:
     if not isinstance(villages_raw, list):
         raise ConfigError("村庄应写成 [[villages]] 段，每个村一段。")
-    villages: list[Village] = []
     seen: set[str] = set()
-    claims: dict[str, str] = {}
-    for i, v in enumerate(villages_raw):
-        key = f"villages[{i}]."
-        if not isinstance(v, dict):
-            raise ConfigError(f"配置项 villages[{i}] 应是一个 [[villages]] 段。")
-        _unknown(v, _VILLAGE_KEYS, key)
-        vid = v.get("id")
-        if not isinstance(vid, str) or not SLUG.fullmatch(vid):
+    claims: dict[str, str] = {}  # a ledger file (or file#sheet) → the village that claims it
+    return tuple(_village(f"villages[{i}]", v, seen, claims) for i, v in enumerate(villages_raw))
+
+
+def _village(key: str, v: object, seen: set[str], claims: dict[str, str]) -> Village:
+    """One [[villages]] table; `seen` and `claims` collect the ids and ledger files of the villages before it."""
+    if not isinstance(v, dict):
+        raise ConfigError(f"配置项 {key} 应是一个 [[villages]] 段。")
+    key += "."
+    _unknown(v, _VILLAGE_KEYS, key)
+    vid = v.get("id")
+    if not isinstance(vid, str) or not SLUG.fullmatch(vid):
+        raise ConfigError(
+            f"配置项 {key}id 的值 {vid!r} 不可用：村代号只能用小写英文字母、数字、- 和 _（如 \"xinjie\"），用于网址和文件夹名。"
+        )
+    if vid in seen:
+        raise ConfigError(f"配置项 {key}id：村代号 \"{vid}\" 重复了，每个村的 id 必须不同。")
+    seen.add(vid)
+    name = _str(v, "name", key, vid)
+    ledgers = _village_ledgers(key, v, vid, claims)
+    receipts = v.get("receipts")
+    if receipts is not None and not isinstance(receipts, str):
+        raise ConfigError(f"配置项 {key}receipts 应是文件夹路径文字，例如 \"ledgers/{vid}/receipts\"。")
+    pr = v.get("publish_receipts", True)
+    if not isinstance(pr, bool) and pr != "as-is":
+        raise ConfigError(f"配置项 {key}publish_receipts 只能是 true（遮盖个人号码后公开）、\"as-is\"（原样公开，"
+                          "已人工核对）或 false（不公开扫描件）。")
+    return Village(id=vid, name=name, ledgers=ledgers, receipts=receipts, publish_receipts=pr)
+
+
+def _village_ledgers(key: str, v: dict, vid: str, claims: dict[str, str]) -> tuple[str, ...]:
+    """A village's ledger paths; a file (or sheet) claimed by an earlier village is refused."""
+    ledgers = v.get("ledgers", [])
+    if isinstance(ledgers, str):
+        ledgers = [ledgers]
+    if not isinstance(ledgers, list) or not all(isinstance(x, str) and x.strip() for x in ledgers):
+        raise ConfigError(f"配置项 {key}ledgers 应是文件路径列表，例如 [\"ledgers/{vid}/*.xlsx\"]。")
+    for pattern in ledgers:
+        claim = _claim_key(pattern)
+        if claim in claims and claims[claim] != vid:
             raise ConfigError(
-                f"配置项 {key}id 的值 {vid!r} 不可用：村代号只能用小写英文字母、数字、- 和 _（如 \"xinjie\"），用于网址和文件夹名。"
+                f"配置项 {key}ledgers：\"{pattern}\" 已被村 \"{claims[claim]}\" 使用；同一个文件（或工作表）只能属于一个村，"
+                "同一工作簿的不同工作表请用 \"文件.xlsx#工作表名\" 分开。"
             )
-        if vid in seen:
-            raise ConfigError(f"配置项 {key}id：村代号 \"{vid}\" 重复了，每个村的 id 必须不同。")
-        seen.add(vid)
-        name = _str(v, "name", key, vid)
-        ledgers = v.get("ledgers", [])
-        if isinstance(ledgers, str):
-            ledgers = [ledgers]
-        if not isinstance(ledgers, list) or not all(isinstance(x, str) and x.strip() for x in ledgers):
-            raise ConfigError(f"配置项 {key}ledgers 应是文件路径列表，例如 [\"ledgers/{vid}/*.xlsx\"]。")
-        for pattern in ledgers:
-            claim = _claim_key(pattern)
-            if claim in claims and claims[claim] != vid:
-                raise ConfigError(
-                    f"配置项 {key}ledgers：\"{pattern}\" 已被村 \"{claims[claim]}\" 使用；同一个文件（或工作表）只能属于一个村，"
-                    "同一工作簿的不同工作表请用 \"文件.xlsx#工作表名\" 分开。"
-                )
-            claims[claim] = vid
-        receipts = v.get("receipts")
-        if receipts is not None and not isinstance(receipts, str):
-            raise ConfigError(f"配置项 {key}receipts 应是文件夹路径文字，例如 \"ledgers/{vid}/receipts\"。")
-        pr = v.get("publish_receipts", True)
-        if not isinstance(pr, bool) and pr != "as-is":
-            raise ConfigError(f"配置项 {key}publish_receipts 只能是 true（遮盖个人号码后公开）、\"as-is\"（原样公开，"
-                              "已人工核对）或 false（不公开扫描件）。")
-        villages.append(Village(id=vid, name=name, ledgers=tuple(ledgers), receipts=receipts, publish_receipts=pr))
-    return Config(township=township, publication=publication, rules=rules, chart=chart,
-                  villages=tuple(villages), queries=queries, root=root)
+        claims[claim] = vid
+    return tuple(ledgers)
 
 
 def _claim_key(pattern: str) -> str:

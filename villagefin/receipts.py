@@ -239,21 +239,21 @@ def receipts_folder(config: Config, village: Village) -> Path | None:
 # ---- pages of a scan ----------------------------------------------------------------------------------------
 
 
-def _have_pdfium() -> bool:
+def _pdfium():
+    """pypdfium2 (heavy: imported where a PDF scan is read), or None when it is not installed."""
     try:
-        import pypdfium2  # noqa: F401
+        import pypdfium2
     except ImportError:
-        return False
-    return True
+        return None
+    return pypdfium2
 
 
 @lru_cache(maxsize=4096)
 def _pages_cached(path: str, mtime: int, size: int) -> int | None:
     if path.lower().endswith(".pdf"):
-        if not _have_pdfium():
+        pdfium = _pdfium()
+        if pdfium is None:
             return None
-        import pypdfium2 as pdfium
-
         try:
             pdf = pdfium.PdfDocument(path)
         except Exception:  # pdfium raises PdfiumError (and others) for broken or encrypted files
@@ -401,8 +401,9 @@ def _open_source(source: str):
 
     paged = _PDF_PAGE.fullmatch(source)
     if paged:
-        import pypdfium2 as pdfium
-
+        pdfium = _pdfium()
+        if pdfium is None:
+            raise ImportError("pypdfium2")  # the callers skip a scan that cannot be decoded
         pdf = pdfium.PdfDocument(paged.group("path"))
         try:
             page = pdf[int(paged.group("page"))]

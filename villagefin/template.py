@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .chart import Account, load_chart
-from .config import Config
+from .config import Config, Rules
 from .errors import UsageError
 from .money import in_sentence
 from .output import save_workbook
@@ -236,26 +236,26 @@ def _write_funds(ws, village_name: str | None) -> None:
             ws.add_data_validation(dv)
 
 
-def _write_guide(ws, config: Config, accounts: list[Account]) -> int:
-    """Fill the 填写说明 sheet; return the row of the first account of the category list."""
-    from openpyxl.styles import Alignment, Font, PatternFill
+class _Guide:
+    """Writes the 填写说明 sheet line by line: a row of cells, a merged paragraph, a numbered heading."""
 
-    rules = config.rules
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
-    fill = PatternFill(fill_type="solid", start_color="FF" + _HEADER_FILL, end_color="FF" + _HEADER_FILL)
-    ws.column_dimensions["A"].width = 14
-    ws.column_dimensions["B"].width = 22
-    ws.column_dimensions["C"].width = 70
-    ws.column_dimensions["D"].width = 26
-    row = 1
+    def __init__(self, ws) -> None:
+        from openpyxl.styles import Alignment, Font, PatternFill
 
-    def line(*values: object, font=None, height: float | None = None, wrapped: tuple[int, ...] = (3,)) -> None:
-        nonlocal row
+        self.ws = ws
+        self.row = 1
+        self.bold = Font(bold=True)
+        self._font = Font
+        self._wrap = Alignment(wrap_text=True, vertical="top")
+        self._top = Alignment(vertical="top")
+        self._fill = PatternFill(fill_type="solid", start_color="FF" + _HEADER_FILL, end_color="FF" + _HEADER_FILL)
+        for column, width in (("A", 14), ("B", 22), ("C", 70), ("D", 26)):
+            ws.column_dimensions[column].width = width
+
+    def line(self, *values: object, font=None, height: float | None = None, wrapped: tuple[int, ...] = (3,)) -> None:
         for c, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=c, value=value)
-            cell.alignment = wrap if c in wrapped else top
+            cell = self.ws.cell(row=self.row, column=c, value=value)
+            cell.alignment = self._wrap if c in wrapped else self._top
             if font is not None:
                 cell.font = font
         if height is None and len(values) >= 3 and isinstance(values[2], str):
@@ -263,27 +263,65 @@ def _write_guide(ws, config: Config, accounts: list[Account]) -> int:
             lines = -(-_text_width(values[2]) // (2 * 34))
             height = 16.0 * max(lines, 1) + 2
         if height:
-            ws.row_dimensions[row].height = height
-        row += 1
+            self.ws.row_dimensions[self.row].height = height
+        self.row += 1
 
-    def paragraph(text: str, height: float) -> None:
-        line(text, wrapped=(1,), height=height)
-        ws.merge_cells(start_row=row - 1, start_column=1, end_row=row - 1, end_column=4)
+    def header(self, *labels: str) -> None:
+        """A table's header line, bold on the header fill."""
+        self.line(*labels, font=self.bold)
+        for c in range(1, len(labels) + 1):
+            self.ws.cell(row=self.row - 1, column=c).fill = self._fill
 
-    def heading(text: str) -> None:
-        nonlocal row
-        row += 1
-        line(text, font=Font(bold=True, size=13))
+    def paragraph(self, text: str, height: float) -> None:
+        self.line(text, wrapped=(1,), height=height)
+        self.ws.merge_cells(start_row=self.row - 1, start_column=1, end_row=self.row - 1, end_column=4)
 
-    line("支出明细填写说明", font=Font(bold=True, size=16), height=28)
-    paragraph("每一行填一笔支出。一张凭证有几项支出就填几行，这几行的凭证号相同。不要合并单元格，不要隐藏行、列或"
-              "工作表（隐藏的内容也会被读取并提示）。每月的支出填在一个文件（或一个工作表）里。", 36)
+    def title(self, text: str) -> None:
+        self.line(text, font=self._font(bold=True, size=16), height=28)
 
-    heading("一、各栏怎么填")
-    line("栏目", "是否必填", "怎么填", "示例", font=bold)
-    for c in range(1, 5):
-        ws.cell(row=row - 1, column=c).fill = fill
-    guide = (
+    def heading(self, text: str) -> None:
+        self.row += 1
+        self.line(text, font=self._font(bold=True, size=13))
+
+
+def _write_guide(ws, config: Config, accounts: list[Account]) -> int:
+    """Fill the 填写说明 sheet; return the row of the first account of the category list."""
+    g = _Guide(ws)
+    g.title("支出明细填写说明")
+    g.paragraph("每一行填一笔支出。一张凭证有几项支出就填几行，这几行的凭证号相同。不要合并单元格，不要隐藏行、列或"
+                "工作表（隐藏的内容也会被读取并提示）。每月的支出填在一个文件（或一个工作表）里。", 36)
+
+    g.heading("一、各栏怎么填")
+    g.header("栏目", "是否必填", "怎么填", "示例")
+    for (label, need, how), example in zip(_column_guide(config.rules), _EXAMPLE, strict=True):
+        g.line(label, need, how, example or "2026年第3次村民代表会议决议")
+
+    g.heading("二、合计行")
+    g.paragraph("全部支出填完后，可以在最后一笔下面一行的摘要栏写「合计」，在金额栏填本月合计（可以用公式，例如 "
+                "=SUM(F3:F60)，用 Excel 或 WPS 保存一次，公式结果才会存入文件）。检查时会核对合计是否等于各行之和。"
+                "「小计」行不算支出；合计行下面的制表人、审核人签名等内容不会被读取。", 52)
+    _guide_receipts(g)
+
+    g.heading("四、收入明细和资金余额")
+    g.paragraph("收入明细：每一行填一笔收到的钱——补助、发包租金、经营收入等（类别选收入科目），以及借款、专项资金、"
+                "往来款等其他收款（类别选对应科目）。付款方填交钱的单位或个人；结算方式为「现金」的算入库存现金，"
+                "其余算入银行存款。资金余额：填库存现金和银行存款的上月结余、本月结余，须与日记账、银行对账单一致；"
+                "检查时核对「上月结余 + 收入 − 支出 ± 其他收付 = 本月结余」，上月结余还要等于上月公开的本月结余。"
+                "村里没有收入、也不公开余额的，这两张表可以空着。", 88)
+
+    first = _guide_chart(g, config, accounts)
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    return first
+
+
+def _column_guide(rules: Rules) -> tuple[tuple[str, str, str], ...]:
+    """Each column of the expense sheet: its label, whether it must be filled, how to fill it (with the
+    township's own limits)."""
+    return (
         ("日期", "必填", "支付或报销的日期，按日期格式填写。只填本月的支出。"),
         ("凭证号", "必填", "记账凭证号。同一张凭证的几行填同一个号；每月从 记-001 起连续编号，不要跳号，"
                          "作废的凭证请在备注中说明。"),
@@ -304,18 +342,13 @@ def _write_guide(ws, config: Config, accounts: list[Account]) -> int:
         ("备注", "按需", f"一张凭证合计超过 {in_sentence(rules.resolution_threshold)} 元的，必须写明决议，例如"
                        "「2026年第3次村民代表会议决议」。"),
     )
-    for (label, need, how), example in zip(guide, _EXAMPLE, strict=True):
-        line(label, need, how, example or "2026年第3次村民代表会议决议")
 
-    heading("二、合计行")
-    paragraph("全部支出填完后，可以在最后一笔下面一行的摘要栏写「合计」，在金额栏填本月合计（可以用公式，例如 "
-              "=SUM(F3:F60)，用 Excel 或 WPS 保存一次，公式结果才会存入文件）。检查时会核对合计是否等于各行之和。"
-              "「小计」行不算支出；合计行下面的制表人、审核人签名等内容不会被读取。", 52)
 
-    heading("三、原始票据扫描件怎么放、怎么命名")
-    paragraph("把发票、收据等原始票据扫描或拍照（JPG、PNG 或 PDF），放进本村票据文件夹（receipts）里当月的子文件夹："
-              "凭证号每月从头编，所以每月一个子文件夹，例如 receipts/2026-10/（也可写 2026年10月/ 或 10月/）。"
-              "更正旧月份时，程序会回到那个月的子文件夹里找票据。子文件夹里按凭证号命名：", 56)
+def _guide_receipts(g: _Guide) -> None:
+    g.heading("三、原始票据扫描件怎么放、怎么命名")
+    g.paragraph("把发票、收据等原始票据扫描或拍照（JPG、PNG 或 PDF），放进本村票据文件夹（receipts）里当月的子文件夹："
+                "凭证号每月从头编，所以每月一个子文件夹，例如 receipts/2026-10/（也可写 2026年10月/ 或 10月/）。"
+                "更正旧月份时，程序会回到那个月的子文件夹里找票据。子文件夹里按凭证号命名：", 56)
     for name, meaning in (
         ("2026-10/", "2026年10月的票据都放在这里（每月新建一个）"),
         ("记-012.jpg", "凭证 记-012 的票据（只有一张时）"),
@@ -323,32 +356,21 @@ def _write_guide(ws, config: Config, accounts: list[Account]) -> int:
         ("记-012/", "也可以建一个以凭证号命名的文件夹，把这张凭证的票据都放进去"),
         ("12.jpeg", "只写编号的，表示「记」字凭证（或本村唯一的凭证字）第 12 号"),
     ):
-        line("", name, meaning)
-    paragraph("扫描件的张数应与附件张数一致，不一致会提示。公开时程序会识别扫描件上的身份证号、手机号、银行卡号并涂黑，"
-              "遮盖后仍能认出号码的扫描件不公开；手写的号码识别不出，公开前请在票据核对页"
-              "（.villagefin/receipts-review/月份/村代号.pdf）逐张看一遍。", 60)
+        g.line("", name, meaning)
+    g.paragraph("扫描件的张数应与附件张数一致，不一致会提示。公开时程序会识别扫描件上的身份证号、手机号、银行卡号并涂黑，"
+                "遮盖后仍能认出号码的扫描件不公开；手写的号码识别不出，公开前请在票据核对页"
+                "（.villagefin/receipts-review/月份/村代号.pdf）逐张看一遍。", 60)
 
-    heading("四、收入明细和资金余额")
-    paragraph("收入明细：每一行填一笔收到的钱——补助、发包租金、经营收入等（类别选收入科目），以及借款、专项资金、"
-              "往来款等其他收款（类别选对应科目）。付款方填交钱的单位或个人；结算方式为「现金」的算入库存现金，"
-              "其余算入银行存款。资金余额：填库存现金和银行存款的上月结余、本月结余，须与日记账、银行对账单一致；"
-              "检查时核对「上月结余 + 收入 − 支出 ± 其他收付 = 本月结余」，上月结余还要等于上月公开的本月结余。"
-              "村里没有收入、也不公开余额的，这两张表可以空着。", 88)
 
-    chart = load_chart(config.chart)
-    heading(f"五、科目表（「科目」栏的下拉列表，{'2004 年村集体经济组织会计制度' if chart.system == '2004' else '2023 年农村集体经济组织会计制度'}）")
-    line("科目编码", "科目名称", "公开时的分类", font=bold)
-    for c in range(1, 4):
-        ws.cell(row=row - 1, column=c).fill = fill
-    first = row
+def _guide_chart(g: _Guide, config: Config, accounts: list[Account]) -> int:
+    """The chart of accounts behind the 科目 drop-down; returns the row of its first account."""
+    system = "2004 年村集体经济组织会计制度" if load_chart(config.chart).system == "2004" else "2023 年农村集体经济组织会计制度"
+    g.heading(f"五、科目表（「科目」栏的下拉列表，{system}）")
+    g.header("科目编码", "科目名称", "公开时的分类")
+    first = g.row
     for account in accounts:
-        line(account.code, account.name, account.group)
-        ws.cell(row=row - 1, column=1).number_format = "@"
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+        g.line(account.code, account.name, account.group)
+        g.ws.cell(row=g.row - 1, column=1).number_format = "@"
     return first
 
 

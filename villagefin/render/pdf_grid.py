@@ -11,14 +11,16 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-
-from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
+from typing import TYPE_CHECKING
 
 from villagefin.errors import ConfigError
 from villagefin.model import cn_date, has_resolution
 from villagefin.render.pdf_text import BLACK, RED, Color, Metrics, Pen, clean, lines_literal, rect_literal
 
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
+
+mm = 72.0 / 2.54 * 0.1  # a millimetre in points, as reportlab.lib.units has it (not imported: see pdf_text)
 PAPERS = {"A4": (210 * mm, 297 * mm), "A3": (297 * mm, 420 * mm)}
 PREVIEW_BANNER = "预览稿，未正式公开"
 WATERMARK = "预览稿"

@@ -15,8 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-
-from reportlab.pdfgen.canvas import Canvas
+from typing import TYPE_CHECKING
 
 from villagefin.model import cn_date
 from villagefin.money import display
@@ -38,6 +37,9 @@ from villagefin.render.pdf_grid import (
     watermark,
 )
 from villagefin.render.pdf_text import BLACK, RED, Color, Pen, metrics
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 FUNDS, INCOME, EXPENSES, FLOWS = "funds", "income", "expenses", "flows"
 TITLES = {FUNDS: "一、资金概况", INCOME: "二、收入明细", EXPENSES: "三、支出明细", FLOWS: "四、其他收付"}
@@ -64,7 +66,7 @@ FLEX = {FUNDS: {1: 1 / 3, 2: 1 / 3, 3: 1 / 3}, INCOME: {3: 0.5, 4: 0.22, 5: 0.28
 class _Block:
     """One thing drawn down a page: a section title, a header row, a row, a spans row, or a closing item."""
 
-    kind: str  # title, header, row, spans, text, signoff
+    kind: str  # title, header, row, spans, empty (a section's 本月无… line), text, signoff
     section: str
     height: float
     cells: list[list[str]] = field(default_factory=list)
@@ -81,6 +83,24 @@ class _Block:
 @dataclass
 class _Page:
     blocks: list[_Block] = field(default_factory=list)
+
+
+def _kept(pages: list[_Page]) -> int:
+    """How many rows of the last section (or its 本月无其他收付 line) the last page shows."""
+    return sum(1 for b in pages[-1].blocks if b.kind in ("row", "empty") and b.section == FLOWS)
+
+
+def _last_lines(page: _Page, most: int = 3) -> list[_Block]:
+    """Take up to `most` lines of text off the end of a page, to go with the sign-off onto the next (the
+    sign-off never stands alone); a page of nothing but those lines keeps them."""
+    n = 0
+    while n < most and n < len(page.blocks) and page.blocks[-1 - n].kind == "text":
+        n += 1
+    if n == 0 or n == len(page.blocks):
+        return []
+    taken = page.blocks[-n:]
+    del page.blocks[-n:]
+    return taken
 
 
 def _opt(amount: Decimal | None) -> str:
@@ -298,6 +318,38 @@ class MoneySheet:
         return self.st.height - self.st.top - self.banner_h - head.height - self.limit
 
     def _paginate(self) -> list[_Page]:
+        """The blocks laid out page by page. When the last rows end near the bottom of a page and the closing
+        does not fit under them, the sign-off would stand on a page without the table (or under a lone row):
+        then the last rows of the last section travel with it — three if that page holds them with the closing,
+        else two, else one."""
+        pages = self._lay_out()
+        wanted = min(2, max(len(self.view.flows), 1))
+        best = pages
+        for cut in self._cuts(pages, wanted):
+            again = self._lay_out(cut)
+            if _kept(again) >= wanted:
+                return again
+            if _kept(again) > _kept(best):
+                best = again
+        return best  # a closing too long to share a page with the rows: its last lines go with the sign-off
+
+    def _cuts(self, pages: list[_Page], wanted: int) -> list[int]:
+        """Rows of the last section before which a page may be broken so that its last 3, 2 or 1 rows start the
+        page the closing goes on; none when the last page already holds `wanted` of them. A cut never leaves the
+        section's title and header without a row under them; 0 moves the whole section (its 本月无其他收付 line
+        when it has no rows)."""
+        if _kept(pages) >= wanted:
+            return []
+        page_of = [i for i, page in enumerate(pages) for b in page.blocks if b.kind == "row" and b.section == FLOWS]
+        cuts = []
+        for keep in (3, 2, 1):
+            cut = max(len(page_of) - keep, 0)
+            if (cut == 0 or page_of[cut - 1] == page_of[cut]) and cut not in cuts:
+                cuts.append(cut)
+        return cuts
+
+    def _lay_out(self, cut: int | None = None) -> list[_Page]:
+        """Put the blocks on pages in order; `cut` (a row of the last section, see `_cuts`) starts a page."""
         pages = [_Page()]
         used = 0.0
 
@@ -321,16 +373,17 @@ class MoneySheet:
         for section, rows in sections:
             title, header = self._title(section), self._header(section)
             first_h = rows[0].height if rows else self.line_h * 2
-            if not fits(title.height + header.height + first_h + sub_h):
+            if not fits(title.height + header.height + first_h + sub_h) or (
+                    section == FLOWS and cut == 0 and pages[-1].blocks):
                 new_page()
             put(title)
             put(header)
             if not rows:
-                put(_Block("spans", section, self.line_h * 2, cells=[[EMPTY[section]]], nlines=2, aligns="c",
+                put(_Block("empty", section, self.line_h * 2, cells=[[EMPTY[section]]], nlines=2, aligns="c",
                            bold=True))
             on_page: list[_Block] = []
-            for row in rows:
-                if not fits(row.height + sub_h) and on_page:
+            for i, row in enumerate(rows):
+                if (not fits(row.height + sub_h) or (section == FLOWS and i == cut)) and on_page:
                     put(self._subtotal(section, on_page))
                     new_page()
                     put(self._title(section, continued=True))
@@ -349,7 +402,10 @@ class MoneySheet:
             used += self.st.body * 0.6  # space between sections
         for block in self._closing():
             if not fits(block.height):
+                carried = _last_lines(pages[-1]) if block.kind == "signoff" else []
                 new_page()
+                for line in carried:
+                    put(line)
             put(block)
         return pages
 
@@ -372,7 +428,7 @@ class MoneySheet:
         grid: Grid | None = None
         section = None
         for block in page.blocks:
-            in_table = block.kind in ("header", "row", "spans")
+            in_table = block.kind in ("header", "row", "spans", "empty")
             if grid is not None and (not in_table or block.section != section):
                 grid.finish(y)
                 grid = None

@@ -12,10 +12,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
-
-from reportlab.pdfgen.canvas import Canvas
+from typing import TYPE_CHECKING, BinaryIO
 
 from villagefin.fonts import FontChoice, register
 from villagefin.money import display
@@ -24,6 +23,9 @@ from villagefin.render.pdf import ReceiptPage, _canvas, _draw_receipts, _draw_sh
 from villagefin.render.pdf_grid import Style, capitals_line, cn_date, period_text, style
 from villagefin.render.pdf_money import UNKNOWN
 from villagefin.render.pdf_text import GREY, RED, Pen
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 REVIEW_MARK = "审核稿"
 RECORD_TITLE = "审核记录"
@@ -52,15 +54,21 @@ def review_watermark(canvas: Canvas, font_name: str, st: Style, text: str = REVI
     canvas.restoreState()
 
 
-class _ReviewCanvas(Canvas):
-    """A canvas that lays the 「审核稿」 watermark over each page as the page closes, while `mark` is set."""
+@lru_cache(maxsize=1)
+def _review_canvas() -> type[Canvas]:
+    """A canvas class that lays the 「审核稿」 watermark over each page as the page closes, while `mark` is set
+    (made on first use: reportlab is imported only where something is drawn)."""
+    from reportlab.pdfgen.canvas import Canvas
 
-    mark: tuple[str, Style] | None = None  # font name and style of the watermark
+    class ReviewCanvas(Canvas):
+        mark: tuple[str, Style] | None = None  # font name and style of the watermark
 
-    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
-        if self.mark is not None:
-            review_watermark(self, *self.mark)
-        super().showPage()
+        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+            if self.mark is not None:
+                review_watermark(self, *self.mark)
+            super().showPage()
+
+    return ReviewCanvas
 
 
 def _amount(amount: Decimal | None) -> str:
@@ -167,8 +175,7 @@ def render_review_copy(view: VillageView, out: Path | BinaryIO, *, font: FontCho
     font_name = register(font)
     st = style(paper, orientation)
     canvas = _canvas(out, st, font_name, f"{view.title}（{REVIEW_MARK}）", f"{view.township.name}{view.village_name}",
-                     view.publication_date, cls=_ReviewCanvas)
-    assert isinstance(canvas, _ReviewCanvas)
+                     view.publication_date, cls=_review_canvas())
     canvas.mark = (font_name, st)  # every sheet page, whichever sheet publish draws for this village
     pages = _draw_sheet(view, canvas, font_name, st)
     canvas.mark = None  # the scans are shown as they will be published; the record page marks itself

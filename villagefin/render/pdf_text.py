@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from typing import TYPE_CHECKING
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen.canvas import Canvas
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
+
+# reportlab itself is imported where text is measured or drawn, never with the module: `villagefin query` and an
+# unchanged re-publish import the renderers' modules but draw nothing (SPEC 9, 9a)
 
 Color = tuple[float, float, float]
 BLACK: Color = (0.0, 0.0, 0.0)
@@ -53,6 +57,8 @@ class _Widths(dict):
     """char → advance width in 1/1000 em, filled on first use."""
 
     def __init__(self, font_name: str) -> None:
+        from reportlab.pdfbase import pdfmetrics
+
         super().__init__()
         font = pdfmetrics.getFont(font_name)
         face = getattr(font, "face", None)
@@ -134,6 +140,8 @@ class Pen:
     """Collects the text of one page and writes it in one go (`flush`) after the page's lines and fills."""
 
     def __init__(self, canvas: Canvas, font_name: str) -> None:
+        from reportlab.pdfbase import pdfmetrics
+
         self.canvas = canvas
         self.font_name = font_name
         self.metrics = metrics(font_name)
