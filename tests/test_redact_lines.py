@@ -224,6 +224,7 @@ def test_a_skipped_box_in_a_digit_per_box_row_is_a_missing_digit() -> None:
     one_per_box = [(c, 400 + 60 * i) for i, c in enumerate(ID)]
     assert joined([("领款人身份证号码：", 100), *one_per_box]) == ["id"]
     assert joined([*one_per_box[:3], *one_per_box[4:]]) == ["id"]  # OCR did not read the 4th box
+    assert joined([(c, 400 + 60 * i) for i, c in enumerate(ID[:17] + "X")]) == ["id"]  # an ID ending in X
     mobile = [(c, 400 + 90 * i) for i, c in enumerate(MOBILE)]
     assert joined([*mobile[:5], *mobile[6:]]) == ["mobile"]
     # the first "1" not read at all: the ink in its slot makes it a missing digit, an empty slot does not

@@ -396,7 +396,7 @@ def _ends(chars: Chars) -> tuple[tuple[int, int] | None, tuple[int, int] | None]
     while s < n and norm[s] == " ":
         s += 1
     lead = None
-    if s < n and norm[s].isdigit():
+    if s < n and (norm[s].isdigit() or norm[s] == "X" and n - s == 1):  # a box holding only the X of an ID
         e = s
         while e < n and norm[e] != "":
             e += 1
