@@ -29,6 +29,10 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="vf-bench-receipts-")) / "新街镇"
     shutil.copytree(REPO / "samples", root)
     shutil.rmtree(root / ".villagefin")  # no shipped verdicts: every scan is read
+    # an official publish refuses the samples' example portal address (SPEC 5.1): give the township its own
+    toml = root / "villagefin.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("https://example.org/cwgk", "https://cwgk.xinjie.gov.cn"),
+                    encoding="utf-8")
     cache = root / ".villagefin" / "receipts-cache"
     month = root / "ledgers/xinjie/receipts/2026-10"
     pages = sum(1 for p in month.rglob("*") if p.is_file())  # the sample PDF has one page
@@ -69,7 +73,7 @@ def main() -> None:
     after = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
     reread = sum(1 for k, v in after.items() if before.get(k) != v)
     print(f"scans read again by the re-publishes: {reread}")
-    ok = per_scan <= BAR and reread == 0 and full["rc"] == 0
+    ok = per_scan <= BAR and reread == 0 and full["rc"] == 0 and base["rc"] == 0
     print("PASS" if ok else "FAIL")
     shutil.rmtree(root.parent, ignore_errors=True)
 

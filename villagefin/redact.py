@@ -3,8 +3,11 @@
 Each scan (or PDF page) is read with the OCR engine `rapidocr` (PP-OCR models inside its wheel, run by
 onnxruntime, offline) as it will be published — upright, at most 1600 px. Citizen IDs, mobiles and bank card
 numbers (SPEC 5.6) are found in the text OCR reads, allowing its noise inside a number: spaces, dashes and
-look-alike letters (O for 0, l or I for 1...). Each number gets an opaque box over the characters' boxes. The
-covered image is then read again: if a full number can still be read, the scan is withheld.
+look-alike letters (O for 0, l or I for 1...). OCR gives one box per stretch of text; the boxes that stand on one
+line are read together too, so a number printed one digit per box (领款单、签领表) or split over table cells
+(身份证号：| 110101 | 19900307 | 1234) is found across its boxes. Each number gets an opaque box over the
+characters' boxes. The covered image is then read again, the same way: if a full number can still be read, the
+scan is withheld.
 
 What a scan gets is a `Verdict` (boxes to paint, counts, withheld or not), cached as JSON in
 `.villagefin/receipts-cache/` under a key made of the scan's sha256, its PDF page, the engine's version and
@@ -17,6 +20,7 @@ The engine is imported lazily and only in the processes that read scans (it cost
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -32,7 +36,7 @@ from .errors import VillagefinError
 from .receipts import published_image
 
 #: bump when the rules that find or cover numbers change: every scan is read again
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 CACHE_DIR = ".villagefin/receipts-cache"
 PAD = 4  # px added around each covered number
 #: OCR look-alikes inside a number (after NFKC): the letter is read as the digit
@@ -43,6 +47,8 @@ _LOOKALIKE = {"O": "0", "o": "0", "Q": "0", "D": "0", "〇": "0", "l": "1", "I":
 _SEPARATORS = set(" -_–—－~·.,:'\u3000\u2010\u2011\u2012\u2212")
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _KIND_TEXT = (("id", "身份证号"), ("mobile", "手机号"), ("card", "银行卡号"))
+#: stands in a joined line for a digit OCR did not read in a row of one-digit boxes (it may be any digit)
+_MISSING = "\ufffc"
 
 
 class EngineMissing(VillagefinError):
@@ -149,9 +155,28 @@ def _classify(digits: str) -> str | None:
     return None
 
 
+def _classify_missing(digits: str) -> str | None:
+    """`_classify` of a run in which "?" stands for a digit OCR did not read (a box of a one-digit-per-box row
+    left empty): the kind some digit in its place would make, the most specific kind first."""
+    holes = digits.count("?")
+    if not holes:
+        return _classify(digits)
+    if holes > 2 or len(digits) not in (11, 13, 15, 16, 17, 18, 19):
+        return None
+    kinds = set()
+    for fill in itertools.product("0123456789", repeat=holes):
+        it = iter(fill)
+        kind = _classify("".join(next(it) if c == "?" else c for c in digits))
+        if kind:
+            kinds.add(kind)
+    return next((k for k, _ in _KIND_TEXT if k in kinds), None)
+
+
 def _norm(ch: str) -> str:
     """A character as a digit of a number: a digit, X, a look-alike read as its digit, a separator as " ",
-    anything else as ""."""
+    a digit OCR missed as "?", anything else as ""."""
+    if ch == _MISSING:
+        return "?"
     c = unicodedata.normalize("NFKC", ch)
     if len(c) != 1:
         return ""
@@ -186,7 +211,9 @@ def find_numbers(chars: Sequence[tuple[str, tuple[int, int, int, int]]]) -> list
     return hits
 
 
-def _run_hits(run: Sequence[tuple[str, tuple[int, int, int, int]]]) -> list[Hit]:
+def _run_hits(run: Sequence[tuple[str, tuple[int, int, int, int]]], within: bool = True) -> list[Hit]:
+    """The numbers in one run. `within`: the run is one OCR box, which may hold two numbers OCR read without
+    the space between them; a run joined over several boxes is never searched inside a longer digit run."""
     groups: list[list[int]] = [[]]  # indices into run, split at separators
     real = fake = 0
     for k, (ch, _) in enumerate(run):
@@ -196,12 +223,13 @@ def _run_hits(run: Sequence[tuple[str, tuple[int, int, int, int]]]) -> list[Hit]
                 groups.append([])
             continue
         groups[-1].append(k)
-        if unicodedata.normalize("NFKC", ch).isdigit():
+        if d == "?" or unicodedata.normalize("NFKC", ch).isdigit():
             real += 1
         else:
             fake += 1
     groups = [g for g in groups if g]
-    if real + fake < 11 or fake > max(2, real // 4):
+    # look-alike letters count while at least half the run is real digits (「身份证II0I0I I9900307 I234」)
+    if real + fake < 11 or fake > max(2, real):
         return []
 
     def text(gs: Sequence[list[int]]) -> str:
@@ -212,14 +240,14 @@ def _run_hits(run: Sequence[tuple[str, tuple[int, int, int, int]]]) -> list[Hit]
         return Hit(kind, (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
                           max(b[3] for b in boxes)))
 
-    whole = _classify(text(groups))
+    whole = _classify_missing(text(groups))
     if whole:
         return [hit(whole, groups)]
     out: list[Hit] = []
     a = 0
     while a < len(groups):
         for b in range(len(groups), a, -1):
-            kind = _classify(text(groups[a:b]))
+            kind = _classify_missing(text(groups[a:b]))
             if kind:
                 out.append(hit(kind, groups[a:b]))
                 a = b
@@ -227,7 +255,7 @@ def _run_hits(run: Sequence[tuple[str, tuple[int, int, int, int]]]) -> list[Hit]
         else:
             a += 1
     digits = text(groups)
-    if not out and len(digits) > 20:
+    if not out and within and len(digits) > 20 and "?" not in digits:
         # two numbers OCR read as one run (it dropped the space between them): an ID or a mobile inside it.
         # Runs of 20 digits or fewer are one number or none (a 20-digit run is an invoice number)
         flat = [k for g in groups for k in g]
@@ -315,42 +343,270 @@ def _lines(result) -> list[list[tuple[str, tuple[int, int, int, int]]]]:
     return out
 
 
+# ---- the boxes of one line read together ----------------------------------------------------------------------
+
+Box = tuple[int, int, int, int]
+Chars = Sequence[tuple[str, Box]]
+
+#: boxes on one line are read together when the gap between two of them is at most this many text heights: a
+#: number split over table cells (身份证号：| 110101 | 19900307 | 1234 leaves about 3 heights between its parts),
+#: or printed one digit per box in wide boxes (a box OCR did not read leaves 2 to 3 heights)
+_JOIN_GAP = 4.5
+#: a part that is a date or an amount on its own is never a piece of a number joined across boxes
+_NOT_A_PART = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+\.\d{1,2}")
+#: a row of at least this many one-digit boxes at an even pitch is a printed digit-per-box form
+_CELLS = 4
+
+
+def ocr_boxes(result) -> list[Box]:
+    """The box of each text OCR found, in the order of `_lines`."""
+    return [_box(b) for b in (result.boxes if result.boxes is not None else [])]
+
+
+def rows(boxes: Sequence[Box], lines: Sequence[Chars]) -> list[list[int]]:
+    """The OCR boxes that stand on one line of horizontal text (their heights overlap for the most part), each
+    row left to right; rows of one box are left out."""
+    out: list[list[int]] = []
+    for i in sorted(range(min(len(boxes), len(lines))), key=lambda i: boxes[i][0]):
+        x0, y0, x1, y1 = boxes[i]
+        if not lines[i] or (x1 - x0 < y1 - y0 and len(lines[i]) > 2):
+            continue  # no text, or a line of text standing upright
+        best, most = None, 0.0
+        for row in out:
+            lx0, ly0, lx1, ly1 = boxes[row[-1]]
+            if lx1 > x0 + 0.25 * min(x1 - x0, lx1 - lx0):
+                continue  # not to the right of the row's last box
+            overlap = min(y1, ly1) - max(y0, ly0)
+            share = overlap / max(1, min(y1 - y0, ly1 - ly0))
+            if share >= 0.6 and overlap >= 0.4 * max(y1 - y0, ly1 - ly0) and share > most:
+                best, most = row, share
+        if best is None:
+            out.append([i])
+        else:
+            best.append(i)
+    return [row for row in out if len(row) > 1]
+
+
+def _ends(chars: Chars) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """The run of number characters a box begins with and the one it ends with (index ranges), each only when it
+    reaches the box's edge (separators aside); both the same when the box holds nothing else."""
+    norm = [_norm(ch) for ch, _ in chars]
+    n = len(norm)
+    s = 0
+    while s < n and norm[s] == " ":
+        s += 1
+    lead = None
+    if s < n and (norm[s].isdigit() or norm[s] == "X" and n - s == 1):  # a box holding only the X of an ID
+        e = s
+        while e < n and norm[e] != "":
+            e += 1
+        lead = (s, e)
+    e = n
+    while e > 0 and norm[e - 1] == " ":
+        e -= 1
+    tail = None
+    if e > 0 and norm[e - 1] != "":
+        s = e
+        while s > 0 and norm[s - 1] != "":
+            s -= 1
+        while s < e and not norm[s].isdigit():  # a run starts at a digit
+            s += 1
+        if s < e:
+            tail = (s, n)
+    return lead, tail
+
+
+def _part(chars: Chars, span: tuple[int, int] | None, taken: set[int]) -> tuple[int, int] | None:
+    """`span` when it may be a piece of a number joined across boxes: none of it already covered, and not a
+    date or an amount."""
+    if span is None or any(k in taken for k in range(*span)):
+        return None
+    text = unicodedata.normalize("NFKC", "".join(ch for ch, _ in chars[span[0]:span[1]])).strip(" :：")
+    return None if _NOT_A_PART.fullmatch(text) else span
+
+
+def _cell(chars: Chars, span: tuple[int, int]) -> bool:
+    """A box that holds one digit and nothing else (one printed box of a digit-per-box form)."""
+    return len(chars) == 1 and span == (0, 1)
+
+
+def _center(box: Box) -> float:
+    return (box[0] + box[2]) / 2
+
+
+def _shift(box: Box, dx: float) -> Box:
+    return (int(box[0] + dx), box[1], int(box[2] + dx), box[3])
+
+
+def _joined(pieces: Sequence[tuple[Chars, tuple[int, int]]], pitch: float | None) -> list[tuple[str, Box]]:
+    """The characters of a chain of pieces, a separator between boxes and, in a row of one-digit boxes, a
+    `_MISSING` in each slot the even pitch says OCR skipped (at most two)."""
+    run: list[tuple[str, Box]] = []
+    holes = 0
+    prev: Box | None = None
+    prev_cell = False
+    for chars, (s, e) in pieces:
+        first = chars[s][1]
+        cell = _cell(chars, (s, e))
+        if prev is not None:
+            if pitch and cell and prev_cell:
+                ratio = (_center(first) - _center(prev)) / pitch
+                k = round(ratio)
+                if 2 <= k <= 3 and abs(ratio - k) <= 0.3 and holes + k - 1 <= 2:
+                    for j in range(1, k):
+                        run.append((" ", prev))
+                        run.append((_MISSING, _shift(prev, j * pitch)))
+                    holes += k - 1
+            run.append((" ", (prev[2], prev[1], first[0], prev[3])))
+        run.extend(chars[s:e])
+        prev, prev_cell = chars[e - 1][1], cell
+    return run
+
+
+def _pitch(pieces: Sequence[tuple[Chars, tuple[int, int]]]) -> float | None:
+    """The even distance between the one-digit boxes of a chain, when it is a digit-per-box row."""
+    steps = [_center(b[0][b[1][0]][1]) - _center(a[0][a[1][0]][1]) for a, b in itertools.pairwise(pieces)
+             if _cell(*a) and _cell(*b)]
+    if len(steps) + 1 < _CELLS:
+        return None
+    steps.sort()
+    pitch = steps[len(steps) // 2]
+    return pitch if pitch > 0 else None
+
+
+def across(lines: Sequence[Chars], boxes: Sequence[Box], found: Sequence[Hit],
+           inked: Callable[[Box], bool] | None = None) -> list[Hit]:
+    """Numbers whose parts OCR read as separate boxes on one line: one digit per box, or parts in table cells.
+
+    The boxes of a line are chained left to right while a box ends with a run of number characters, the next
+    one begins with one and the gap between them is at most `_JOIN_GAP` text heights; characters already in
+    `found` (the numbers read inside one box), dates and amounts break a chain. A row of one-digit boxes at an
+    even pitch gets a `_MISSING` digit where a box was skipped, and — when it makes a number — at an end whose
+    slot `inked(box)` says holds ink that no OCR box explains."""
+    covered = [h.box for h in found]
+    taken = [{k for k, (_, b) in enumerate(chars)
+              if any(h[0] <= _center(b) <= h[2] and h[1] <= (b[1] + b[3]) / 2 <= h[3] for h in covered)}
+             for chars in lines]
+    hits: list[Hit] = []
+    for row in rows(boxes, lines):
+        chains: list[list[tuple[Chars, tuple[int, int]]]] = []
+        chain: list[tuple[Chars, tuple[int, int]]] = []
+        last: Box | None = None
+        for i in row:
+            chars, box = lines[i], boxes[i]
+            lead, tail = _ends(chars)
+            lead, tail = _part(chars, lead, taken[i]), _part(chars, tail, taken[i])
+            whole = lead is not None and lead == tail
+            height = ((last[3] - last[1]) + (box[3] - box[1])) / 2 if last else 0
+            if chain and lead and box[0] - last[2] <= _JOIN_GAP * height:
+                chain.append((chars, lead))
+                if whole:
+                    last = box
+                    continue
+            if len(chain) > 1:
+                chains.append(chain)
+            chain = [(chars, tail)] if tail else []
+            last = box
+        if len(chain) > 1:
+            chains.append(chain)
+        for chain in chains:
+            hits.extend(_chain_hits(chain, boxes, inked))
+    return hits
+
+
+def _chain_hits(chain: Sequence[tuple[Chars, tuple[int, int]]], boxes: Sequence[Box],
+                inked: Callable[[Box], bool] | None) -> list[Hit]:
+    pitch = _pitch(chain)
+    run = _joined(chain, pitch)
+    found = _run_hits(run, within=False)
+    if found or not pitch or inked is None or not all(_cell(*p) for p in chain):
+        return found
+    # a digit-per-box row that makes no number: OCR may have skipped its first or last box (a lone "1" often)
+    first, last = chain[0][0][0][1], chain[-1][0][0][1]
+    before, after = _shift(first, -pitch), _shift(last, pitch)
+
+    def free(slot: Box) -> bool:
+        return not any(_overlaps(slot, b) for b in boxes) and inked(slot)
+
+    head = [(_MISSING, before), (" ", before)] if free(before) else []
+    tail = [(" ", after), (_MISSING, after)] if free(after) else []
+    if not head and not tail:
+        return []
+    return _run_hits([*head, *run, *tail], within=False)
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _ink(image, covered: Sequence[Box]) -> Callable[[Box], bool]:
+    """Whether the middle of a box on `image` holds ink (dark strokes), not counting the boxes painted over."""
+    import numpy as np
+
+    grey: list = []
+
+    def inked(box: Box) -> bool:
+        if any(_overlaps(box, c) for c in covered):
+            return False
+        if not grey:
+            pixels = np.asarray(image.convert("L"))
+            grey.extend((pixels, min(160.0, float(np.median(pixels)) - 60)))
+        pixels, dark = grey
+        x0, y0, x1, y1 = box
+        dx, dy = (x1 - x0) // 5, (y1 - y0) // 5
+        x0, y0, x1, y1 = max(0, x0 + dx), max(0, y0 + dy), min(pixels.shape[1], x1 - dx), min(pixels.shape[0], y1 - dy)
+        if x1 <= x0 or y1 <= y0:
+            return False
+        return bool((pixels[y0:y1, x0:x1] < dark).mean() >= 0.04)
+
+    return inked
+
+
 #: below this mean recognition score a scan is read again turned upside down (SPEC 15: scans come in every way
 #: up). Upright print reads at about 0.98; upside down, or on its side the way the engine does not turn, 0.7–0.8
 _WELL_READ = 0.9
 
 
-def _read(image) -> tuple[list[Hit], float]:
-    """The numbers on `image` and how well it was read (mean recognition score; 1.0 when it holds no text)."""
+def _read(image, covered: Sequence[Box] = ()) -> tuple[list[Hit], float]:
+    """The numbers on `image` and how well it was read (mean recognition score; 1.0 when it holds no text):
+    those inside one OCR box, then those joined across the boxes of a line. `covered`: the boxes painted over."""
     import numpy as np
 
     result = _engine()(np.asarray(image.convert("RGB")), return_word_box=True)
+    lines = _lines(result)
     hits: list[Hit] = []
-    for chars in _lines(result):
+    for chars in lines:
         hits.extend(find_numbers(chars))
+    hits.extend(across(lines, ocr_boxes(result), hits, _ink(image, covered)))
     scores = [float(s) for s in (result.scores or ())]
     return hits, (sum(scores) / len(scores) if len(scores) >= 3 else 1.0)
 
 
 def _turned(hits: Sequence[Hit], size: tuple[int, int]) -> list[Hit]:
     """Hits found on the image turned 180°, in the coordinates of the image as it is."""
+    return [Hit(x.kind, _turned_box(x.box, size)) for x in hits]
+
+
+def _turned_box(box: Box, size: tuple[int, int]) -> Box:
     w, h = size
-    return [Hit(x.kind, (w - x.box[2], h - x.box[3], w - x.box[0], h - x.box[1])) for x in hits]
+    return (w - box[2], h - box[3], w - box[0], h - box[1])
 
 
-def read_numbers(image, upside_down: bool | None = None) -> list[Hit]:
+def read_numbers(image, upside_down: bool | None = None, covered: Sequence[Box] = ()) -> list[Hit]:
     """Every ID, mobile and card number OCR can read on a PIL image, in its coordinates.
 
     `upside_down`: read it turned 180° (True), as it is (False), or as it is and, when that reads badly, turned
     too, keeping the better reading (None). A scan on its side reads well one way up (the engine turns tall
-    lines a quarter turn), so turning by 180° covers both quarter turns."""
+    lines a quarter turn), so turning by 180° covers both quarter turns. `covered`: boxes already painted over
+    (a digit under one is not a digit OCR missed)."""
     from PIL import Image
 
+    turned_covered = [_turned_box(b, image.size) for b in covered]
     if upside_down:
-        return _turned(_read(image.transpose(Image.Transpose.ROTATE_180))[0], image.size)
-    hits, score = _read(image)
+        return _turned(_read(image.transpose(Image.Transpose.ROTATE_180), turned_covered)[0], image.size)
+    hits, score = _read(image, covered)
     if upside_down is None and score < _WELL_READ:
-        turned, turned_score = _read(image.transpose(Image.Transpose.ROTATE_180))
+        turned, turned_score = _read(image.transpose(Image.Transpose.ROTATE_180), turned_covered)
         if turned_score > score:
             return _turned(turned, image.size)
     return hits
@@ -389,13 +645,13 @@ def judge(image) -> Verdict:
         return Verdict()
     boxes = tuple(h.box for h in hits)
     counts = {k: sum(1 for h in hits if h.kind == k) for k, _ in _KIND_TEXT}
-    left = read_numbers(paint(image, boxes), upside_down)
+    left = read_numbers(paint(image, boxes), upside_down, boxes)
     if left:
         # one more round for what the first boxes revealed (a number OCR read only once its neighbour was gone)
         boxes += tuple(h.box for h in left)
         for h in left:
             counts[h.kind] += 1
-        if read_numbers(paint(image, boxes), upside_down):
+        if read_numbers(paint(image, boxes), upside_down, boxes):
             return Verdict(boxes=boxes, ids=counts["id"], mobiles=counts["mobile"], cards=counts["card"],
                            withheld=True, reason="遮盖后仍能读出完整号码")
     return Verdict(boxes=boxes, ids=counts["id"], mobiles=counts["mobile"], cards=counts["card"])
