@@ -483,3 +483,16 @@ def test_publish_receipts_takes_true_as_is_or_false() -> None:
 def test_a_folder_kept_by_month_is_not_counted_without_a_month(tmp_path: Path) -> None:
     jpeg(tmp_path / "receipts" / "2026-10" / "记-001.jpg")
     assert receipt_findings(config(tmp_path, receipts="receipts"), [expense("记-001", 5, 1)]) == []
+
+
+def test_new_covering_rules_redraw_published_months(monkeypatch):
+    """A month published under older covering rules (redact.RULES_VERSION) is rendered again from the archive
+    on the next re-publish, so its scans are covered by the new rules (the render key changes)."""
+    from villagefin.config import Config
+    from villagefin.site import build
+
+    settings = build.Settings(paper="A4", orientation="landscape", font=None, workspace_templates=None,
+                              with_receipts=True)
+    before = build.render_key(Config(), settings)
+    monkeypatch.setattr(build, "RULES_VERSION", build.RULES_VERSION + "-next")
+    assert build.render_key(Config(), settings) != before

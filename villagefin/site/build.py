@@ -38,6 +38,7 @@ from ..output import (
     write_zip,
 )
 from ..public import Edition, TownshipView, VillageRow, annex_key, township_of
+from ..redact import RULES_VERSION
 from ..render.pages import make_environment, render_root_page, render_township_page, write_assets
 from ..render.pdf import render_noticeboards, render_summary
 from ..resources import templates_dir
@@ -81,8 +82,9 @@ def _tree_digest(h, folder: Path | None) -> None:
 
 def render_key(config: Config, settings) -> str:
     """What a month's output is rendered with besides its archived data (SPEC 16): the settings a page or
-    sheet shows, the templates, the font, villagefin's version. A re-publish of unchanged data whose key
-    changed rewrites the month from the archive."""
+    sheet shows, the templates, the font, villagefin's version, the rules that cover numbers on scans. A
+    re-publish of unchanged data whose key changed rewrites the month from the archive (a scan published under
+    older covering rules is covered again)."""
     h = hashlib.sha256()
     t, pub = config.township, config.publication
     villages = [(v.id, v.name, v.receipts, v.publish_receipts) for v in config.villages]
@@ -90,7 +92,7 @@ def render_key(config: Config, settings) -> str:
     h.update(repr((__version__, t.name, t.county, t.supervision_phone, t.portal_url, t.publication_day,
                    pub.paper, pub.orientation, villages, getattr(font, "path", None),
                    getattr(font, "subfont_index", None), getattr(font, "embedded", None),
-                   settings.with_receipts)).encode())
+                   settings.with_receipts, RULES_VERSION)).encode())
     if getattr(font, "path", None):
         try:
             st = os.stat(font.path)
