@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
-from .archive import Publication, ReviewRecord
 from .model import ERROR, CheckReport, Outcome, Period, QueryState, VillageOutcome
 from .money import display, plain
-from .publish import PublishResult
-from .queries import QueryLine
-from .review import ReviewDecision, ReviewRun
-from .status import StatusReport
+from .replay import PublishResult
+
+if TYPE_CHECKING:  # annotations only: these modules read ledgers, draw or open the archive (see commands)
+    from .archive import Publication, ReviewRecord
+    from .queries import QueryLine
+    from .review import ReviewDecision, ReviewRun
+    from .status import StatusReport
 
 NEW, CORRECTION, PREVIEWED, REFUSED = Outcome.NEW, Outcome.CORRECTION, Outcome.PREVIEWED, Outcome.REFUSED
 
