@@ -24,12 +24,14 @@ from villagefin.render.pdf_grid import (
     HEADER_FILL,
     REVIEW_LINES_MAX,
     TOTAL_FILL,
+    Column,
     Grid,
     Style,
     banner,
     capitals_line,
     closing_paragraphs,
     draw_heading,
+    fit_columns,
     heading,
     period_text,
     resolution_note,
@@ -57,9 +59,8 @@ COLUMNS = {
 ALIGNS = {FUNDS: "lrrr", INCOME: "ccllllrlc", EXPENSES: "ccllllrllc", FLOWS: "ccllccr"}
 #: the amount column of each detail section
 AMOUNT_COL = {INCOME: 6, EXPENSES: 6, FLOWS: 6}
-#: free-text columns and their share of the width the fixed columns leave
-FLEX = {FUNDS: {1: 1 / 3, 2: 1 / 3, 3: 1 / 3}, INCOME: {3: 0.5, 4: 0.22, 5: 0.28}, EXPENSES: {3: 0.52, 4: 0.2, 5: 0.28},
-        FLOWS: {3: 0.72, 4: 0.28}}
+#: the 摘要 column of each detail section: it takes the room the other columns leave
+SUMMARY_COL = 3
 
 
 @dataclass
@@ -103,6 +104,11 @@ def _last_lines(page: _Page, most: int = 3) -> list[_Block]:
     return taken
 
 
+def _flow_summary(f) -> str:
+    """A line of 四、其他收付 as its 摘要 cell says it: a transfer names where the money went (银行→现金)."""
+    return f.summary + (f"（{f.method}）" if f.type == TRANSFER_TYPE and f.method else "")
+
+
 def _opt(amount: Decimal | None) -> str:
     return UNKNOWN if amount is None else display(amount)
 
@@ -136,45 +142,82 @@ class MoneySheet:
 
     # ---- geometry
     def _layout(self, section: str) -> list[float]:
+        """Column x positions of a section. 资金概况: a label column and three equal money columns. The detail
+        sections fit their columns to the measured texts as the expense sheet does (`fit_columns`, SPEC 16):
+        numbers never wrap, names and categories get what they need when the paper allows, 摘要 the rest."""
         st, m, v = self.st, self.m, self.view
-        s, p2 = st.body, 2 * st.pad
-        labels = COLUMNS[section]
+        s = st.body
+        xs = [st.left]
+        if section == FUNDS:
+            label = min(max(m.width(t, s) for t in ("上月结余", "本月结余", "项目")), 8 * s) + 2 * st.pad + 2 * s
+            rest = st.inner - label
+            for w in (label, rest / 3, rest / 3, rest / 3):
+                xs.append(xs[-1] + w)
+            xs[-1] = st.right
+            return xs
+        widths: dict[str, float] = {}  # a village repeats its names, categories and summaries
 
-        def widest(texts, floor_text: str, hi: float) -> float:
-            best = max((m.width(t, s) for t in set(texts)), default=0.0)
-            return min(max(best, m.width(floor_text, s)), hi) + p2
+        def measure(text: str) -> float:
+            w = widths.get(text)
+            if w is None:
+                w = widths[text] = m.width(text, s)
+            return w
 
+        # every section's amount column holds the widest amount of the sheet, so the columns line up
         amounts = [display(x) for x in (v.total, v.income_total, v.flows_in_total, v.flows_out_total,
                                         v.ytd_total, v.ytd_income)]
         amounts += [display(e.amount) for e in v.expenses] + [display(i.amount) for i in v.income]
         amounts += [display(f.amount) for f in v.flows]
-        fixed: dict[int, float] = {}
-        if section == FUNDS:
-            fixed = {0: widest(["上月结余", "本月结余"], "项目", 8 * s) + 2 * s}
-        else:
-            lines = {INCOME: v.income, EXPENSES: v.expenses, FLOWS: v.flows}[section]
-            fixed[0] = widest([str(x.seq) for x in lines], "序号", 5 * s)
-            fixed[1] = widest(["12月30日"], "日期", 6 * s)
-            fixed[2] = widest([x.voucher for x in lines], "凭证号", 8 * s)
-            fixed[AMOUNT_COL[section]] = widest(amounts, "金额（元）", 11 * s)
-            if section == INCOME:
-                fixed[7] = widest([x.handler for x in lines], "经手人", 4 * s)
-                fixed[8] = widest([], "附件（张）", 6 * s)
-            elif section == EXPENSES:
-                fixed[7] = widest([x.handler for x in lines], "经手人", 4 * s)
-                fixed[8] = widest([x.approver for x in lines], "审批人", 4 * s)
-                fixed[9] = widest([], "附件（张）", 6 * s)
-            else:
-                fixed[5] = widest([], "收/付", 3 * s)
-        rest = max(st.inner - sum(fixed.values()), 8 * s)
-        widths = [fixed.get(i, 0.0) for i in range(len(labels))]
-        for col, share in FLEX[section].items():
-            widths[col] = rest * share
-        xs = [st.left]
-        for w in widths:
+        texts = self._column_texts(section)
+        texts[AMOUNT_COL[section]] = (amounts, False)
+        columns = [Column.of(t, measure, measure(label), wraps) for (t, wraps), label in zip(texts, COLUMNS[section],
+                                                                                             strict=True)]
+        rows = [tuple(sum(measure(part) for part in cell) if wraps else 0.0 for cell, wraps in zip(row, flags,
+                                                                                                 strict=True))
+                for row, flags in self._row_texts(section)]
+        for w in fit_columns(columns, SUMMARY_COL, st.inner, st.pad, em=s, rows=rows):
             xs.append(xs[-1] + w)
         xs[-1] = st.right
         return xs
+
+    def _column_texts(self, section: str) -> list[tuple[list[str], bool]]:
+        """Each column's texts in a detail section, and whether the column may wrap."""
+        def day(d) -> str:
+            return f"{d.month}月{d.day}日"
+
+        v = self.view
+        if section == INCOME:
+            ls = v.income
+            return [([i.seq for i in ls], False), ([day(i.date) for i in ls], False), ([i.voucher for i in ls], True),
+                    ([i.summary for i in ls], True), ([i.category for i in ls], True), ([i.payer for i in ls], True),
+                    ([], False), ([i.handler for i in ls], True),
+                    ([str(i.attachments) for i in ls if i.attachments is not None], False)]
+        if section == EXPENSES:
+            es = v.expenses
+            notes = [n for e in es if (n := resolution_note(e.remarks))]
+            return [([str(e.seq) for e in es], False), ([day(e.date) for e in es], False),
+                    ([e.voucher for e in es], True), ([e.summary for e in es] + notes, True),
+                    ([e.category for e in es], True), ([e.payee for e in es], True), ([], False),
+                    ([e.handler for e in es], True), ([e.approver for e in es], True),
+                    ([str(e.attachments) for e in es if e.attachments is not None], False)]
+        fs = v.flows
+        return [([f.seq for f in fs], False), ([day(f.date) for f in fs], False), ([f.voucher for f in fs], True),
+                ([_flow_summary(f) for f in fs], True), ([f.type for f in fs], True),
+                ([f.direction for f in fs], False), ([], False)]
+
+    def _row_texts(self, section: str) -> list[tuple[tuple[tuple[str, ...], ...], tuple[bool, ...]]]:
+        """Per row, the texts of its wrapping cells (for `fit_columns` to weigh the table's height)."""
+        v = self.view
+        if section == INCOME:
+            flags = (False, False, True, True, True, True, False, True, False)
+            return [(((), (), (i.voucher,), (i.summary,), (i.category,), (i.payer,), (), (i.handler,), ()), flags)
+                    for i in v.income]
+        if section == EXPENSES:
+            flags = (False, False, True, True, True, True, False, True, True, False)
+            return [(((), (), (e.voucher,), (e.summary, resolution_note(e.remarks)), (e.category,), (e.payee,), (),
+                      (e.handler,), (e.approver,), ()), flags) for e in v.expenses]
+        flags = (False, False, True, True, True, False, False)
+        return [(((), (), (f.voucher,), (_flow_summary(f),), (f.type,), (), ()), flags) for f in v.flows]
 
     def _inner(self, section: str, col: int) -> float:
         xs = self.xs[section]
@@ -271,7 +314,7 @@ class MoneySheet:
         w = self._wrap
         return [self._row(FLOWS, [
             [f.seq], [f"{f.date.month}月{f.date.day}日"], w(FLOWS, 2, f.voucher),
-            w(FLOWS, 3, f.summary + (f"（{f.method}）" if f.type == TRANSFER_TYPE and f.method else "")),
+            w(FLOWS, 3, _flow_summary(f)),
             w(FLOWS, 4, f.type), [f.direction], [display(f.amount)]], f.amount,
             "" if f.type == TRANSFER_TYPE else f.direction) for f in self.view.flows]  # transfers: in no total
 
