@@ -203,3 +203,18 @@ def test_the_last_rows_travel_with_the_sign_off(tmp_path, font, orientation):
         assert subtotals == {"收入": view.income_total, "支出": view.total}, n
         assert (flows_in, flows_out) == (view.flows_in_total, view.flows_out_total), n
     assert near_bottom >= 3  # the case was exercised: for some counts the closing did not fit under the rows
+
+
+def test_columns_follow_the_text_so_names_and_categories_do_not_wrap(tmp_path, font):
+    """SPEC 16: a cell does not wrap for one or two characters while 摘要 has room — on a 收支 sheet too. The
+    categories and payees of this sheet fit their columns on landscape A4, so each is printed on one line."""
+    view = _money_view(4)
+    expenses = tuple(replace(e, category=cat, payee=payee) for e, (cat, payee) in zip(view.expenses, [
+        ("公益支出/路灯维修", "天长市光明电器维修部"), ("经营支出/厂房维修", "天长市金鼎钢结构有限公司"),
+        ("管理费用/误工补贴", "石立杰"), ("公益支出/垃圾清运", "天长市洁美环境服务有限公司")], strict=True))
+    view = replace(view, expenses=expenses, categories=categories_of(expenses))
+    out = tmp_path / "noticeboard.pdf"
+    render_noticeboard(view, out, font=font)
+    text = "\n".join(_pages(out))
+    for e in expenses:
+        assert e.category in text and e.payee in text, (e.category, e.payee)
