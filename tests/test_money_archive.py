@@ -154,3 +154,8 @@ def test_a_correction_of_an_income_line_is_listed_in_the_correction(tmp_path):
     assert latest.removed == ()
     page = (ws / "site" / "2026-10" / "lize" / "index.html").read_text(encoding="utf-8")
     assert "现收-1" in page and "现收-2" in page
+    # the first revision keeps its own open data, income and flows included (SPEC 5.2 revisions/r1/)
+    r1 = ws / "site" / "2026-10" / "lize" / "revisions" / "r1"
+    income = (r1 / "income.csv").read_text(encoding="utf-8-sig")
+    assert "600.00" in income and "650.00" not in income and "鱼塘承包费" not in income
+    assert (r1 / "flows.csv").is_file() and (r1 / "expenses.json").is_file()

@@ -60,13 +60,7 @@ def render_village(job: VillageJob, config: Config, period: Period, settings, mo
         if settings.with_receipts:
             receipt_pages = tuple(ReceiptPage(folder / target, caption) for target, caption in captions(view))
     render_noticeboard(view, folder / "noticeboard.pdf", receipts=receipt_pages, **pdf_kw)
-    (folder / "expenses.json").write_bytes(job.data)
-    (folder / "expenses.csv").write_bytes(expenses_csv(view))
-    if view.queries:  # SPEC 14: the month's questions and answers as open data too
-        (folder / "queries.csv").write_bytes(queries_csv(view))
-    if view.is_money:  # a 收支 village (SPEC 12.4)
-        (folder / "income.csv").write_bytes(income_csv(view))
-        (folder / "flows.csv").write_bytes(flows_csv(view))
+    _write_data(view, job.data, folder)
     env = _environment(settings.workspace_templates)
     (folder / "index.html").write_text(render_village_page(env, view, months=months), encoding="utf-8")
     for edition, data in job.earlier:
@@ -74,9 +68,20 @@ def render_village(job: VillageJob, config: Config, period: Period, settings, mo
         sub = folder / "revisions" / f"r{edition.revision}"
         sub.mkdir(parents=True, exist_ok=True)
         render_noticeboard(old, sub / "noticeboard.pdf", **pdf_kw)
-        (sub / "expenses.json").write_bytes(data)
-        (sub / "expenses.csv").write_bytes(expenses_csv(old))
+        _write_data(old, data, sub)
     return missing_glyphs(settings.font, sheet_texts(view)) if settings.font.embedded else ""
+
+
+def _write_data(view: VillageView, data: bytes, folder: Path) -> None:
+    """A revision's open data: expenses.json (its archived bytes) and the CSVs — income.csv and flows.csv for a
+    收支 village (SPEC 12.4), queries.csv when it has queries (SPEC 14); earlier revisions keep theirs too."""
+    (folder / "expenses.json").write_bytes(data)
+    (folder / "expenses.csv").write_bytes(expenses_csv(view))
+    if view.queries:
+        (folder / "queries.csv").write_bytes(queries_csv(view))
+    if view.is_money:
+        (folder / "income.csv").write_bytes(income_csv(view))
+        (folder / "flows.csv").write_bytes(flows_csv(view))
 
 
 _ENVIRONMENTS: dict = {}
