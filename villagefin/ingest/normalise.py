@@ -754,8 +754,8 @@ def _is_income_list(raw: RawSheet, header: Header) -> bool:
 
 def _says_income_amount(raw: RawSheet) -> bool:
     """A cheap look at the first rows' texts for 收入金额 / 收款金额 (before any header is normalised)."""
-    return any(isinstance(v, str) and any(word in v for word in FL.INCOME_AMOUNT_HEADS)
-               for row in raw.rows[:30] for v in row)
+    text = "\x00".join([v for row in raw.rows[:30] for v in row if isinstance(v, str)])
+    return any(word in text for word in FL.INCOME_AMOUNT_HEADS)
 
 
 def _income_amount_header(raw: RawSheet) -> tuple[RawSheet, Header | None]:
