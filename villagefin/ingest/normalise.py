@@ -87,12 +87,20 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
+#: cell text → the row label it gives (voucher numbers and labels repeat from sheet to sheet)
+_LABELS: dict[str, str] = {}
+
+
 def _row_label(row: list, cols: tuple[int, ...]) -> str:
     for c in cols:
         if c < len(row):
             v = row[c]
             if isinstance(v, str) and v:
-                label = _LABEL_SPACE.sub("", v)
+                label = _LABELS.get(v)
+                if label is None:
+                    if len(_LABELS) >= 50_000:
+                        _LABELS.clear()
+                    label = _LABELS[v] = _LABEL_SPACE.sub("", v)
                 # a date or number written as text (月 / 日 columns of "10" and "31") names no row: read on
                 if label and not label[0].isdigit():
                     return label
@@ -266,148 +274,182 @@ def _label_cols(header: Header) -> tuple[int, ...]:
     return tuple(dict.fromkeys([0, 1, *cols]))
 
 
+class _ListColumns:
+    """Where an expense list's (or a cash or bank journal's) fields are, resolved once for all its rows."""
+
+    def __init__(self, s: _Sheet, columns: tuple[tuple[str, str], ...]):
+        cols = s.cols
+        self.columns = columns
+        self.labels = _label_cols(s.header)
+        self.amount = cols["amount"]
+        self.summary = cols["summary"]
+        self.voucher = cols.get("voucher")
+        self.date = cols.get("date")
+        self.date_parts = [cols[f] for f in ("date", "month", "day") if f in cols]
+        self.word = "voucher_word" in cols and cols["voucher_word"] != self.voucher
+        #: the text fields of Expense in its field order; None where the sheet has no such column
+        self.texts = [cols.get(n) for n in _EXPENSE_TEXTS]
+        self.attachments = cols.get("attachments")
+        self.code = cols.get("invoice_code")
+        self.watched = [(n, c) for n, c in cols.items() if n in _WATCHED]
+        self.cash = s.header.cash_journal
+        self.layout = CASH_JOURNAL if self.cash else EXPENSE_LIST
+        # a 现金日记账 pays in cash, a 银行存款日记账 by bank, when the sheet has no payment-method column
+        self.method = _journal_method(s) if self.cash and "method" not in cols else ""
+        # cells are read straight from the row where no merged cell fills down and no formula lacks its value
+        self.plain = not s.fill and not s.no_value
+
+
 def _expense_list(s: _Sheet, columns: tuple[tuple[str, str], ...], vouchers: list) -> tuple[list[Expense], int]:
+    """An expense list's (or a cash or bank journal's) rows → its expenses and the number of rows counted;
+    every voucher shown goes into `vouchers`, the sheet's own findings into `s`."""
+    k = _ListColumns(s, columns)
     rows = s.raw.rows
-    header = s.header
-    cols = s.cols
-    label_cols = _label_cols(header)
     out: list[Expense] = []
     total: Decimal = _ZERO
     counted = 0
-    cell = s.cell
-    # the hot loop of a county check: column indexes resolved once, cells read directly where no merged
-    # cell or formula needs a second look
-    plain = not s.fill and not s.no_value
-    c_amount = cols["amount"]
-    c_summary = cols["summary"]
-    c_voucher = cols.get("voucher")
-    c_date = cols.get("date")
-    date_parts = [cols[f] for f in ("date", "month", "day") if f in cols]
-    word = "voucher_word" in cols and cols["voucher_word"] != c_voucher
-    # the text fields of Expense in its field order; None where the sheet has no such column
-    text_cols = [cols.get(n) for n in _EXPENSE_TEXTS]
-    c_att = cols.get("attachments")
-    has_no_value = bool(s.no_value)
-    # a 现金日记账 pays in cash, a 银行存款日记账 by bank, when the sheet has no payment-method column
-    journal_method = _journal_method(s) if header.cash_journal and "method" not in cols else ""
-    watched = [(n, c) for n, c in cols.items() if n in _WATCHED]
-    cash = header.cash_journal
-    layout = CASH_JOURNAL if cash else EXPENSE_LIST
-    c_code = cols.get("invoice_code")
     other_month: set[int] = set()  # a cash journal's rows dated in another month (1-based)
     period = s.period
-    for r in range(header.row + 1, len(rows)):
+    for r in range(s.header.row + 1, len(rows)):
         row = rows[r]
         if not _has_data(row):
             continue
-        n = len(row)
-        label = _row_label(row, label_cols)
+        label = _row_label(row, k.labels)
         kind = _classify(label)
-        if kind is not None:
-            if kind == "total":
-                if cash:
-                    # a journal runs on past its month total (本月合计, then the next month's rows): only the
-                    # month total is cross-checked, against the rows since the one before
-                    if label.startswith(_MONTH_TOTALS):
-                        s.check_total(r, "amount", total)
-                        total = _ZERO
-                    continue
+        if kind == "total":
+            if not k.cash:
                 s.check_total(r, "amount", total)
                 break  # footer rows after the total are not expenses
+            # a journal runs on past its month total (本月合计, then the next month's rows): only the month
+            # total is cross-checked, against the rows since the one before
+            if label.startswith(_MONTH_TOTALS):
+                s.check_total(r, "amount", total)
+                total = _ZERO
+            continue
+        if kind is not None:
             continue  # carried totals and subtotals are not expenses
         counted += 1
-        if plain:
-            number = row[c_voucher] if c_voucher is not None and c_voucher < n else ""
-            number = number.strip() if isinstance(number, str) else cell_text(number)
-            voucher = f"{cell_text(cell(r, 'voucher_word'))}-{number}" if word and number and cell(
-                r, "voucher_word") != "" else number
-            raw_amount = row[c_amount] if c_amount < n else ""
-            summary = row[c_summary] if c_summary < n else ""
-            summary = summary.strip() if isinstance(summary, str) else cell_text(summary)
-            date_blank = all((row[c] if c < n else "") in ("", None) for c in date_parts)
-        else:
-            voucher = _voucher(s, r)
-            raw_amount = cell(r, "amount")
-            summary = cell_text(cell(r, "summary"))
-            date_blank = all(cell(r, f) == "" for f in ("date", "month", "day") if f in cols)
-        if voucher and not cash:  # a cash journal holds only part of the vouchers: no voucher-gap from it
+        voucher, raw_amount, summary, date_blank = _list_fields(s, k, r, row)
+        if voucher and not k.cash:  # a cash journal holds only part of the vouchers: no voucher-gap from it
             vouchers.append((voucher, s.file, s.sheet, r + 1))
         amount_blank = raw_amount == "" or raw_amount is None or (isinstance(raw_amount, str)
                                                                  and not raw_amount.strip())
-        if header.cash_journal and amount_blank and not s.blocked(r, "amount"):
-            continue  # income, 上月结余: not an expense
-        if amount_blank and not voucher and date_blank:
-            if not summary or _FOOTER.search(summary) or _FOOTER.search(_row_label(row, (0,))):
-                continue  # a footer or note line, not an expense
-        if not summary and not voucher and date_blank and not amount_blank and _FOOTER.search(_row_label(row, (0,))):
+        if (amount_blank or not voucher) and _not_an_expense(s, k, r, row, voucher, summary, amount_blank,
+                                                             date_blank):
             continue
-        if has_no_value:
-            for name, c in watched:
-                if (r, c) in s.no_value:
-                    s.add("formula-no-value", r, name, voucher)
         ok = True
-        if date_blank and not (has_no_value and any(s.blocked(r, f) for f in ("date", "month", "day"))):
-            s.add("missing-field", r, "date" if "date" in cols else "month", voucher, field=FIELD_NAMES["date"])
-            ok = False
-        if not voucher and not (has_no_value and s.blocked(r, "voucher")):
-            s.add("missing-field", r, "voucher", voucher, field=FIELD_NAMES["voucher"])
-            ok = False
-        if not summary and not (has_no_value and s.blocked(r, "summary")):
-            s.add("missing-field", r, "summary", voucher, field=FIELD_NAMES["summary"])
-            ok = False
-        amount = None
-        if amount_blank:
-            if not (has_no_value and s.blocked(r, "amount")):
-                s.add("missing-field", r, "amount", voucher, field=FIELD_NAMES["amount"])
-            ok = False
-        else:
-            if plain and type(raw_amount) is float:  # the common case: a number cell
-                try:
-                    amount = parse_amount(raw_amount)
-                    if amount == 0:
-                        amount = s.amount(r, "amount", voucher)  # reports the zero
-                except AmountError:
-                    amount = s.amount(r, "amount", voucher)  # reports it
-            else:
-                amount = s.amount(r, "amount", voucher)
-            if amount is not None:
-                total += amount
+        if s.no_value or date_blank or amount_blank or not voucher or not summary:
+            ok = _row_findings(s, k, r, voucher, summary, amount_blank, date_blank)
+        amount = None if amount_blank else _list_amount(s, k, r, raw_amount, voucher)
+        if amount is not None:
+            total += amount
         if date_blank:
             continue
-        if plain and c_date is not None:
-            value = row[c_date] if c_date < n else ""
-            if type(value) is dt.date and s.period is not None and s.period.contains(value):
-                d: dt.date | None = value  # the common case, without a detour
-            else:
-                d = s.date(r, voucher)
-        else:
-            d = s.date(r, voucher)
-        if cash and d is not None and period is not None and not period.contains(d):
+        d = _list_date(s, k, r, row, voucher)
+        if k.cash and d is not None and period is not None and not period.contains(d):
             other_month.add(r + 1)
-        if not ok or amount is None or d is None:
-            continue
-        if plain:
-            t = ["" if c is None or c >= n else (v.strip() if isinstance(v := row[c], str) else cell_text(v))
-                 for c in text_cols]
-            att = _attachments(row[c_att] if c_att < n else "") if c_att is not None else None
-            code = "" if c_code is None or c_code >= n else cell_text(row[c_code])
-        else:
-            t = ["" if c is None else cell_text(cell(r, name)) for name, c in zip(_EXPENSE_TEXTS, text_cols,
-                                                                                strict=True)]
-            att = _attachments(cell(r, "attachments")) if c_att is not None else None
-            code = "" if c_code is None else cell_text(cell(r, "invoice_code"))
-        out.append(Expense(
-            village=s.village, file=s.file, sheet=s.sheet, row=r + 1, date=d, voucher=voucher, summary=summary,
-            amount=amount, category=t[0], payee=t[1], handler=t[2], reviewer=t[3], approver=t[4], invoice=t[5],
-            attachments=att, method=t[6] or journal_method, remarks=t[7], layout=layout, columns=columns,
-            invoice_code=code,
-        ))
+        if ok and amount is not None and d is not None:
+            out.append(_list_expense(s, k, r, row, d, voucher, summary, amount))
     if other_month and any(period.contains(e.date) for e in out):
         # a cash journal runs across months (「大华11-12月」): the rows of other months are not this month's
         # lines, nor its errors
         out = [e for e in out if e.row not in other_month]
         s.findings = [f for f in s.findings if f.row not in other_month]
     return out, counted
+
+
+def _list_fields(s: _Sheet, k: _ListColumns, r: int, row: list) -> tuple[str, object, str, bool]:
+    """(voucher, amount cell, summary, whether every date column is blank) of an expense list's row."""
+    if not k.plain:
+        return (_voucher(s, r), s.cell(r, "amount"), cell_text(s.cell(r, "summary")),
+                all(s.cell(r, f) == "" for f in ("date", "month", "day") if f in s.cols))
+    n = len(row)
+    number = row[k.voucher] if k.voucher is not None and k.voucher < n else ""
+    number = number.strip() if isinstance(number, str) else cell_text(number)
+    if k.word and number and s.cell(r, "voucher_word") != "":
+        number = f"{cell_text(s.cell(r, 'voucher_word'))}-{number}"
+    summary = row[k.summary] if k.summary < n else ""
+    summary = summary.strip() if isinstance(summary, str) else cell_text(summary)
+    date_blank = all((row[c] if c < n else "") in ("", None) for c in k.date_parts)
+    return number, row[k.amount] if k.amount < n else "", summary, date_blank
+
+
+def _not_an_expense(s: _Sheet, k: _ListColumns, r: int, row: list, voucher: str, summary: str,
+                    amount_blank: bool, date_blank: bool) -> bool:
+    """A row that holds no expense: a cash journal's income or 上月结余, a footer or a note."""
+    if k.cash and amount_blank and not s.blocked(r, "amount"):
+        return True  # income, 上月结余: not an expense
+    if amount_blank and not voucher and date_blank:
+        if not summary or _FOOTER.search(summary) or _FOOTER.search(_row_label(row, (0,))):
+            return True  # a footer or note line, not an expense
+    return (not summary and not voucher and date_blank and not amount_blank
+            and _FOOTER.search(_row_label(row, (0,))) is not None)
+
+
+def _row_findings(s: _Sheet, k: _ListColumns, r: int, voucher: str, summary: str, amount_blank: bool,
+                  date_blank: bool) -> bool:
+    """formula-no-value and missing-field of an expense row; False when a required field is missing."""
+    blocked = s.blocked if s.no_value else None
+    if blocked:
+        for name, c in k.watched:
+            if (r, c) in s.no_value:
+                s.add("formula-no-value", r, name, voucher)
+    ok = True
+    if date_blank and not (blocked and any(blocked(r, f) for f in ("date", "month", "day"))):
+        s.add("missing-field", r, "date" if "date" in s.cols else "month", voucher, field=FIELD_NAMES["date"])
+        ok = False
+    if not voucher and not (blocked and blocked(r, "voucher")):
+        s.add("missing-field", r, "voucher", voucher, field=FIELD_NAMES["voucher"])
+        ok = False
+    if not summary and not (blocked and blocked(r, "summary")):
+        s.add("missing-field", r, "summary", voucher, field=FIELD_NAMES["summary"])
+        ok = False
+    if amount_blank:
+        if not (blocked and blocked(r, "amount")):
+            s.add("missing-field", r, "amount", voucher, field=FIELD_NAMES["amount"])
+        ok = False
+    return ok
+
+
+def _list_amount(s: _Sheet, k: _ListColumns, r: int, raw: object, voucher: str) -> Decimal | None:
+    """An expense row's amount; None when unreadable or zero (said as bad-amount)."""
+    if k.plain and type(raw) is float:  # the common case: a number cell
+        try:
+            amount = parse_amount(raw)
+        except AmountError:
+            amount = None
+        if amount:
+            return amount
+    return s.amount(r, "amount", voucher)  # reads it again, and reports what is wrong
+
+
+def _list_date(s: _Sheet, k: _ListColumns, r: int, row: list, voucher: str) -> dt.date | None:
+    if k.plain and k.date is not None:
+        value = row[k.date] if k.date < len(row) else ""
+        if type(value) is dt.date and s.period is not None and s.period.contains(value):
+            return value  # the common case, without a detour
+    return s.date(r, voucher)
+
+
+def _list_expense(s: _Sheet, k: _ListColumns, r: int, row: list, d: dt.date, voucher: str, summary: str,
+                  amount: Decimal) -> Expense:
+    if k.plain:
+        n = len(row)
+        t = ["" if c is None or c >= n else (v.strip() if isinstance(v := row[c], str) else cell_text(v))
+             for c in k.texts]
+        att = None if k.attachments is None else _attachments(row[k.attachments] if k.attachments < n else "")
+        code = "" if k.code is None or k.code >= n else cell_text(row[k.code])
+    else:
+        t = ["" if c is None else cell_text(s.cell(r, name)) for name, c in zip(_EXPENSE_TEXTS, k.texts,
+                                                                              strict=True)]
+        att = _attachments(s.cell(r, "attachments")) if k.attachments is not None else None
+        code = "" if k.code is None else cell_text(s.cell(r, "invoice_code"))
+    return Expense(
+        village=s.village, file=s.file, sheet=s.sheet, row=r + 1, date=d, voucher=voucher, summary=summary,
+        amount=amount, category=t[0], payee=t[1], handler=t[2], reviewer=t[3], approver=t[4], invoice=t[5],
+        attachments=att, method=t[6] or k.method, remarks=t[7], layout=k.layout, columns=k.columns,
+        invoice_code=code,
+    )
 
 
 def _journal_method(s: _Sheet) -> str:
