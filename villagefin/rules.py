@@ -553,18 +553,19 @@ _ROW_FIELDS = attrgetter(
 
 def duplicate_row(expenses: Sequence[Expense], config: Config, context: RuleContext) -> Iterable[Finding]:
     """Two identical expense rows of one village: every field equal except where the row is."""
-    # a cheap first cut on the village's summaries, then the full comparison of the few rows that share one
-    firsts: dict[str, dict[str, int]] = {}
-    first: dict[str, int] = {}
-    alike: dict[tuple[str, str], list[int]] = {}
+    # a cheap first cut on the village's summaries and vouchers (a month repeats its summaries, 支付电费, but
+    # two equal rows share their voucher too), then the full comparison of the few rows that share both
+    firsts: dict[str, dict[tuple[str, str], int]] = {}
+    first: dict[tuple[str, str], int] = {}
+    alike: dict[tuple[str, str, str], list[int]] = {}
     village = None
     for i, e in enumerate(expenses):
         if e.village != village:
             village = e.village
             first = firsts.setdefault(village, {})
-        j = first.setdefault(e.summary, i)
+        j = first.setdefault((e.summary, e.voucher), i)
         if j != i:
-            alike.setdefault((village, e.summary), [j]).append(i)
+            alike.setdefault((village, e.summary, e.voucher), [j]).append(i)
     for candidates in alike.values():
         same: dict[tuple, list[int]] = {}
         for i in candidates:

@@ -471,6 +471,8 @@ _WATCHED = frozenset(("amount", "date", "voucher", "summary", "category", "payee
 
 
 def _attachments(value: object) -> int | None:
+    if type(value) is float and value.is_integer() and value >= 0:
+        return int(value)  # the common case
     if value == "" or value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
@@ -821,14 +823,17 @@ def _income_list(s: _Sheet, chart_for: Callable, result: SheetResult) -> None:
     """An income list's rows, read and checked as an expense list's are, become income or other money in."""
     chart = chart_for(())
     payer_col = _payer_column(s.raw, s.header)
+    kinds: dict[str, tuple[str, str]] = {}  # a list repeats its few categories
+    columns: dict[str, str] = {}
     for e in result.expenses:
-        kind, flow_type = FL.income_kind(e.category, chart)
+        kind, flow_type = kinds.get(e.category) or kinds.setdefault(e.category, FL.income_kind(e.category, chart))
+        column = columns.get(e.method) or columns.setdefault(e.method, FL.money_column_of(e.method))
         row = s.raw.rows[e.row - 1]
         payer = cell_text(row[payer_col]) if payer_col is not None and payer_col < len(row) else e.payee
         result.lines.append(M.MoneyLine(
             village=e.village, file=e.file, sheet=e.sheet, row=e.row, date=e.date, voucher=e.voucher,
             summary=e.summary, amount=e.amount, kind=kind, flow_type=flow_type,
-            column=FL.money_column_of(e.method), category=e.category, payer=payer, handler=e.handler,
+            column=column, category=e.category, payer=payer, handler=e.handler,
             reviewer=e.reviewer, approver=e.approver, invoice=e.invoice, attachments=e.attachments,
             method=e.method, remarks=e.remarks, layout=EXPENSE_LIST, columns=e.columns))
     result.expenses = []
