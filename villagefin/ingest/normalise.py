@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from operator import itemgetter
 
 from .. import findings as F
 from .. import model as M
@@ -289,6 +290,9 @@ class _ListColumns:
         self.word = "voucher_word" in cols and cols["voucher_word"] != self.voucher
         #: the text fields of Expense in its field order; None where the sheet has no such column
         self.texts = [cols.get(n) for n in _EXPENSE_TEXTS]
+        # all of them at once, where the sheet has every one of those columns and the row reaches them all
+        self.all_texts = itemgetter(*self.texts) if None not in self.texts else None
+        self.texts_width = max((c for c in self.texts if c is not None), default=-1) + 1
         self.attachments = cols.get("attachments")
         self.code = cols.get("invoice_code")
         self.watched = [(n, c) for n, c in cols.items() if n in _WATCHED]
@@ -435,8 +439,11 @@ def _list_expense(s: _Sheet, k: _ListColumns, r: int, row: list, d: dt.date, vou
                   amount: Decimal) -> Expense:
     if k.plain:
         n = len(row)
-        t = ["" if c is None or c >= n else (v.strip() if isinstance(v := row[c], str) else cell_text(v))
-             for c in k.texts]
+        if k.all_texts is not None and n >= k.texts_width:
+            t = [v.strip() if type(v) is str else cell_text(v) for v in k.all_texts(row)]
+        else:
+            t = ["" if c is None or c >= n else (v.strip() if isinstance(v := row[c], str) else cell_text(v))
+                 for c in k.texts]
         att = None if k.attachments is None else _attachments(row[k.attachments] if k.attachments < n else "")
         code = "" if k.code is None or k.code >= n else cell_text(row[k.code])
     else:
