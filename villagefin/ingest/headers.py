@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import EXPENSE_LIST, JOURNAL
 
@@ -56,14 +57,13 @@ def norm_label(text: object) -> str:
     if text is None:
         return ""
     if type(text) is str:
-        # the same labels and titles come back in every ledger of a county: each is worked out once
-        known = _NORMED.get(text)
-        if known is None:
-            if len(_NORMED) >= 20_000:
-                _NORMED.clear()
-            known = _NORMED[text] = _norm_label(text)
-        return known
+        return _norm_text_label(text)  # the same labels and titles come back in every ledger of a county
     return _norm_label(str(text))
+
+
+@lru_cache(maxsize=32768)
+def _norm_text_label(text: str) -> str:
+    return _norm_label(text)
 
 
 def _norm_label(text: str) -> str:
@@ -74,7 +74,6 @@ def _norm_label(text: str) -> str:
     return s
 
 
-_NORMED: dict[str, str] = {}
 _LOOKUP: dict[str, list[str]] = {}
 #: (field, normalised alias) → the alias's rank among the field's aliases (the first of equal ones)
 _RANK: dict[tuple[str, str], int] = {}

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from operator import itemgetter
 
 from .. import findings as F
@@ -88,8 +89,10 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-#: cell text → the row label it gives (voucher numbers and labels repeat from sheet to sheet)
-_LABELS: dict[str, str] = {}
+@lru_cache(maxsize=65536)
+def _label_of(text: str) -> str:
+    """A cell's text as a row label (voucher numbers and labels repeat from sheet to sheet: worked out once)."""
+    return _LABEL_SPACE.sub("", text)
 
 
 def _row_label(row: list, cols: tuple[int, ...]) -> str:
@@ -97,11 +100,7 @@ def _row_label(row: list, cols: tuple[int, ...]) -> str:
         if c < len(row):
             v = row[c]
             if isinstance(v, str) and v:
-                label = _LABELS.get(v)
-                if label is None:
-                    if len(_LABELS) >= 50_000:
-                        _LABELS.clear()
-                    label = _LABELS[v] = _LABEL_SPACE.sub("", v)
+                label = _label_of(v)
                 # a date or number written as text (月 / 日 columns of "10" and "31") names no row: read on
                 if label and not label[0].isdigit():
                     return label
@@ -287,6 +286,8 @@ class _ListColumns:
         self.voucher = cols.get("voucher")
         self.date = cols.get("date")
         self.date_parts = [cols[f] for f in ("date", "month", "day") if f in cols]
+        self.one_date = self.date if self.date_parts == [self.date] else None
+        self.period = (s.period.year, s.period.month) if s.period is not None else None
         self.word = "voucher_word" in cols and cols["voucher_word"] != self.voucher
         #: the text fields of Expense in its field order; None where the sheet has no such column
         self.texts = [cols.get(n) for n in _EXPENSE_TEXTS]
@@ -304,12 +305,14 @@ class _ListColumns:
         self.plain = not s.fill and not s.no_value
 
 
-def _expense_list(s: _Sheet, columns: tuple[tuple[str, str], ...], vouchers: list) -> tuple[list[Expense], int]:
-    """An expense list's (or a cash or bank journal's) rows → its expenses and the number of rows counted;
-    every voucher shown goes into `vouchers`, the sheet's own findings into `s`."""
+def _expense_list(s: _Sheet, columns: tuple[tuple[str, str], ...], vouchers: list,
+                  income: _IncomeList | None = None) -> tuple[list, int]:
+    """An expense list's (or a cash or bank journal's) rows → its expenses (an income list's money lines, with
+    `income`) and the number of rows counted; every voucher shown goes into `vouchers`, the sheet's own
+    findings into `s`."""
     k = _ListColumns(s, columns)
     rows = s.raw.rows
-    out: list[Expense] = []
+    out: list = []
     total: Decimal = _ZERO
     counted = 0
     other_month: set[int] = set()  # a cash journal's rows dated in another month (1-based)
@@ -353,7 +356,8 @@ def _expense_list(s: _Sheet, columns: tuple[tuple[str, str], ...], vouchers: lis
         if k.cash and d is not None and period is not None and not period.contains(d):
             other_month.add(r + 1)
         if ok and amount is not None and d is not None:
-            out.append(_list_expense(s, k, r, row, d, voucher, summary, amount))
+            out.append(_list_expense(s, k, r, row, d, voucher, summary, amount) if income is None
+                       else income.line(s, k, r, row, d, voucher, summary, amount))
     if other_month and any(period.contains(e.date) for e in out):
         # a cash journal runs across months (「大华11-12月」): the rows of other months are not this month's
         # lines, nor its errors
@@ -374,7 +378,10 @@ def _list_fields(s: _Sheet, k: _ListColumns, r: int, row: list) -> tuple[str, ob
         number = f"{cell_text(s.cell(r, 'voucher_word'))}-{number}"
     summary = row[k.summary] if k.summary < n else ""
     summary = summary.strip() if isinstance(summary, str) else cell_text(summary)
-    date_blank = all((row[c] if c < n else "") in ("", None) for c in k.date_parts)
+    if k.one_date is not None:  # one date column, the common case
+        date_blank = k.one_date >= n or row[k.one_date] in ("", None)
+    else:
+        date_blank = all((row[c] if c < n else "") in ("", None) for c in k.date_parts)
     return number, row[k.amount] if k.amount < n else "", summary, date_blank
 
 
@@ -430,13 +437,13 @@ def _list_amount(s: _Sheet, k: _ListColumns, r: int, raw: object, voucher: str) 
 def _list_date(s: _Sheet, k: _ListColumns, r: int, row: list, voucher: str) -> dt.date | None:
     if k.plain and k.date is not None:
         value = row[k.date] if k.date < len(row) else ""
-        if type(value) is dt.date and s.period is not None and s.period.contains(value):
+        if type(value) is dt.date and (value.year, value.month) == k.period:
             return value  # the common case, without a detour
     return s.date(r, voucher)
 
 
-def _list_expense(s: _Sheet, k: _ListColumns, r: int, row: list, d: dt.date, voucher: str, summary: str,
-                  amount: Decimal) -> Expense:
+def _list_texts(s: _Sheet, k: _ListColumns, r: int, row: list) -> tuple[list[str], int | None, str]:
+    """An expense list's row: its text fields (in Expense's order), attachments and 发票代码."""
     if k.plain:
         n = len(row)
         if k.all_texts is not None and n >= k.texts_width:
@@ -451,6 +458,12 @@ def _list_expense(s: _Sheet, k: _ListColumns, r: int, row: list, d: dt.date, vou
                                                                               strict=True)]
         att = _attachments(s.cell(r, "attachments")) if k.attachments is not None else None
         code = "" if k.code is None else cell_text(s.cell(r, "invoice_code"))
+    return t, att, code
+
+
+def _list_expense(s: _Sheet, k: _ListColumns, r: int, row: list, d: dt.date, voucher: str, summary: str,
+                  amount: Decimal) -> Expense:
+    t, att, code = _list_texts(s, k, r, row)
     return Expense(
         village=s.village, file=s.file, sheet=s.sheet, row=r + 1, date=d, voucher=voucher, summary=summary,
         amount=amount, category=t[0], payee=t[1], handler=t[2], reviewer=t[3], approver=t[4], invoice=t[5],
@@ -858,24 +871,29 @@ def _income_amount_header(raw: RawSheet) -> tuple[RawSheet, Header | None]:
     return raw, None
 
 
-def _income_list(s: _Sheet, chart_for: Callable, result: SheetResult) -> None:
-    """An income list's rows, read and checked as an expense list's are, become income or other money in."""
-    chart = chart_for(())
-    payer_col = _payer_column(s.raw, s.header)
-    kinds: dict[str, tuple[str, str]] = {}  # a list repeats its few categories
-    columns: dict[str, str] = {}
-    for e in result.expenses:
-        kind, flow_type = kinds.get(e.category) or kinds.setdefault(e.category, FL.income_kind(e.category, chart))
-        column = columns.get(e.method) or columns.setdefault(e.method, FL.money_column_of(e.method))
-        row = s.raw.rows[e.row - 1]
-        payer = cell_text(row[payer_col]) if payer_col is not None and payer_col < len(row) else e.payee
-        result.lines.append(M.MoneyLine(
-            village=e.village, file=e.file, sheet=e.sheet, row=e.row, date=e.date, voucher=e.voucher,
-            summary=e.summary, amount=e.amount, kind=kind, flow_type=flow_type,
-            column=column, category=e.category, payer=payer, handler=e.handler,
-            reviewer=e.reviewer, approver=e.approver, invoice=e.invoice, attachments=e.attachments,
-            method=e.method, remarks=e.remarks, layout=EXPENSE_LIST, columns=e.columns))
-    result.expenses = []
+class _IncomeList:
+    """An income list's rows, read and checked as an expense list's are, become income or other money in
+    (SPEC 12.2) instead of expenses."""
+
+    def __init__(self, s: _Sheet, chart_for: Callable):
+        self.chart = chart_for(())
+        self.payer = _payer_column(s.raw, s.header)
+        self.kinds: dict[str, tuple[str, str]] = {}  # a list repeats its few categories and methods
+        self.columns: dict[str, str] = {}
+
+    def line(self, s: _Sheet, k: _ListColumns, r: int, row: list, d: dt.date, voucher: str, summary: str,
+             amount: Decimal) -> M.MoneyLine:
+        t, att, _code = _list_texts(s, k, r, row)
+        category, method = t[0], t[6] or k.method
+        kind, flow_type = self.kinds.get(category) or self.kinds.setdefault(
+            category, FL.income_kind(category, self.chart))
+        column = self.columns.get(method) or self.columns.setdefault(method, FL.money_column_of(method))
+        payer = cell_text(row[self.payer]) if self.payer is not None and self.payer < len(row) else t[1]
+        return M.MoneyLine(
+            village=s.village, file=s.file, sheet=s.sheet, row=r + 1, date=d, voucher=voucher, summary=summary,
+            amount=amount, kind=kind, flow_type=flow_type, column=column, category=category, payer=payer,
+            handler=t[2], reviewer=t[3], approver=t[4], invoice=t[5], attachments=att, method=method,
+            remarks=t[7], layout=EXPENSE_LIST, columns=k.columns)
 
 
 def _balances_sheet(raw: RawSheet, village: str, file: str, sheet: str | None, result: SheetResult,
@@ -1051,14 +1069,14 @@ def normalise_sheet(raw: RawSheet, *, village: str, file: str, period: Period | 
     if header.layout == JOURNAL:
         expenses, counted, vouchers = _journal(s, columns, chart_for, result.lines, result.movements)
         result.vouchers = vouchers
+    elif not header.cash_journal and (income_list or _is_income_list(raw, header)):
+        result.lines, counted = _expense_list(s, columns, result.vouchers, _IncomeList(s, chart_for))
+        expenses = []
     else:
         expenses, counted = _expense_list(s, columns, result.vouchers)
     result.expenses = expenses
     if header.cash_journal:
         _cash_journal(s, columns, chart_for, result)
-        expenses = result.expenses
-    elif header.layout == EXPENSE_LIST and (income_list or _is_income_list(raw, header)):
-        _income_list(s, chart_for, result)
         expenses = result.expenses
     result.findings = s.findings + hidden_findings(raw, village, file, sheet)
     if period:
