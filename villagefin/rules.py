@@ -123,10 +123,10 @@ class _Index:
     """
 
     def __init__(self, expenses: Sequence[Expense], journal: Mapping[str, tuple]):
+        keys = [_voucher_key(e.voucher) for e in expenses]
         # each voucher number as written is parsed once (a village of more vouchers than _voucher_key's cache
-        # would parse each three times)
-        self._keys: dict[str, tuple] = {}
-        keys = [self._key(e.voucher) for e in expenses]
+        # holds would parse each three times)
+        self._keys: dict[str, tuple] = dict(zip([e.voucher for e in expenses], keys, strict=True))
         series: dict[str, set[str]] = {}
         village = None
         names: set[str] = set()
@@ -144,7 +144,7 @@ class _Index:
             for where, lines in groupby(entries, _SHEET_OF):
                 # a comprehension, as this runs for every journal line
                 first_row = {voucher: row for voucher, _f, _s, row in reversed(list(lines))}
-                names.update(self._key(voucher)[0] for voucher in first_row)
+                names.update((self._keys.get(voucher) or self._key(voucher))[0] for voucher in first_row)
                 blocks.append((village, where, first_row))
         for names in series.values():
             names.discard("?")
@@ -234,7 +234,7 @@ class _Index:
 
     def key_of(self, village: str, voucher: str) -> tuple:
         """The voucher key of a voucher number as written, folded like the expenses' keys."""
-        key = self._key(voucher)
+        key = self._keys.get(voucher) or self._key(voucher)
         if key[0] == "" and village in self._fold:
             return (self._fold[village], key[1])
         return key
