@@ -53,7 +53,8 @@ class SheetResult:
     read: SheetRead | None
     expenses: list[Expense] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    #: (voucher, file, sheet, row) of every voucher the sheet shows, expense or not (for voucher-gap)
+    #: (voucher, file, sheet, row) of every voucher the sheet shows (for voucher-gap and duplicate-voucher); an
+    #: expense list leaves out its expenses' rows, which the rules know from the expenses themselves
     vouchers: list[tuple[str, str, str | None, int]] = field(default_factory=list)
     has_header: bool = False
     has_data: bool = False
@@ -308,8 +309,8 @@ class _ListColumns:
 def _expense_list(s: _Sheet, columns: tuple[tuple[str, str], ...], vouchers: list,
                   income: _IncomeList | None = None) -> tuple[list, int]:
     """An expense list's (or a cash or bank journal's) rows → its expenses (an income list's money lines, with
-    `income`) and the number of rows counted; every voucher shown goes into `vouchers`, the sheet's own
-    findings into `s`."""
+    `income`) and the number of rows counted; the vouchers of the other rows go into `vouchers` (a cash
+    journal's none), the sheet's own findings into `s`."""
     k = _ListColumns(s, columns)
     rows = s.raw.rows
     out: list = []
@@ -356,8 +357,12 @@ def _expense_list(s: _Sheet, columns: tuple[tuple[str, str], ...], vouchers: lis
         if k.cash and d is not None and period is not None and not period.contains(d):
             other_month.add(r + 1)
         if ok and amount is not None and d is not None:
-            out.append(_list_expense(s, k, r, row, d, voucher, summary, amount) if income is None
-                       else income.line(s, k, r, row, d, voucher, summary, amount))
+            if income is not None:
+                out.append(income.line(s, k, r, row, d, voucher, summary, amount))
+                continue
+            out.append(_list_expense(s, k, r, row, d, voucher, summary, amount))
+            if voucher and not k.cash:
+                vouchers.pop()  # the expense shows its voucher to the rules itself: no second entry to place
     if other_month and any(period.contains(e.date) for e in out):
         # a cash journal runs across months (「大华11-12月」): the rows of other months are not this month's
         # lines, nor its errors
