@@ -340,8 +340,8 @@ def _expense_list(s: _Sheet, columns: tuple[tuple[str, str], ...], vouchers: lis
         voucher, raw_amount, summary, date_blank = _list_fields(s, k, r, row)
         if voucher and not k.cash:  # a cash journal holds only part of the vouchers: no voucher-gap from it
             vouchers.append((voucher, s.file, s.sheet, r + 1))
-        amount_blank = raw_amount == "" or raw_amount is None or (isinstance(raw_amount, str)
-                                                                 and not raw_amount.strip())
+        amount_blank = type(raw_amount) is not float and (raw_amount == "" or raw_amount is None or (
+            isinstance(raw_amount, str) and not raw_amount.strip()))
         if (amount_blank or not voucher) and _not_an_expense(s, k, r, row, voucher, summary, amount_blank,
                                                              date_blank):
             continue
