@@ -284,7 +284,10 @@ def test_rows_out_of_order_are_measured_by_their_largest_reference(tmp_path):
      True),
     ('<row r="1"><c r="A1"/><c r="B1"/></row><row r="3"><c r="B3"/><c/><c/></row>', False),
     ('<row r="1"><c r="A1"/><c r="B1"/></row><row><c r="A1048576"/><c/></row><row r="3"><c r="B3"/></row>', True),
-], ids=["small", "far-row-out-of-order", "lower-case", "two-letters", "no-reference", "row-without-r"])
+    ('<row r="1"><c r="A1"/><c r="B1"/></row><row><c r="A2"/></row><row r="3"><c r="B3"/></row>', False),
+    ('<row r="1"><c r="A1"/><c r="B1"/></row><row><c r="A1048576"/></row><row r="3"><c r="B3"/></row>', True),
+], ids=["small", "far-row-out-of-order", "lower-case", "two-letters", "no-reference", "row-without-r",
+        "row-without-r-cells-with", "row-without-r-far-cell"])
 def test_the_extent_of_simple_sheets_is_bounded_by_their_references(cells, too_large):
     from villagefin.ingest.sheetxml import MAX_CELLS, xlsx_extent
 

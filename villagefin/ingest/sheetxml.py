@@ -278,16 +278,16 @@ def xlsx_extent(data: bytes, limit: int = MAX_CELLS) -> int:
     return _tokenised_extent(data, limit)
 
 
-#: per number of digits of the last row: a <c> or <row> that is not `<c r="A1"` with at most that many digits
-#: (one capital letter) or `<row r="` (tags starting <co, <ch are rich text's <color>, <charset>)
+#: per number of digits of the last row: a <c> that is not `<c r="A1"` with at most that many digits (one
+#: capital letter); tags starting <co, <ch are rich text's <color>, <charset>
 _UNUSUAL_CELL_RE = {d: re.compile(rb'<c(?! r="[A-Z][0-9]{1,%d}")(?![oh])' % d) for d in range(1, 5)}
-_UNUSUAL_ROW_RE = re.compile(rb'<row(?! r=")')
 
 
 def _quick_extent(data: bytes, start: int, end: int, limit: int) -> int | None:
-    """The extent's bound in the commonest case, in two scans of the sheet data: every <row> has `r="`, every
-    cell a reference of one letter and no more digits than the last row's (an upper bound of the extent then,
-    as `_extent_bound` gives it). None when the sheet is not that simple, or the bound passes `limit`."""
+    """The extent's bound in the commonest case, in one scan of the sheet data: every cell has a reference of
+    one letter and no more digits than the last row's (an upper bound of the extent then, as `_extent_bound`
+    gives it: a cell with a reference is placed by it, whatever its row says). None when the sheet is not that
+    simple, or the bound passes `limit`."""
     last = data.rfind(b'<row r="', start, end)
     digits = data[last + 8:last + 16].split(b'"', 1)[0] if last >= 0 else b""
     if not digits.isdigit() or len(digits) not in _UNUSUAL_CELL_RE:
@@ -296,7 +296,7 @@ def _quick_extent(data: bytes, start: int, end: int, limit: int) -> int | None:
     # a cell or a row more than the budget needs a big sheet: the smallest cell, <c r="A1"/>, has 11 bytes
     if bound > limit or len(data) > 11 * limit:
         return None
-    if _UNUSUAL_CELL_RE[len(digits)].search(data, start, end) or _UNUSUAL_ROW_RE.search(data, start, end):
+    if _UNUSUAL_CELL_RE[len(digits)].search(data, start, end):
         return None
     if data.find(b'<c r="', 0, start) >= 0 or data.find(b'<c r="', end) >= 0:
         return None  # cells outside <sheetData>: left to the full checks
