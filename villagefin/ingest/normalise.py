@@ -325,14 +325,10 @@ def _expense_list(s: _Sheet, columns: tuple[tuple[str, str], ...], vouchers: lis
         label = _row_label(row, k.labels)
         kind = _classify(label)
         if kind == "total":
-            if not k.cash:
-                s.check_total(r, "amount", total)
+            running = _total_row(s, k, r, label, total)
+            if running is None:
                 break  # footer rows after the total are not expenses
-            # a journal runs on past its month total (本月合计, then the next month's rows): only the month
-            # total is cross-checked, against the rows since the one before
-            if label.startswith(_MONTH_TOTALS):
-                s.check_total(r, "amount", total)
-                total = _ZERO
+            total = running
             continue
         if kind is not None:
             continue  # carried totals and subtotals are not expenses
@@ -369,6 +365,19 @@ def _expense_list(s: _Sheet, columns: tuple[tuple[str, str], ...], vouchers: lis
         out = [e for e in out if e.row not in other_month]
         s.findings = [f for f in s.findings if f.row not in other_month]
     return out, counted
+
+
+def _total_row(s: _Sheet, k: _ListColumns, r: int, label: str, total: Decimal) -> Decimal | None:
+    """A total row, cross-checked against the rows before it: None when it ends the list, else the running
+    total to go on with. A cash journal runs on past its month total (本月合计, then the next month's rows):
+    only the month total is cross-checked, against the rows since the one before."""
+    if not k.cash:
+        s.check_total(r, "amount", total)
+        return None
+    if label.startswith(_MONTH_TOTALS):
+        s.check_total(r, "amount", total)
+        return _ZERO
+    return total
 
 
 def _list_fields(s: _Sheet, k: _ListColumns, r: int, row: list) -> tuple[str, object, str, bool]:
