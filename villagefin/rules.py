@@ -733,7 +733,8 @@ def possible_split(expenses: Sequence[Expense], config: Config, context: RuleCon
         if len(vouchers) < 2:
             continue
         items = sorted(
-            (min(expenses[i].date for i in rows), sum((expenses[i].amount for i in rows), ZERO), g, rows)
+            (expenses[rows[0]].date, expenses[rows[0]].amount, g, rows) if len(rows) == 1  # the common case
+            else (min(expenses[i].date for i in rows), sum((expenses[i].amount for i in rows), ZERO), g, rows)
             for g, rows in vouchers.items()
         )
         involved = [False] * len(items)
