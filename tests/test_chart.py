@@ -243,3 +243,13 @@ def test_extra_account_under_an_other_account_takes_its_type():
                                                        ExtraAccount("50301", "村级组织运转补助", ""))))
     assert chart.kind_of("21401") == "other" and chart.flow_type("21401") == "税费"
     assert chart.kind_of(name="村级组织运转补助") == "income"
+
+
+def test_one_chart_serves_every_village_of_a_configuration():
+    # a county check asks for the chart twice per village: built once, its lookups remembered across villages
+    conf = ChartConf(system="auto", extra=(ExtraAccount(code="51399", name="防汛物资", group=""),))
+    first = load_chart(conf, ["51301"])
+    assert load_chart(conf, ["51302", "101"]) is first
+    assert load_chart(conf, ["522"]) is not first and load_chart(conf, ["522"]).system == "2004"
+    assert load_chart(ChartConf(system="auto", extra=conf.extra), ()) is first  # equal configurations share it
+    assert first.lookup("防汛物资").code == "51399"

@@ -284,3 +284,20 @@ def test_a_placeholder_invoice_number_is_no_duplicate_across_villages(tmp_path, 
                        name="丁村.xlsx")
     report = run_check([str(real), str(again)], Config(), month="2026-10")
     assert [f.code for f in report.findings if f.code == "duplicate-invoice"] == ["duplicate-invoice"] * 2
+
+
+def test_a_villages_invoice_lines_travel_packed_and_come_back_as_they_were():
+    import pickle
+    from decimal import Decimal
+
+    from villagefin.check import InvoiceLine, VillageInvoices
+    from villagefin.rules import invoice_key
+
+    rows = [("０００１２３４５", "记-001", Decimal("12.30"), "村.xlsx", "10月支出", 3, "K", "", "天长市文具店"),
+            ("无", "记-002", Decimal("-5.00"), "村.xlsx", None, 4, None, "3400", "")]
+    sent = VillageInvoices(iter(rows))
+    back = pickle.loads(pickle.dumps(sent, pickle.HIGHEST_PROTOCOL))
+    assert back.keys == sent.keys == [invoice_key(r[0]) for r in rows] == ["00012345", ""]
+    assert list(back) == list(sent) == [InvoiceLine(*r) for r in rows]
+    assert all(type(line) is InvoiceLine and type(line.amount) is Decimal for line in back)
+    assert len(back) == 2

@@ -275,6 +275,26 @@ def test_rows_out_of_order_are_measured_by_their_largest_reference(tmp_path):
     assert reason_of(minimal_xlsx(tmp_path / "order.xlsx", sheet_xml)).startswith("表格过大")
 
 
+@pytest.mark.parametrize(("cells", "too_large"), [
+    ('<row r="1"><c r="A1"/><c r="B1"/></row><row r="3"><c r="B3"/></row>', False),
+    # the last row says one digit; a cell of a row before it has seven (the quick scan must not trust order)
+    ('<row r="1"><c r="A1"/><c r="B1"/></row><row r="2"><c r="A1048576"/></row><row r="3"><c r="B3"/></row>', True),
+    ('<row r="1"><c r="A1"/><c r="B1"/></row><row r="2"><c r="b1048576"/></row><row r="3"><c r="B3"/></row>', True),
+    ('<row r="1"><c r="A1"/><c r="B1"/></row><row r="2"><c r="AB2"/></row><row r="1048576"><c r="B1048576"/></row>',
+     True),
+    ('<row r="1"><c r="A1"/><c r="B1"/></row><row r="3"><c r="B3"/><c/><c/></row>', False),
+    ('<row r="1"><c r="A1"/><c r="B1"/></row><row><c r="A1048576"/><c/></row><row r="3"><c r="B3"/></row>', True),
+    ('<row r="1"><c r="A1"/><c r="B1"/></row><row><c r="A2"/></row><row r="3"><c r="B3"/></row>', False),
+    ('<row r="1"><c r="A1"/><c r="B1"/></row><row><c r="A1048576"/></row><row r="3"><c r="B3"/></row>', True),
+], ids=["small", "far-row-out-of-order", "lower-case", "two-letters", "no-reference", "row-without-r",
+        "row-without-r-cells-with", "row-without-r-far-cell"])
+def test_the_extent_of_simple_sheets_is_bounded_by_their_references(cells, too_large):
+    from villagefin.ingest.sheetxml import MAX_CELLS, xlsx_extent
+
+    extent = xlsx_extent(f"<worksheet {_NS}><sheetData>{cells}</sheetData></worksheet>".encode())
+    assert (extent > MAX_CELLS) is too_large
+
+
 @pytest.mark.parametrize(("cells", "too_large"), [(2, False), (3, True)])
 def test_cells_without_a_reference_count_where_calamine_puts_them(tmp_path, cells, too_large):
     # row 1,000,000 with cells that have no r=: they sit in A, B, C... so the extent is 1,000,000 x cells

@@ -342,6 +342,12 @@ def load_chart(conf: ChartConf | None = None, codes: Iterable[str] = ()) -> Char
     """
     conf = conf or ChartConf()
     system = conf.system if conf.system in SYSTEMS else detect_system(codes)
+    return _chart(conf, system)
+
+
+@lru_cache(maxsize=8)
+def _chart(conf: ChartConf, system: str) -> Chart:
+    """One `Chart` per configuration and system: a county's 300 villages share it, and its lookups' memo."""
     accounts, aliases = _builtin(system)
     by_code = {a.code: a for a in accounts}
     expense_prefixes = {a.code for a in accounts if a.expense and len(a.code) == 3}

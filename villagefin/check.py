@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -137,6 +138,32 @@ class InvoiceLine(NamedTuple):
     payee: str
 
 
+class VillageInvoices:
+    """A village's invoice lines as a worker sends them back: the invoice keys (`invoice_key`) as they are,
+    the lines packed, and unpacked in the parent only for a village whose key repeats (duplicate-invoice):
+    most of a county's 90,000 invoice lines never need to be rebuilt there."""
+
+    __slots__ = ("keys", "_rows", "_packed")
+
+    def __init__(self, rows: Iterable[tuple], keys: Sequence[str] | None = None, packed: bytes | None = None):
+        self._rows = None if packed is not None else list(rows)
+        self._packed = packed
+        self.keys = list(keys) if keys is not None else [invoice_key(row[0]) for row in self._rows]
+
+    def __reduce__(self):
+        if self._packed is None:
+            self._packed = pickle.dumps(self._rows, pickle.HIGHEST_PROTOCOL)
+        return (VillageInvoices, ((), self.keys, self._packed))
+
+    def __iter__(self):
+        if self._rows is None:
+            self._rows = pickle.loads(self._packed)
+        return map(InvoiceLine._make, self._rows)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
 @dataclass
 class VillageResult:
     """What one village's ledgers gave, after the rules that look at one village at a time."""
@@ -148,7 +175,7 @@ class VillageResult:
     total: Decimal
     #: every expense with an invoice number, for duplicate-invoice across villages (decided in the parent, over
     #: the whole township)
-    invoices: list[InvoiceLine]
+    invoices: VillageInvoices
     expenses: list[Expense] | None = None  # only when the caller keeps them
     output: object = None  # what the run's `on_village` callback returned for the village
     months: frozenset[tuple[int, int]] = frozenset()  # (year, month) of its dates, when there is no workspace
@@ -237,17 +264,17 @@ def finish_village(village: str, files: Sequence[FileResult], period: Period | N
     if conf is not None and conf.receipts:
         findings.extend(receipt_findings(config, expenses, [village], period))
     letters: dict[int, str | None] = {}  # one invoice column per sheet: its expenses share their columns
-    invoices = [InvoiceLine(e.invoice, e.voucher, e.amount, e.file, e.sheet, e.row,
-                            letters[id(e.columns)] if id(e.columns) in letters
-                            else letters.setdefault(id(e.columns), e.column_of("invoice")), e.invoice_code, e.payee)
-                for e in expenses if e.invoice]
+    rows = [(e.invoice, e.voucher, e.amount, e.file, e.sheet, e.row,
+             letters[id(e.columns)] if id(e.columns) in letters
+             else letters.setdefault(id(e.columns), e.column_of("invoice")), e.invoice_code, e.payee)
+            for e in expenses if e.invoice]
     # other payments are checked as expenses, duplicate-invoice included (SPEC 12.3); receipts are not. Paying
     # a payable whose expense was accrued (挂账) under the same invoice is that expense's payment, not a second use.
     accrued = {invoice_key(e.invoice) for e in expenses if e.invoice and e.method == M.ACCRUED_METHOD}
-    invoices += [InvoiceLine(ln.invoice, ln.voucher, ln.amount, ln.file, ln.sheet, ln.row, ln.column_of("invoice"),
-                             "", ln.payer)
-                 for ln in lines if ln.kind == M.OTHER_OUT and ln.column and ln.invoice
-                 and invoice_key(ln.invoice) not in accrued]
+    rows += [(ln.invoice, ln.voucher, ln.amount, ln.file, ln.sheet, ln.row, ln.column_of("invoice"), "", ln.payer)
+             for ln in lines if ln.kind == M.OTHER_OUT and ln.column and ln.invoice
+             and invoice_key(ln.invoice) not in accrued]
+    invoices = VillageInvoices(rows)
     return VillageResult(village=village, sheets=[s for f in files for s in f.sheets], findings=findings,
                          count=len(expenses), total=sum((e.amount for e in expenses), Decimal("0.00")),
                          invoices=invoices, expenses=expenses if keep else None,
@@ -458,8 +485,7 @@ def _duplicate_invoices(results: Sequence[VillageResult], config: Config, period
     """duplicate-invoice over the whole township, on the few expenses whose invoice number repeats."""
     seen: dict[str, int] = {}
     for r in results:
-        for inv in r.invoices:
-            k = invoice_key(inv.invoice)
+        for k in r.invoices.keys:
             if k:
                 seen[k] = seen.get(k, 0) + 1
     wanted = {k for k, n in seen.items() if n > 1 or k in published}
@@ -467,8 +493,10 @@ def _duplicate_invoices(results: Sequence[VillageResult], config: Config, period
         return []
     subset = []
     for r in results:
-        for inv in r.invoices:
-            if invoice_key(inv.invoice) in wanted:
+        if wanted.isdisjoint(r.invoices.keys):
+            continue
+        for inv, k in zip(r.invoices, r.invoices.keys, strict=True):
+            if k in wanted:
                 subset.append(Expense(village=r.village, file=inv.file, sheet=inv.sheet, row=inv.row, date=_NO_DATE,
                                       voucher=inv.voucher, summary="", amount=inv.amount, invoice=inv.invoice,
                                       columns=(("invoice", inv.column),) if inv.column else (),

@@ -36,6 +36,8 @@ ZERO = Decimal("0.00")
 MAX_AMOUNT = Decimal(10) ** 12
 #: float noise tolerance (SPEC 3.3): within this of a two-decimal amount means that amount
 _TOLERANCE = Decimal("0.000001")
+#: floats below this (in size) with at most two decimals are read without the checks of `_checked`
+_FLOAT_FAST = 1e11
 
 REASON_UNREADABLE = "无法识别为金额"
 REASON_DECIMALS = "超过两位小数"
@@ -134,10 +136,17 @@ def parse_amount(value: object) -> Decimal | None:
 
 
 def _from_float(value: float) -> Decimal:
+    text = repr(value)
+    # the common case, a number shown with at most two decimals and far from the limit: exact in cents
+    if -_FLOAT_FAST < value < _FLOAT_FAST:
+        dot = text.find(".")
+        if 0 < dot >= len(text) - 3 and "e" not in text:
+            cents = Decimal(text).quantize(CENT)
+            return cents if cents else ZERO  # also turns -0.00 into 0.00
     if not math.isfinite(value):
         raise AmountError(REASON_NOT_FINITE, value)
     # the shortest repr is the number the spreadsheet showed, not the binary expansion
-    return _checked(Decimal(repr(value)), value)
+    return _checked(Decimal(text), value)
 
 
 def _from_text(value: str) -> Decimal | None:

@@ -124,6 +124,9 @@ class _Index:
 
     def __init__(self, expenses: Sequence[Expense], journal: Mapping[str, tuple]):
         keys = [_voucher_key(e.voucher) for e in expenses]
+        # each voucher number as written is parsed once (a village of more vouchers than _voucher_key's cache
+        # holds would parse each three times)
+        self._keys: dict[str, tuple] = dict(zip([e.voucher for e in expenses], keys, strict=True))
         series: dict[str, set[str]] = {}
         village = None
         names: set[str] = set()
@@ -141,7 +144,7 @@ class _Index:
             for where, lines in groupby(entries, _SHEET_OF):
                 # a comprehension, as this runs for every journal line
                 first_row = {voucher: row for voucher, _f, _s, row in reversed(list(lines))}
-                names.update(_voucher_key(voucher)[0] for voucher in first_row)
+                names.update((self._keys.get(voucher) or self._key(voucher))[0] for voucher in first_row)
                 blocks.append((village, where, first_row))
         for names in series.values():
             names.discard("?")
@@ -154,6 +157,12 @@ class _Index:
         self.keys = keys
         self._groups(expenses, keys)
         self.journal = self._journal_places(expenses, blocks)
+
+    def _key(self, voucher: str) -> tuple:
+        key = self._keys.get(voucher)
+        if key is None:
+            key = self._keys[voucher] = _voucher_key(voucher)
+        return key
 
     def _groups(self, expenses: Sequence[Expense], keys: list[tuple]) -> None:
         gid: list[int] = []
@@ -225,7 +234,7 @@ class _Index:
 
     def key_of(self, village: str, voucher: str) -> tuple:
         """The voucher key of a voucher number as written, folded like the expenses' keys."""
-        key = _voucher_key(voucher)
+        key = self._keys.get(voucher) or self._key(voucher)
         if key[0] == "" and village in self._fold:
             return (self._fold[village], key[1])
         return key
@@ -553,18 +562,19 @@ _ROW_FIELDS = attrgetter(
 
 def duplicate_row(expenses: Sequence[Expense], config: Config, context: RuleContext) -> Iterable[Finding]:
     """Two identical expense rows of one village: every field equal except where the row is."""
-    # a cheap first cut on the village's summaries, then the full comparison of the few rows that share one
-    firsts: dict[str, dict[str, int]] = {}
-    first: dict[str, int] = {}
-    alike: dict[tuple[str, str], list[int]] = {}
+    # a cheap first cut on the village's summaries and vouchers (a month repeats its summaries, 支付电费, but
+    # two equal rows share their voucher too), then the full comparison of the few rows that share both
+    firsts: dict[str, dict[tuple[str, str], int]] = {}
+    first: dict[tuple[str, str], int] = {}
+    alike: dict[tuple[str, str, str], list[int]] = {}
     village = None
     for i, e in enumerate(expenses):
         if e.village != village:
             village = e.village
             first = firsts.setdefault(village, {})
-        j = first.setdefault(e.summary, i)
+        j = first.setdefault((e.summary, e.voucher), i)
         if j != i:
-            alike.setdefault((village, e.summary), [j]).append(i)
+            alike.setdefault((village, e.summary, e.voucher), [j]).append(i)
     for candidates in alike.values():
         same: dict[tuple, list[int]] = {}
         for i in candidates:
@@ -583,30 +593,53 @@ def duplicate_row(expenses: Sequence[Expense], config: Config, context: RuleCont
                            voucher=e.voucher, other=other)
 
 
+def _column_letters() -> Callable[[Expense], dict[str, str]]:
+    """An expense's column letters by field (what `Expense.column_of` says), worked out once per sheet: the
+    expenses of one sheet share their `columns` tuple. For the rules that look at every row."""
+    seen: dict[int, tuple[tuple, dict[str, str]]] = {}
+
+    def letters(e: Expense) -> dict[str, str]:
+        got = seen.get(id(e.columns))
+        if got is None:
+            by_field: dict[str, str] = {}
+            for name, letter in e.columns:
+                if letter is not None:
+                    by_field.setdefault(name, letter)
+            got = seen[id(e.columns)] = (e.columns, by_field)  # the tuple is kept, so its id stays its own
+        return got[1]
+
+    return letters
+
+
 def missing_approval(expenses: Sequence[Expense], config: Config, context: RuleContext) -> Iterable[Finding]:
     """Handler, reviewer or approver blank; in a journal only for the columns the sheet has."""
+    letters_of = _column_letters()
     for e in expenses:
         if e.handler.strip() and e.reviewer.strip() and e.approver.strip():
             continue
         journal = e.layout == JOURNAL
+        letters = letters_of(e)
         blank = [
             (name, label)
             for name, label in _APPROVAL_FIELDS
-            if not getattr(e, name).strip() and (not journal or e.has_column(name))
+            if not getattr(e, name).strip() and (not journal or name in letters)
         ]
         if not blank:
             continue
-        column = next((e.column_of(name) for name, _ in blank if e.has_column(name)), None)
+        column = next((letters[name] for name, _ in blank if name in letters), None)
         yield make("missing-approval", village=e.village, file=e.file, sheet=e.sheet, row=e.row, column=column,
                    voucher=e.voucher, fields="、".join(label for _, label in blank))
 
 
 def missing_payee(expenses: Sequence[Expense], config: Config, context: RuleContext) -> Iterable[Finding]:
     """Payee blank: always in the expense-list layout, in a journal only when it has a payee column."""
+    letters_of = _column_letters()
     for e in expenses:
-        if not e.payee.strip() and (e.layout != JOURNAL or e.has_column("payee")):
-            yield make("missing-payee", village=e.village, file=e.file, sheet=e.sheet, row=e.row,
-                       column=e.column_of("payee"), voucher=e.voucher)
+        if not e.payee.strip():
+            column = letters_of(e).get("payee")
+            if e.layout != JOURNAL or column is not None:
+                yield make("missing-payee", village=e.village, file=e.file, sheet=e.sheet, row=e.row,
+                           column=column, voucher=e.voucher)
 
 
 def no_attachments(expenses: Sequence[Expense], config: Config, context: RuleContext) -> Iterable[Finding]:
@@ -700,7 +733,8 @@ def possible_split(expenses: Sequence[Expense], config: Config, context: RuleCon
         if len(vouchers) < 2:
             continue
         items = sorted(
-            (min(expenses[i].date for i in rows), sum((expenses[i].amount for i in rows), ZERO), g, rows)
+            (expenses[rows[0]].date, expenses[rows[0]].amount, g, rows) if len(rows) == 1  # the common case
+            else (min(expenses[i].date for i in rows), sum((expenses[i].amount for i in rows), ZERO), g, rows)
             for g, rows in vouchers.items()
         )
         involved = [False] * len(items)

@@ -211,82 +211,107 @@ def cash_journal_flows(rows: Iterable[CashRow], chart: Chart, *, column: str, vi
     across months gives the month's own lines and balances: its opening is the last balance stated before the
     month's rows (none when money moved after it), and rows after the month are left out."""
     out = CashJournalFlows()
-    opening = opening_row = closing = closing_row = None
-    last_balance = last_row = None
+    stated = _StatedBalances()
     where = "in"  # where the rows read so far stand against `period`: before, in or after it
     for r in rows:
-        label = r.label
         if period is not None and r.date is not None:
             start = dt.date(period.year, period.month, 1)
             where = "before" if r.date < start else ("in" if period.contains(r.date) else "after")
         if where == "after":
             continue
         if where == "before":  # an earlier month: it only carries the opening forward
-            if r.balance is not None:  # a stated balance (a row's, 本月合计's, 上月结转's) is where it stood
-                opening, opening_row = r.balance, r.row
-            elif (r.money_in or r.money_out) and not (label and _is_closing(label)):
-                # money moved after the last stated balance: the month's opening is not stated in this journal
-                # (the 期初余额 at its top is an earlier month's); it then comes from the archive, if anywhere
-                opening = opening_row = None
+            stated.before_month(r)
             if column == CASH and r.balance is not None and r.balance < 0:
                 out.negative.append((r.row, r.balance))
             continue
         if r.balance is not None:
-            if _is_opening(label):
-                if opening is None:
-                    opening, opening_row = r.balance, r.row
-            elif _is_closing(label):
-                closing, closing_row = r.balance, r.row
-            else:
-                last_balance, last_row = r.balance, r.row
+            stated.in_month(r)
             if column == CASH and r.balance < 0:
                 out.negative.append((r.row, r.balance))
+        label = r.label
         if not with_lines or label and (_is_opening(label) or _is_closing(label)) or r.date is None:
             continue
         for amount, money_in in ((r.money_in, True), (r.money_out, False)):
-            if not amount:
-                continue
-            kind = chart.kind_of(r.account, r.account) if r.account else None
-            side = chart.cash_or_bank(r.account, r.account) if kind == CASH_KIND else None
-            texts = dict(r.texts)
-            common = dict(village=village, file=file, sheet=sheet, row=r.row, date=r.date, voucher=r.voucher,
-                          summary=r.summary, category=r.account, payer=texts.get("payer", "") or texts.get("payee", ""),
-                          handler=texts.get("handler", ""), reviewer=texts.get("reviewer", ""),
-                          approver=texts.get("approver", ""), invoice=texts.get("invoice", ""),
-                          attachments=r.attachments, method=texts.get("method", "") or METHOD_OF[column],
-                          remarks=texts.get("remarks", ""), layout=CASH_JOURNAL, columns=columns)
-            transfer = kind == CASH_KIND or (not r.account and any(w in r.summary for w in _TRANSFER_WORDS))
-            if transfer:
-                # a cash journal's transfers are with the bank; a bank journal's with cash, or another bank account
-                counter = BANK if column == CASH else {"现金": CASH, "银行": BANK}.get(side or "", CASH)
-                to_column, from_column = (column, counter) if money_in else (counter, column)
-                out.lines.append(MoneyLine(amount=amount, kind=TRANSFER, column=to_column, source=from_column,
-                                           **common))
-                if not money_in:
-                    out.not_expenses.add(r.row)
-                continue
-            if kind == EXPENSE or (kind is None and not money_in):
-                if money_in:  # money back on an expense account: a refund, a negative expense
-                    out.refunds.append((r.row, -amount))
-                continue  # money out: the caller's expense, as before this section
-            if kind == INCOME:
-                signed = amount if money_in else -amount
-                out.lines.append(MoneyLine(amount=signed, kind=INCOME_LINE, column=column, **common))
-                if not money_in:
-                    out.not_expenses.add(r.row)
-                continue
-            flow_type = (chart.flow_type(r.account, r.account, r.summary) if kind else "") or OTHER_TYPE
-            out.lines.append(MoneyLine(amount=amount, kind=OTHER_IN if money_in else OTHER_OUT, flow_type=flow_type,
-                                       column=column, **common))
-            if not money_in:
-                out.not_expenses.add(r.row)
-    if closing is None:
-        closing, closing_row = last_balance, last_row
-    if opening is not None or closing is not None:
-        out.balance = Balance(village=village, column=column, opening=opening, closing=closing,
-                              source="cash-journal" if column == CASH else "bank-journal", file=file, sheet=sheet,
-                              opening_row=opening_row, closing_row=closing_row)
+            if amount:
+                _cash_row_line(out, r, amount, money_in, chart, column=column, village=village, file=file,
+                               sheet=sheet, columns=columns)
+    out.balance = stated.balance(village=village, column=column, file=file, sheet=sheet)
     return out
+
+
+@dataclass
+class _StatedBalances:
+    """The opening and closing balances a cash or bank journal states, as its rows are read in order."""
+
+    opening: Decimal | None = None
+    opening_row: int | None = None
+    closing: Decimal | None = None
+    closing_row: int | None = None
+    last: Decimal | None = None  # the last balance of an ordinary row: the closing when none is stated
+    last_row: int | None = None
+
+    def before_month(self, r: CashRow) -> None:
+        """A row of a month before the one read."""
+        if r.balance is not None:  # a stated balance (a row's, 本月合计's, 上月结转's) is where it stood
+            self.opening, self.opening_row = r.balance, r.row
+        elif (r.money_in or r.money_out) and not (r.label and _is_closing(r.label)):
+            # money moved after the last stated balance: the month's opening is not stated in this journal
+            # (the 期初余额 at its top is an earlier month's); it then comes from the archive, if anywhere
+            self.opening = self.opening_row = None
+
+    def in_month(self, r: CashRow) -> None:
+        """A row of the month that states a balance."""
+        if _is_opening(r.label):
+            if self.opening is None:
+                self.opening, self.opening_row = r.balance, r.row
+        elif _is_closing(r.label):
+            self.closing, self.closing_row = r.balance, r.row
+        else:
+            self.last, self.last_row = r.balance, r.row
+
+    def balance(self, *, village: str, column: str, file: str, sheet: str | None) -> Balance | None:
+        closing, closing_row = ((self.closing, self.closing_row) if self.closing is not None
+                                else (self.last, self.last_row))
+        if self.opening is None and closing is None:
+            return None
+        return Balance(village=village, column=column, opening=self.opening, closing=closing,
+                       source="cash-journal" if column == CASH else "bank-journal", file=file, sheet=sheet,
+                       opening_row=self.opening_row, closing_row=closing_row)
+
+
+def _cash_row_line(out: CashJournalFlows, r: CashRow, amount: Decimal, money_in: bool, chart: Chart, *,
+                   column: str, village: str, file: str, sheet: str | None,
+                   columns: tuple[tuple[str, str], ...]) -> None:
+    """One side of a journal row (money in or out) into `out`: a transfer, a refund, income or another flow;
+    money out on an expense account (or none) is left to the caller's expense."""
+    kind = chart.kind_of(r.account, r.account) if r.account else None
+    side = chart.cash_or_bank(r.account, r.account) if kind == CASH_KIND else None
+    texts = dict(r.texts)
+    common = dict(village=village, file=file, sheet=sheet, row=r.row, date=r.date, voucher=r.voucher,
+                  summary=r.summary, category=r.account, payer=texts.get("payer", "") or texts.get("payee", ""),
+                  handler=texts.get("handler", ""), reviewer=texts.get("reviewer", ""),
+                  approver=texts.get("approver", ""), invoice=texts.get("invoice", ""),
+                  attachments=r.attachments, method=texts.get("method", "") or METHOD_OF[column],
+                  remarks=texts.get("remarks", ""), layout=CASH_JOURNAL, columns=columns)
+    transfer = kind == CASH_KIND or (not r.account and any(w in r.summary for w in _TRANSFER_WORDS))
+    if transfer:
+        # a cash journal's transfers are with the bank; a bank journal's with cash, or another bank account
+        counter = BANK if column == CASH else {"现金": CASH, "银行": BANK}.get(side or "", CASH)
+        to_column, from_column = (column, counter) if money_in else (counter, column)
+        out.lines.append(MoneyLine(amount=amount, kind=TRANSFER, column=to_column, source=from_column, **common))
+    elif kind == EXPENSE or (kind is None and not money_in):
+        if money_in:  # money back on an expense account: a refund, a negative expense
+            out.refunds.append((r.row, -amount))
+        return  # money out: the caller's expense, as before this section
+    elif kind == INCOME:
+        out.lines.append(MoneyLine(amount=amount if money_in else -amount, kind=INCOME_LINE, column=column,
+                                   **common))
+    else:
+        flow_type = (chart.flow_type(r.account, r.account, r.summary) if kind else "") or OTHER_TYPE
+        out.lines.append(MoneyLine(amount=amount, kind=OTHER_IN if money_in else OTHER_OUT, flow_type=flow_type,
+                                   column=column, **common))
+    if not money_in:
+        out.not_expenses.add(r.row)
 
 
 # -- balances sheets (资金余额表) and trial balances (科目余额表) ------------------------------------------------------

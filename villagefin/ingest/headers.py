@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import EXPENSE_LIST, JOURNAL
 
@@ -55,7 +56,18 @@ def norm_label(text: object) -> str:
     """Normalise a header cell: NFKC (full → half width), no spaces or line breaks, no unit suffix."""
     if text is None:
         return ""
-    s = unicodedata.normalize("NFKC", str(text))
+    if type(text) is str:
+        return _norm_text_label(text)  # the same labels and titles come back in every ledger of a county
+    return _norm_label(str(text))
+
+
+@lru_cache(maxsize=32768)
+def _norm_text_label(text: str) -> str:
+    return _norm_label(text)
+
+
+def _norm_label(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text)
     s = _SPACE.sub("", s).strip("*:：").upper()  # FDATE, fdate: Excel keeps a .dbf's field names as typed
     if len(s) > 1:
         s = _UNIT.sub("", s) or s
@@ -63,9 +75,12 @@ def norm_label(text: object) -> str:
 
 
 _LOOKUP: dict[str, list[str]] = {}
+#: (field, normalised alias) → the alias's rank among the field's aliases (the first of equal ones)
+_RANK: dict[tuple[str, str], int] = {}
 for _field, _names in ALIASES.items():
-    for _name in _names:
+    for _rank, _name in enumerate(_names):
         _LOOKUP.setdefault(norm_label(_name), []).append(_field)
+        _RANK.setdefault((_field, norm_label(_name)), _rank)
 
 _YEAR_LABEL = re.compile(r"(\d{4})年?")
 
@@ -111,7 +126,7 @@ def _assign(labels: Sequence[Sequence[str]]) -> dict[str, int]:
             if not fields:
                 continue
             for f in fields:
-                rank = [norm_label(a) for a in ALIASES[f]].index(key)
+                rank = _RANK[(f, key)]
                 prev = found.get(f)
                 if prev is None or rank < prev[0]:
                     found[f] = (rank, c)
@@ -273,7 +288,7 @@ def _looks_like_labels(cells: Sequence[str]) -> bool:
         n = norm_label(t)
         if not n:
             continue
-        if any(ch.isdigit() for ch in n) or len(n) > 8:
+        if len(n) > 8 or any(ch.isdigit() for ch in n):
             return False
         seen += 1
     return seen > 0

@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
+from operator import itemgetter
 
 from .. import findings as F
 from .. import model as M
@@ -51,7 +53,8 @@ class SheetResult:
     read: SheetRead | None
     expenses: list[Expense] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    #: (voucher, file, sheet, row) of every voucher the sheet shows, expense or not (for voucher-gap)
+    #: (voucher, file, sheet, row) of every voucher the sheet shows (for voucher-gap and duplicate-voucher); an
+    #: expense list leaves out its expenses' rows, which the rules know from the expenses themselves
     vouchers: list[tuple[str, str, str | None, int]] = field(default_factory=list)
     has_header: bool = False
     has_data: bool = False
@@ -87,12 +90,18 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
+@lru_cache(maxsize=65536)
+def _label_of(text: str) -> str:
+    """A cell's text as a row label (voucher numbers and labels repeat from sheet to sheet: worked out once)."""
+    return _LABEL_SPACE.sub("", text)
+
+
 def _row_label(row: list, cols: tuple[int, ...]) -> str:
     for c in cols:
         if c < len(row):
             v = row[c]
             if isinstance(v, str) and v:
-                label = _LABEL_SPACE.sub("", v)
+                label = _label_of(v)
                 # a date or number written as text (月 / 日 columns of "10" and "31") names no row: read on
                 if label and not label[0].isdigit():
                     return label
@@ -266,148 +275,215 @@ def _label_cols(header: Header) -> tuple[int, ...]:
     return tuple(dict.fromkeys([0, 1, *cols]))
 
 
-def _expense_list(s: _Sheet, columns: tuple[tuple[str, str], ...], vouchers: list) -> tuple[list[Expense], int]:
+class _ListColumns:
+    """Where an expense list's (or a cash or bank journal's) fields are, resolved once for all its rows."""
+
+    def __init__(self, s: _Sheet, columns: tuple[tuple[str, str], ...]):
+        cols = s.cols
+        self.columns = columns
+        self.labels = _label_cols(s.header)
+        self.amount = cols["amount"]
+        self.summary = cols["summary"]
+        self.voucher = cols.get("voucher")
+        self.date = cols.get("date")
+        self.date_parts = [cols[f] for f in ("date", "month", "day") if f in cols]
+        self.one_date = self.date if self.date_parts == [self.date] else None
+        self.period = (s.period.year, s.period.month) if s.period is not None else None
+        self.word = "voucher_word" in cols and cols["voucher_word"] != self.voucher
+        #: the text fields of Expense in its field order; None where the sheet has no such column
+        self.texts = [cols.get(n) for n in _EXPENSE_TEXTS]
+        # all of them at once, where the sheet has every one of those columns and the row reaches them all
+        self.all_texts = itemgetter(*self.texts) if None not in self.texts else None
+        self.texts_width = max((c for c in self.texts if c is not None), default=-1) + 1
+        self.attachments = cols.get("attachments")
+        self.code = cols.get("invoice_code")
+        self.watched = [(n, c) for n, c in cols.items() if n in _WATCHED]
+        self.cash = s.header.cash_journal
+        self.layout = CASH_JOURNAL if self.cash else EXPENSE_LIST
+        # a 现金日记账 pays in cash, a 银行存款日记账 by bank, when the sheet has no payment-method column
+        self.method = _journal_method(s) if self.cash and "method" not in cols else ""
+        # cells are read straight from the row where no merged cell fills down and no formula lacks its value
+        self.plain = not s.fill and not s.no_value
+
+
+def _expense_list(s: _Sheet, columns: tuple[tuple[str, str], ...], vouchers: list,
+                  income: _IncomeList | None = None) -> tuple[list, int]:
+    """An expense list's (or a cash or bank journal's) rows → its expenses (an income list's money lines, with
+    `income`) and the number of rows counted; the vouchers of the other rows go into `vouchers` (a cash
+    journal's none), the sheet's own findings into `s`."""
+    k = _ListColumns(s, columns)
     rows = s.raw.rows
-    header = s.header
-    cols = s.cols
-    label_cols = _label_cols(header)
-    out: list[Expense] = []
+    out: list = []
     total: Decimal = _ZERO
     counted = 0
-    cell = s.cell
-    # the hot loop of a county check: column indexes resolved once, cells read directly where no merged
-    # cell or formula needs a second look
-    plain = not s.fill and not s.no_value
-    c_amount = cols["amount"]
-    c_summary = cols["summary"]
-    c_voucher = cols.get("voucher")
-    c_date = cols.get("date")
-    date_parts = [cols[f] for f in ("date", "month", "day") if f in cols]
-    word = "voucher_word" in cols and cols["voucher_word"] != c_voucher
-    # the text fields of Expense in its field order; None where the sheet has no such column
-    text_cols = [cols.get(n) for n in _EXPENSE_TEXTS]
-    c_att = cols.get("attachments")
-    has_no_value = bool(s.no_value)
-    # a 现金日记账 pays in cash, a 银行存款日记账 by bank, when the sheet has no payment-method column
-    journal_method = _journal_method(s) if header.cash_journal and "method" not in cols else ""
-    watched = [(n, c) for n, c in cols.items() if n in _WATCHED]
-    cash = header.cash_journal
-    layout = CASH_JOURNAL if cash else EXPENSE_LIST
-    c_code = cols.get("invoice_code")
     other_month: set[int] = set()  # a cash journal's rows dated in another month (1-based)
     period = s.period
-    for r in range(header.row + 1, len(rows)):
+    for r in range(s.header.row + 1, len(rows)):
         row = rows[r]
         if not _has_data(row):
             continue
-        n = len(row)
-        label = _row_label(row, label_cols)
+        label = _row_label(row, k.labels)
         kind = _classify(label)
-        if kind is not None:
-            if kind == "total":
-                if cash:
-                    # a journal runs on past its month total (本月合计, then the next month's rows): only the
-                    # month total is cross-checked, against the rows since the one before
-                    if label.startswith(_MONTH_TOTALS):
-                        s.check_total(r, "amount", total)
-                        total = _ZERO
-                    continue
-                s.check_total(r, "amount", total)
+        if kind == "total":
+            running = _total_row(s, k, r, label, total)
+            if running is None:
                 break  # footer rows after the total are not expenses
+            total = running
+            continue
+        if kind is not None:
             continue  # carried totals and subtotals are not expenses
         counted += 1
-        if plain:
-            number = row[c_voucher] if c_voucher is not None and c_voucher < n else ""
-            number = number.strip() if isinstance(number, str) else cell_text(number)
-            voucher = f"{cell_text(cell(r, 'voucher_word'))}-{number}" if word and number and cell(
-                r, "voucher_word") != "" else number
-            raw_amount = row[c_amount] if c_amount < n else ""
-            summary = row[c_summary] if c_summary < n else ""
-            summary = summary.strip() if isinstance(summary, str) else cell_text(summary)
-            date_blank = all((row[c] if c < n else "") in ("", None) for c in date_parts)
-        else:
-            voucher = _voucher(s, r)
-            raw_amount = cell(r, "amount")
-            summary = cell_text(cell(r, "summary"))
-            date_blank = all(cell(r, f) == "" for f in ("date", "month", "day") if f in cols)
-        if voucher and not cash:  # a cash journal holds only part of the vouchers: no voucher-gap from it
+        voucher, raw_amount, summary, date_blank = _list_fields(s, k, r, row)
+        if voucher and not k.cash:  # a cash journal holds only part of the vouchers: no voucher-gap from it
             vouchers.append((voucher, s.file, s.sheet, r + 1))
-        amount_blank = raw_amount == "" or raw_amount is None or (isinstance(raw_amount, str)
-                                                                 and not raw_amount.strip())
-        if header.cash_journal and amount_blank and not s.blocked(r, "amount"):
-            continue  # income, 上月结余: not an expense
-        if amount_blank and not voucher and date_blank:
-            if not summary or _FOOTER.search(summary) or _FOOTER.search(_row_label(row, (0,))):
-                continue  # a footer or note line, not an expense
-        if not summary and not voucher and date_blank and not amount_blank and _FOOTER.search(_row_label(row, (0,))):
+        amount_blank = type(raw_amount) is not float and (raw_amount == "" or raw_amount is None or (
+            isinstance(raw_amount, str) and not raw_amount.strip()))
+        if (amount_blank or not voucher) and _not_an_expense(s, k, r, row, voucher, summary, amount_blank,
+                                                             date_blank):
             continue
-        if has_no_value:
-            for name, c in watched:
-                if (r, c) in s.no_value:
-                    s.add("formula-no-value", r, name, voucher)
         ok = True
-        if date_blank and not (has_no_value and any(s.blocked(r, f) for f in ("date", "month", "day"))):
-            s.add("missing-field", r, "date" if "date" in cols else "month", voucher, field=FIELD_NAMES["date"])
-            ok = False
-        if not voucher and not (has_no_value and s.blocked(r, "voucher")):
-            s.add("missing-field", r, "voucher", voucher, field=FIELD_NAMES["voucher"])
-            ok = False
-        if not summary and not (has_no_value and s.blocked(r, "summary")):
-            s.add("missing-field", r, "summary", voucher, field=FIELD_NAMES["summary"])
-            ok = False
-        amount = None
-        if amount_blank:
-            if not (has_no_value and s.blocked(r, "amount")):
-                s.add("missing-field", r, "amount", voucher, field=FIELD_NAMES["amount"])
-            ok = False
-        else:
-            if plain and type(raw_amount) is float:  # the common case: a number cell
-                try:
-                    amount = parse_amount(raw_amount)
-                    if amount == 0:
-                        amount = s.amount(r, "amount", voucher)  # reports the zero
-                except AmountError:
-                    amount = s.amount(r, "amount", voucher)  # reports it
-            else:
-                amount = s.amount(r, "amount", voucher)
-            if amount is not None:
-                total += amount
+        if s.no_value or date_blank or amount_blank or not voucher or not summary:
+            ok = _row_findings(s, k, r, voucher, summary, amount_blank, date_blank)
+        amount = None if amount_blank else _list_amount(s, k, r, raw_amount, voucher)
+        if amount is not None:
+            total += amount
         if date_blank:
             continue
-        if plain and c_date is not None:
-            value = row[c_date] if c_date < n else ""
-            if type(value) is dt.date and s.period is not None and s.period.contains(value):
-                d: dt.date | None = value  # the common case, without a detour
-            else:
-                d = s.date(r, voucher)
-        else:
-            d = s.date(r, voucher)
-        if cash and d is not None and period is not None and not period.contains(d):
+        d = _list_date(s, k, r, row, voucher)
+        if k.cash and d is not None and period is not None and not period.contains(d):
             other_month.add(r + 1)
-        if not ok or amount is None or d is None:
-            continue
-        if plain:
-            t = ["" if c is None or c >= n else (v.strip() if isinstance(v := row[c], str) else cell_text(v))
-                 for c in text_cols]
-            att = _attachments(row[c_att] if c_att < n else "") if c_att is not None else None
-            code = "" if c_code is None or c_code >= n else cell_text(row[c_code])
-        else:
-            t = ["" if c is None else cell_text(cell(r, name)) for name, c in zip(_EXPENSE_TEXTS, text_cols,
-                                                                                strict=True)]
-            att = _attachments(cell(r, "attachments")) if c_att is not None else None
-            code = "" if c_code is None else cell_text(cell(r, "invoice_code"))
-        out.append(Expense(
-            village=s.village, file=s.file, sheet=s.sheet, row=r + 1, date=d, voucher=voucher, summary=summary,
-            amount=amount, category=t[0], payee=t[1], handler=t[2], reviewer=t[3], approver=t[4], invoice=t[5],
-            attachments=att, method=t[6] or journal_method, remarks=t[7], layout=layout, columns=columns,
-            invoice_code=code,
-        ))
+        if ok and amount is not None and d is not None:
+            if income is not None:
+                out.append(income.line(s, k, r, row, d, voucher, summary, amount))
+                continue
+            out.append(_list_expense(s, k, r, row, d, voucher, summary, amount))
+            if voucher and not k.cash:
+                vouchers.pop()  # the expense shows its voucher to the rules itself: no second entry to place
     if other_month and any(period.contains(e.date) for e in out):
         # a cash journal runs across months (「大华11-12月」): the rows of other months are not this month's
         # lines, nor its errors
         out = [e for e in out if e.row not in other_month]
         s.findings = [f for f in s.findings if f.row not in other_month]
     return out, counted
+
+
+def _total_row(s: _Sheet, k: _ListColumns, r: int, label: str, total: Decimal) -> Decimal | None:
+    """A total row, cross-checked against the rows before it: None when it ends the list, else the running
+    total to go on with. A cash journal runs on past its month total (本月合计, then the next month's rows):
+    only the month total is cross-checked, against the rows since the one before."""
+    if not k.cash:
+        s.check_total(r, "amount", total)
+        return None
+    if label.startswith(_MONTH_TOTALS):
+        s.check_total(r, "amount", total)
+        return _ZERO
+    return total
+
+
+def _list_fields(s: _Sheet, k: _ListColumns, r: int, row: list) -> tuple[str, object, str, bool]:
+    """(voucher, amount cell, summary, whether every date column is blank) of an expense list's row."""
+    if not k.plain:
+        return (_voucher(s, r), s.cell(r, "amount"), cell_text(s.cell(r, "summary")),
+                all(s.cell(r, f) == "" for f in ("date", "month", "day") if f in s.cols))
+    n = len(row)
+    number = row[k.voucher] if k.voucher is not None and k.voucher < n else ""
+    number = number.strip() if isinstance(number, str) else cell_text(number)
+    if k.word and number and s.cell(r, "voucher_word") != "":
+        number = f"{cell_text(s.cell(r, 'voucher_word'))}-{number}"
+    summary = row[k.summary] if k.summary < n else ""
+    summary = summary.strip() if isinstance(summary, str) else cell_text(summary)
+    if k.one_date is not None:  # one date column, the common case
+        date_blank = k.one_date >= n or row[k.one_date] in ("", None)
+    else:
+        date_blank = all((row[c] if c < n else "") in ("", None) for c in k.date_parts)
+    return number, row[k.amount] if k.amount < n else "", summary, date_blank
+
+
+def _not_an_expense(s: _Sheet, k: _ListColumns, r: int, row: list, voucher: str, summary: str,
+                    amount_blank: bool, date_blank: bool) -> bool:
+    """A row that holds no expense: a cash journal's income or 上月结余, a footer or a note."""
+    if k.cash and amount_blank and not s.blocked(r, "amount"):
+        return True  # income, 上月结余: not an expense
+    if amount_blank and not voucher and date_blank:
+        if not summary or _FOOTER.search(summary) or _FOOTER.search(_row_label(row, (0,))):
+            return True  # a footer or note line, not an expense
+    return (not summary and not voucher and date_blank and not amount_blank
+            and _FOOTER.search(_row_label(row, (0,))) is not None)
+
+
+def _row_findings(s: _Sheet, k: _ListColumns, r: int, voucher: str, summary: str, amount_blank: bool,
+                  date_blank: bool) -> bool:
+    """formula-no-value and missing-field of an expense row; False when a required field is missing."""
+    blocked = s.blocked if s.no_value else None
+    if blocked:
+        for name, c in k.watched:
+            if (r, c) in s.no_value:
+                s.add("formula-no-value", r, name, voucher)
+    ok = True
+    if date_blank and not (blocked and any(blocked(r, f) for f in ("date", "month", "day"))):
+        s.add("missing-field", r, "date" if "date" in s.cols else "month", voucher, field=FIELD_NAMES["date"])
+        ok = False
+    if not voucher and not (blocked and blocked(r, "voucher")):
+        s.add("missing-field", r, "voucher", voucher, field=FIELD_NAMES["voucher"])
+        ok = False
+    if not summary and not (blocked and blocked(r, "summary")):
+        s.add("missing-field", r, "summary", voucher, field=FIELD_NAMES["summary"])
+        ok = False
+    if amount_blank:
+        if not (blocked and blocked(r, "amount")):
+            s.add("missing-field", r, "amount", voucher, field=FIELD_NAMES["amount"])
+        ok = False
+    return ok
+
+
+def _list_amount(s: _Sheet, k: _ListColumns, r: int, raw: object, voucher: str) -> Decimal | None:
+    """An expense row's amount; None when unreadable or zero (said as bad-amount)."""
+    if k.plain and type(raw) is float:  # the common case: a number cell
+        try:
+            amount = parse_amount(raw)
+        except AmountError:
+            amount = None
+        if amount:
+            return amount
+    return s.amount(r, "amount", voucher)  # reads it again, and reports what is wrong
+
+
+def _list_date(s: _Sheet, k: _ListColumns, r: int, row: list, voucher: str) -> dt.date | None:
+    if k.plain and k.date is not None:
+        value = row[k.date] if k.date < len(row) else ""
+        if type(value) is dt.date and (value.year, value.month) == k.period:
+            return value  # the common case, without a detour
+    return s.date(r, voucher)
+
+
+def _list_texts(s: _Sheet, k: _ListColumns, r: int, row: list) -> tuple[list[str], int | None, str]:
+    """An expense list's row: its text fields (in Expense's order), attachments and 发票代码."""
+    if k.plain:
+        n = len(row)
+        if k.all_texts is not None and n >= k.texts_width:
+            t = [v.strip() if type(v) is str else cell_text(v) for v in k.all_texts(row)]
+        else:
+            t = ["" if c is None or c >= n else (v.strip() if isinstance(v := row[c], str) else cell_text(v))
+                 for c in k.texts]
+        att = None if k.attachments is None else _attachments(row[k.attachments] if k.attachments < n else "")
+        code = "" if k.code is None or k.code >= n else cell_text(row[k.code])
+    else:
+        t = ["" if c is None else cell_text(s.cell(r, name)) for name, c in zip(_EXPENSE_TEXTS, k.texts,
+                                                                              strict=True)]
+        att = _attachments(s.cell(r, "attachments")) if k.attachments is not None else None
+        code = "" if k.code is None else cell_text(s.cell(r, "invoice_code"))
+    return t, att, code
+
+
+def _list_expense(s: _Sheet, k: _ListColumns, r: int, row: list, d: dt.date, voucher: str, summary: str,
+                  amount: Decimal) -> Expense:
+    t, att, code = _list_texts(s, k, r, row)
+    return Expense(
+        village=s.village, file=s.file, sheet=s.sheet, row=r + 1, date=d, voucher=voucher, summary=summary,
+        amount=amount, category=t[0], payee=t[1], handler=t[2], reviewer=t[3], approver=t[4], invoice=t[5],
+        attachments=att, method=t[6] or k.method, remarks=t[7], layout=k.layout, columns=k.columns,
+        invoice_code=code,
+    )
 
 
 def _journal_method(s: _Sheet) -> str:
@@ -429,6 +505,8 @@ _WATCHED = frozenset(("amount", "date", "voucher", "summary", "category", "payee
 
 
 def _attachments(value: object) -> int | None:
+    if type(value) is float and value.is_integer() and value >= 0:
+        return int(value)  # the common case
     if value == "" or value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
@@ -478,85 +556,10 @@ class _Line:
 def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callable,
              money: list[M.MoneyLine] | None = None,
              movements: list[M.Movement] | None = None) -> tuple[list[Expense], int, list]:
-    rows = s.raw.rows
-    header = s.header
-    cols = s.cols
-    label_cols = _label_cols(header)
-    lines: list[_Line] = []
-    debits = credits = _ZERO
-    prev: _Line | None = None
-    counted = 0
-    for r in range(header.row + 1, len(rows)):
-        row = rows[r]
-        if not _has_data(row):
-            continue
-        kind = _classify(_row_label(row, label_cols))
-        if kind in ("carried", "subtotal"):
-            continue
-        if kind == "total":
-            if "debit" in cols:
-                s.check_total(r, "debit", debits)
-                s.check_total(r, "credit", credits)
-            else:
-                s.check_total(r, "amount", debits)
-            break
-        voucher = _voucher(s, r)
-        date_blank = s.cell(r, "date") == "" if "date" in cols else False
-        code = cell_text(s.cell(r, "account_code"))
-        name = cell_text(s.cell(r, "account_name"))
-        summary = cell_text(s.cell(r, "summary"))
-        if not voucher and date_blank and not code and not name:
-            if not summary or _FOOTER.search(summary) or _FOOTER.search(_row_label(row, (0,))):
-                continue
-        counted += 1
-        for fname, c in cols.items():
-            if (r, c) in s.no_value:
-                s.add("formula-no-value", r, fname, voucher)
-        # continuation lines of a voucher often leave its date and number blank
-        inherited = False
-        if not voucher and date_blank and prev is not None:
-            voucher, inherited = prev.voucher, True
-        elif date_blank and prev is not None and voucher == prev.voucher:
-            inherited = True  # the voucher's date only on its first line
-        ok = True
-        if not voucher:
-            s.add("missing-field", r, "voucher", None, field=FIELD_NAMES["voucher"])
-            ok = False
-        if inherited:
-            d = prev.date if prev else None
-        elif date_blank:
-            s.add("missing-field", r, "date", voucher, field=FIELD_NAMES["date"])
-            d = None
-            ok = False
-        else:
-            d = s.date(r, voucher)
-            ok = ok and d is not None
-        debit = credit = None
-        if "debit" in cols:
-            debit = _journal_amount(s, r, "debit", voucher)
-            credit = _journal_amount(s, r, "credit", voucher)
-        else:
-            a = _journal_amount(s, r, "amount", voucher)
-            direction = cell_text(s.cell(r, "direction"))
-            if a is False:
-                ok = False
-            elif a is not None:
-                if direction.startswith("贷") or direction == "0":  # 金蝶 KIS's FDC: 1 = 借, 0 = 贷
-                    credit = a
-                elif direction.startswith("借") or direction == "1":
-                    debit = a
-                else:
-                    s.add("missing-field", r, "direction", voucher, field="借贷方向")
-                    ok = False
-        if debit is False or credit is False:  # unreadable amount, already reported
-            ok = False
-            debit = credit = None
-        debits += debit or _ZERO
-        credits += credit or _ZERO
-        line = _Line(r, voucher, d, summary, code, name, debit, credit, ok)
-        lines.append(line)
-        prev = line
-    # vouchers: balance, expenses, payment method
+    """A journal's (序时账's) rows → the expenses of its balanced vouchers, the rows counted, and every voucher
+    it shows (for voucher-gap); its income and other flows go into `money`, its debits and credits on 101 and
+    102 into `movements`."""
+    lines, counted = _journal_lines(s)
     groups: dict[str, list[_Line]] = {}
     for line in lines:
         if line.voucher:
@@ -577,60 +580,167 @@ def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callabl
     methods: dict[str, str] = {}  # voucher → 现金/银行/挂账, for a sheet with money lines (SPEC 12.1)
     for voucher, group in groups.items():
         vouchers.append((voucher, s.file, s.sheet, group[0].r + 1))
-        debit_sum = sum((ln.debit or _ZERO for ln in group), _ZERO)
-        credit_sum = sum((ln.credit or _ZERO for ln in group), _ZERO)
-        if not all(ln.ok for ln in group):
-            continue
-        if debit_sum != credit_sum:
-            for ln in group:
-                side = "amount" if "debit" not in cols else ("credit" if ln.credit and not ln.debit else "debit")
-                s.add("unbalanced-voucher", ln.r, side, voucher, debit=display(debit_sum), credit=display(credit_sum))
-            continue
-        method = ""
-        for ln in group:
-            if ln.credit:
-                kind = chart.cash_or_bank(ln.code, ln.name)
-                if kind:
-                    method = kind
-                    break
-        first_summary = next((ln.summary for ln in group if ln.summary), "")
-        carried: dict[str, str] | None = None
-        if money is not None:
-            flows = FL.voucher_flows(_voucher_lines(s, group, first_summary), chart, village=s.village, file=s.file,
-                                     sheet=s.sheet, columns=columns)
-            money.extend(flows.lines)
-            methods[voucher] = flows.method
-            for v in flows.refunds:
-                out.append(_expense(s, v.row - 1, v.date, voucher, v.summary, -(v.credit or _ZERO), columns,
-                                    cols.get("credit", 0), account_code=v.code, category=v.name or v.code,
-                                    method=flows.method))
-        for ln in group:
-            if not ln.debit:
-                continue
-            if not chart.is_expense(ln.code, ln.name):
-                if (ln.code or ln.name) and chart.lookup(ln.code) is None and chart.lookup(ln.name) is None:
-                    # a debit the chart in use cannot place: said, so that no spending vanishes unseen
-                    s.add("unknown-category", ln.r, "account_code" if ln.code else "account_name", voucher,
-                          value=F.excerpt(" ".join(x for x in (ln.code, ln.name) if x)))
-                continue
-            summary = ln.summary or first_summary
-            if not summary:
-                s.add("missing-field", ln.r, "summary", voucher, field=FIELD_NAMES["summary"])
-                continue
-            assert ln.date is not None
-            category = ln.name or ln.code
-            if carried is None:
-                carried = _voucher_fields(s, group)
-            out.append(_expense(s, ln.r, ln.date, voucher, summary, ln.debit, columns, cols.get("debit", 0),
-                                account_code=ln.code, category=category,
-                                method=method or cell_text(s.cell(ln.r, "method")),
-                                **{k: v for k, v in carried.items() if not cell_text(s.cell(ln.r, k))}))
+        out.extend(_voucher_expenses(s, columns, chart, voucher, group, money=money, methods=methods))
     if money:
         # a sheet with income or other flows publishes 收支: its expenses carry the voucher's money column
         out = [replace(e, method=methods.get(e.voucher, e.method)) for e in out]
     if money is not None and any(e.amount < 0 for e in out):
         out.sort(key=lambda e: e.row)  # refunds were added before their voucher's debits
     return out, counted, vouchers
+
+
+def _journal_lines(s: _Sheet) -> tuple[list[_Line], int]:
+    """A journal's lines up to its total row (cross-checked against them), and the rows counted."""
+    rows = s.raw.rows
+    label_cols = _label_cols(s.header)
+    lines: list[_Line] = []
+    debits = credits = _ZERO
+    counted = 0
+    for r in range(s.header.row + 1, len(rows)):
+        row = rows[r]
+        if not _has_data(row):
+            continue
+        kind = _classify(_row_label(row, label_cols))
+        if kind in ("carried", "subtotal"):
+            continue
+        if kind == "total":
+            if "debit" in s.cols:
+                s.check_total(r, "debit", debits)
+                s.check_total(r, "credit", credits)
+            else:
+                s.check_total(r, "amount", debits)
+            break
+        line = _journal_line(s, r, row, lines[-1] if lines else None)
+        if line is None:
+            continue  # a footer or note line
+        counted += 1
+        debits += line.debit or _ZERO
+        credits += line.credit or _ZERO
+        lines.append(line)
+    return lines, counted
+
+
+def _journal_line(s: _Sheet, r: int, row: list, prev: _Line | None) -> _Line | None:
+    """One journal row (None for a footer or note line), its findings said. A continuation line of a voucher
+    often leaves the voucher's number and date blank: it takes them from the line before."""
+    voucher = _voucher(s, r)
+    date_blank = s.cell(r, "date") == "" if "date" in s.cols else False
+    code = cell_text(s.cell(r, "account_code"))
+    name = cell_text(s.cell(r, "account_name"))
+    summary = cell_text(s.cell(r, "summary"))
+    if not voucher and date_blank and not code and not name:
+        if not summary or _FOOTER.search(summary) or _FOOTER.search(_row_label(row, (0,))):
+            return None
+    for fname, c in s.cols.items():
+        if (r, c) in s.no_value:
+            s.add("formula-no-value", r, fname, voucher)
+    inherited = False
+    if not voucher and date_blank and prev is not None:
+        voucher, inherited = prev.voucher, True
+    elif date_blank and prev is not None and voucher == prev.voucher:
+        inherited = True  # the voucher's date only on its first line
+    ok = True
+    if not voucher:
+        s.add("missing-field", r, "voucher", None, field=FIELD_NAMES["voucher"])
+        ok = False
+    if inherited:
+        d = prev.date if prev else None
+    elif date_blank:
+        s.add("missing-field", r, "date", voucher, field=FIELD_NAMES["date"])
+        d = None
+        ok = False
+    else:
+        d = s.date(r, voucher)
+        ok = ok and d is not None
+    debit, credit, readable = _journal_sides(s, r, voucher)
+    return _Line(r, voucher, d, summary, code, name, debit, credit, ok and readable)
+
+
+def _journal_sides(s: _Sheet, r: int, voucher: str) -> tuple[Decimal | None, Decimal | None, bool]:
+    """A journal line's debit and credit, from 借方 / 贷方 or from 金额 and its 借贷方向; False when an amount is
+    unreadable or has no direction (said)."""
+    if "debit" in s.cols:
+        debit = _journal_amount(s, r, "debit", voucher)
+        credit = _journal_amount(s, r, "credit", voucher)
+        if debit is False or credit is False:  # unreadable amount, already reported
+            return None, None, False
+        return debit, credit, True
+    a = _journal_amount(s, r, "amount", voucher)
+    direction = cell_text(s.cell(r, "direction"))
+    if a is False:
+        return None, None, False
+    if a is None:
+        return None, None, True
+    if direction.startswith("贷") or direction == "0":  # 金蝶 KIS's FDC: 1 = 借, 0 = 贷
+        return None, a, True
+    if direction.startswith("借") or direction == "1":
+        return a, None, True
+    s.add("missing-field", r, "direction", voucher, field="借贷方向")
+    return None, None, False
+
+
+def _voucher_expenses(s: _Sheet, columns: tuple[tuple[str, str], ...], chart, voucher: str, group: list[_Line],
+                      *, money: list[M.MoneyLine] | None, methods: dict[str, str]) -> list[Expense]:
+    """A journal voucher's expenses: none unless every line of it was read and it balances (unbalanced-voucher
+    on each line otherwise). Its money lines go into `money` (when asked for), its money column into
+    `methods`; refunds come first, then the debits on expense accounts."""
+    debit_sum = sum((ln.debit or _ZERO for ln in group), _ZERO)
+    credit_sum = sum((ln.credit or _ZERO for ln in group), _ZERO)
+    if not all(ln.ok for ln in group):
+        return []
+    if debit_sum != credit_sum:
+        for ln in group:
+            side = "amount" if "debit" not in s.cols else ("credit" if ln.credit and not ln.debit else "debit")
+            s.add("unbalanced-voucher", ln.r, side, voucher, debit=display(debit_sum), credit=display(credit_sum))
+        return []
+    method = ""
+    for ln in group:
+        if ln.credit:
+            kind = chart.cash_or_bank(ln.code, ln.name)
+            if kind:
+                method = kind
+                break
+    first_summary = next((ln.summary for ln in group if ln.summary), "")
+    out: list[Expense] = []
+    if money is not None:
+        flows = FL.voucher_flows(_voucher_lines(s, group, first_summary), chart, village=s.village, file=s.file,
+                                 sheet=s.sheet, columns=columns)
+        money.extend(flows.lines)
+        methods[voucher] = flows.method
+        for v in flows.refunds:
+            out.append(_expense(s, v.row - 1, v.date, voucher, v.summary, -(v.credit or _ZERO), columns,
+                                s.cols.get("credit", 0), account_code=v.code, category=v.name or v.code,
+                                method=flows.method))
+    out.extend(_debit_expenses(s, columns, chart, voucher, group, method, first_summary))
+    return out
+
+
+def _debit_expenses(s: _Sheet, columns: tuple[tuple[str, str], ...], chart, voucher: str, group: list[_Line],
+                    method: str, first_summary: str) -> list[Expense]:
+    """A balanced voucher's debit lines on expense accounts, as expenses (unknown-category for a debit the
+    chart cannot place, so that no spending vanishes unseen)."""
+    out: list[Expense] = []
+    carried: dict[str, str] | None = None
+    for ln in group:
+        if not ln.debit:
+            continue
+        if not chart.is_expense(ln.code, ln.name):
+            if (ln.code or ln.name) and chart.lookup(ln.code) is None and chart.lookup(ln.name) is None:
+                s.add("unknown-category", ln.r, "account_code" if ln.code else "account_name", voucher,
+                      value=F.excerpt(" ".join(x for x in (ln.code, ln.name) if x)))
+            continue
+        summary = ln.summary or first_summary
+        if not summary:
+            s.add("missing-field", ln.r, "summary", voucher, field=FIELD_NAMES["summary"])
+            continue
+        assert ln.date is not None
+        if carried is None:
+            carried = _voucher_fields(s, group)
+        out.append(_expense(s, ln.r, ln.date, voucher, summary, ln.debit, columns, s.cols.get("debit", 0),
+                            account_code=ln.code, category=ln.name or ln.code,
+                            method=method or cell_text(s.cell(ln.r, "method")),
+                            **{k: v for k, v in carried.items() if not cell_text(s.cell(ln.r, k))}))
+    return out
 
 
 #: what bookkeeping software prints only on a voucher's first line (金蝶 KIS's 审核人, 制单, 附件数): it holds
@@ -754,8 +864,8 @@ def _is_income_list(raw: RawSheet, header: Header) -> bool:
 
 def _says_income_amount(raw: RawSheet) -> bool:
     """A cheap look at the first rows' texts for 收入金额 / 收款金额 (before any header is normalised)."""
-    return any(isinstance(v, str) and any(word in v for word in FL.INCOME_AMOUNT_HEADS)
-               for row in raw.rows[:30] for v in row)
+    text = "\x00".join([v for row in raw.rows[:30] for v in row if isinstance(v, str)])
+    return any(word in text for word in FL.INCOME_AMOUNT_HEADS)
 
 
 def _income_amount_header(raw: RawSheet) -> tuple[RawSheet, Header | None]:
@@ -775,21 +885,29 @@ def _income_amount_header(raw: RawSheet) -> tuple[RawSheet, Header | None]:
     return raw, None
 
 
-def _income_list(s: _Sheet, chart_for: Callable, result: SheetResult) -> None:
-    """An income list's rows, read and checked as an expense list's are, become income or other money in."""
-    chart = chart_for(())
-    payer_col = _payer_column(s.raw, s.header)
-    for e in result.expenses:
-        kind, flow_type = FL.income_kind(e.category, chart)
-        row = s.raw.rows[e.row - 1]
-        payer = cell_text(row[payer_col]) if payer_col is not None and payer_col < len(row) else e.payee
-        result.lines.append(M.MoneyLine(
-            village=e.village, file=e.file, sheet=e.sheet, row=e.row, date=e.date, voucher=e.voucher,
-            summary=e.summary, amount=e.amount, kind=kind, flow_type=flow_type,
-            column=FL.money_column_of(e.method), category=e.category, payer=payer, handler=e.handler,
-            reviewer=e.reviewer, approver=e.approver, invoice=e.invoice, attachments=e.attachments,
-            method=e.method, remarks=e.remarks, layout=EXPENSE_LIST, columns=e.columns))
-    result.expenses = []
+class _IncomeList:
+    """An income list's rows, read and checked as an expense list's are, become income or other money in
+    (SPEC 12.2) instead of expenses."""
+
+    def __init__(self, s: _Sheet, chart_for: Callable):
+        self.chart = chart_for(())
+        self.payer = _payer_column(s.raw, s.header)
+        self.kinds: dict[str, tuple[str, str]] = {}  # a list repeats its few categories and methods
+        self.columns: dict[str, str] = {}
+
+    def line(self, s: _Sheet, k: _ListColumns, r: int, row: list, d: dt.date, voucher: str, summary: str,
+             amount: Decimal) -> M.MoneyLine:
+        t, att, _code = _list_texts(s, k, r, row)
+        category, method = t[0], t[6] or k.method
+        kind, flow_type = self.kinds.get(category) or self.kinds.setdefault(
+            category, FL.income_kind(category, self.chart))
+        column = self.columns.get(method) or self.columns.setdefault(method, FL.money_column_of(method))
+        payer = cell_text(row[self.payer]) if self.payer is not None and self.payer < len(row) else t[1]
+        return M.MoneyLine(
+            village=s.village, file=s.file, sheet=s.sheet, row=r + 1, date=d, voucher=voucher, summary=summary,
+            amount=amount, kind=kind, flow_type=flow_type, column=column, category=category, payer=payer,
+            handler=t[2], reviewer=t[3], approver=t[4], invoice=t[5], attachments=att, method=method,
+            remarks=t[7], layout=EXPENSE_LIST, columns=k.columns)
 
 
 def _balances_sheet(raw: RawSheet, village: str, file: str, sheet: str | None, result: SheetResult,
@@ -965,14 +1083,14 @@ def normalise_sheet(raw: RawSheet, *, village: str, file: str, period: Period | 
     if header.layout == JOURNAL:
         expenses, counted, vouchers = _journal(s, columns, chart_for, result.lines, result.movements)
         result.vouchers = vouchers
+    elif not header.cash_journal and (income_list or _is_income_list(raw, header)):
+        result.lines, counted = _expense_list(s, columns, result.vouchers, _IncomeList(s, chart_for))
+        expenses = []
     else:
         expenses, counted = _expense_list(s, columns, result.vouchers)
     result.expenses = expenses
     if header.cash_journal:
         _cash_journal(s, columns, chart_for, result)
-        expenses = result.expenses
-    elif header.layout == EXPENSE_LIST and (income_list or _is_income_list(raw, header)):
-        _income_list(s, chart_for, result)
         expenses = result.expenses
     result.findings = s.findings + hidden_findings(raw, village, file, sheet)
     if period:

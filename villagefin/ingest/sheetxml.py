@@ -208,7 +208,10 @@ class SharedText:
         return self._sizes
 
     def of_sheet(self, data: bytes, budget: int) -> int:
-        """Bytes of shared text the cells of one worksheet's XML show; past `budget` it may stop counting."""
+        """Bytes of shared text the cells of one worksheet's XML show; past `budget` it may stop counting, and
+        below it may give an upper bound instead (a sheet of inline strings, a small string table)."""
+        if (len(data) // 5) * self.total <= budget:  # each use takes five bytes at least, t="s"
+            return (len(data) // 5) * self.total
         uses = data.count(b't="s"') + data.count(b"t='s'")
         if uses * self.total <= budget:
             return uses * self.total
@@ -253,6 +256,9 @@ def xlsx_extent(data: bytes, limit: int = MAX_CELLS) -> int:
     start = data.find(b"<sheetData")
     end = data.rfind(b"</sheetData>")
     if start >= 0 and end > start:
+        quick = _quick_extent(data, start, end, limit)
+        if quick is not None:
+            return quick
         refs = data.count(b'<c r="', start, end)
         lt_c = data.count(b"<c", start, end)
         if lt_c != refs:  # rich text in inline strings has <color>, <charset>, <condense>
@@ -270,6 +276,31 @@ def xlsx_extent(data: bytes, limit: int = MAX_CELLS) -> int:
         elif sum(data.count(t, start, end) for t in _CELL_TAGS) > limit:
             return limit + 1  # more cell elements than the budget: no need to place them
     return _tokenised_extent(data, limit)
+
+
+#: per number of digits of the last row: a <c> that is not `<c r="A1"` with at most that many digits (one
+#: capital letter); tags starting <co, <ch are rich text's <color>, <charset>
+_UNUSUAL_CELL_RE = {d: re.compile(rb'<c(?! r="[A-Z][0-9]{1,%d}")(?![oh])' % d) for d in range(1, 5)}
+
+
+def _quick_extent(data: bytes, start: int, end: int, limit: int) -> int | None:
+    """The extent's bound in the commonest case, in one scan of the sheet data: every cell has a reference of
+    one letter and no more digits than the last row's (an upper bound of the extent then, as `_extent_bound`
+    gives it: a cell with a reference is placed by it, whatever its row says). None when the sheet is not that
+    simple, or the bound passes `limit`."""
+    last = data.rfind(b'<row r="', start, end)
+    digits = data[last + 8:last + 16].split(b'"', 1)[0] if last >= 0 else b""
+    if not digits.isdigit() or len(digits) not in _UNUSUAL_CELL_RE:
+        return None
+    bound = (10 ** len(digits) - 1) * 26
+    # a cell or a row more than the budget needs a big sheet: the smallest cell, <c r="A1"/>, has 11 bytes
+    if bound > limit or len(data) > 11 * limit:
+        return None
+    if _UNUSUAL_CELL_RE[len(digits)].search(data, start, end):
+        return None
+    if data.find(b'<c r="', 0, start) >= 0 or data.find(b'<c r="', end) >= 0:
+        return None  # cells outside <sheetData>: left to the full checks
+    return bound
 
 
 def _extent_bound(data: bytes) -> int:
