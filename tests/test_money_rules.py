@@ -357,3 +357,20 @@ def test_paying_an_accrued_expense_under_its_invoice_is_not_a_duplicate(write_xl
     report = check_file(write_xlsx(_cash_journal_paying(("应付款", 300, "11111111111111111111"),
                                                         ("管理费用", 300, "22222222222222222222"))))
     assert not [c for c in codes(report) if "duplicate-invoice" in c[0]]
+
+
+def test_a_cash_journal_month_total_is_checked_on_its_money_in_too(write_xlsx, check_file):
+    # SPEC 12.3: a sheet's total row is checked against the lines of its own kind — the 收入 column as well
+    rows = [["现金日记账"],
+            ["日期", "凭证号", "摘要", "对方科目", "收入", "支出", "余额"],
+            [DAY, None, "上月结转", None, None, None, 1000],
+            [DAY, "现收-1", "收到村集体房屋租金", "经营收入", 500, None, 1500],
+            [DAY, "现收-2", "收到鱼塘承包费", "发包及上交收入", 300, None, 1800],
+            [DAY, "现付-1", "购买村部打印纸10包", "管理费用", None, 85.5, 1714.5],
+            [None, None, "本月合计", None, 900, 85.5, 1714.5]]
+    report = check_file(write_xlsx(rows))
+    mismatch = [f for f in report.findings if f.code == "total-mismatch"]
+    assert [(f.row, f.column) for f in mismatch] == [(7, "E")]
+    assert "900.00" in mismatch[0].message and "800.00" in mismatch[0].message
+    rows[-1][4] = 800
+    assert not [f for f in check_file(write_xlsx(rows)).findings if f.code == "total-mismatch"]

@@ -801,6 +801,7 @@ def _cash_journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Ca
     label_cols = _label_cols(s.header)
     rows: list[FL.CashRow] = []
     accounts: list[str] = []
+    total_in = _ZERO  # money in since the last month total: its 本月合计 is checked like the money out (SPEC 12.3)
     for r in range(s.header.row + 1, len(s.raw.rows)):
         row = s.raw.rows[r]
         if not _has_data(row):
@@ -808,8 +809,13 @@ def _cash_journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Ca
         label = _row_label(row, label_cols)
         voucher = _voucher(s, r)
         money_in = None
+        if c_in and _classify(label) == "total" and label.startswith(_MONTH_TOTALS):
+            s.check_total(r, c_in, total_in)
+            total_in = _ZERO
         if c_in:  # an unreadable income amount is said here (the expense reader skips this column)
             money_in = _quiet_amount(s, r, c_in) if _classify(label) else _income_amount(s, r, c_in, voucher)
+            if money_in is not None and not _classify(label):
+                total_in += money_in
         money_out = _quiet_amount(s, r, "amount")
         balance = _quiet_amount(s, r, "balance") if "balance" in cols else None
         if money_in is None and money_out is None and balance is None:
