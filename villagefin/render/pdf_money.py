@@ -138,6 +138,8 @@ class MoneySheet:
         self.running_heading = heading(self.m, st, view.title, first=False)
         self.limit = st.bottom + st.small * 2.2
         self.xs = {s: self._layout(s) for s in COLUMNS}
+        # each section's rows, built once: a layout tried again (see `_paginate`) only breaks pages elsewhere
+        self._rows = {INCOME: self._income_rows(), EXPENSES: self._expense_rows(), FLOWS: self._flow_rows()}
         self.pages = self._paginate()
 
     # ---- geometry
@@ -412,8 +414,7 @@ class MoneySheet:
         for block in self._funds_blocks():  # the money table stays whole, on the first page
             put(block)
         sub_h = self.line_h
-        sections = ((INCOME, self._income_rows()), (EXPENSES, self._expense_rows()), (FLOWS, self._flow_rows()))
-        for section, rows in sections:
+        for section, rows in self._rows.items():
             title, header = self._title(section), self._header(section)
             first_h = rows[0].height if rows else self.line_h * 2
             if not fits(title.height + header.height + first_h + sub_h) or (
