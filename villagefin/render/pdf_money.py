@@ -137,6 +137,7 @@ class MoneySheet:
         self.first_heading = heading(self.m, st, view.title, info)
         self.running_heading = heading(self.m, st, view.title, first=False)
         self.limit = st.bottom + st.small * 2.2
+        self._widths: dict[str, float] = {}
         self.xs = {s: self._layout(s) for s in COLUMNS}
         # each section's rows, built once: a layout tried again (see `_paginate`) only breaks pages elsewhere
         self._rows = {INCOME: self._income_rows(), EXPENSES: self._expense_rows(), FLOWS: self._flow_rows()}
@@ -147,7 +148,7 @@ class MoneySheet:
         """Column x positions of a section. 资金概况: a label column and three equal money columns. The detail
         sections fit their columns to the measured texts as the expense sheet does (`fit_columns`, SPEC 16):
         numbers never wrap, names and categories get what they need when the paper allows, 摘要 the rest."""
-        st, m, v = self.st, self.m, self.view
+        st, m = self.st, self.m
         s = st.body
         xs = [st.left]
         if section == FUNDS:
@@ -157,21 +158,10 @@ class MoneySheet:
                 xs.append(xs[-1] + w)
             xs[-1] = st.right
             return xs
-        widths: dict[str, float] = {}  # a village repeats its names, categories and summaries
-
-        def measure(text: str) -> float:
-            w = widths.get(text)
-            if w is None:
-                w = widths[text] = m.width(text, s)
-            return w
-
-        # every section's amount column holds the widest amount of the sheet, so the columns line up
-        amounts = [display(x) for x in (v.total, v.income_total, v.flows_in_total, v.flows_out_total,
-                                        v.ytd_total, v.ytd_income)]
-        amounts += [display(e.amount) for e in v.expenses] + [display(i.amount) for i in v.income]
-        amounts += [display(f.amount) for f in v.flows]
+        measure = self._measure
         texts = self._column_texts(section)
-        texts[AMOUNT_COL[section]] = (amounts, False)
+        # every section's amount column is as wide as the widest amount of the sheet, so the columns line up
+        texts[AMOUNT_COL[section]] = ([self._widest_amount()], False)
         columns = [Column.of(t, measure, measure(label), wraps) for (t, wraps), label in zip(texts, COLUMNS[section],
                                                                                              strict=True)]
         rows = [tuple(sum(measure(part) for part in cell) if wraps else 0.0 for cell, wraps in zip(row, flags,
@@ -181,6 +171,21 @@ class MoneySheet:
             xs.append(xs[-1] + w)
         xs[-1] = st.right
         return xs
+
+    def _measure(self, text: str) -> float:
+        """A text's width at body size, measured once a sheet (a village repeats its names and categories)."""
+        w = self._widths.get(text)
+        if w is None:
+            w = self._widths[text] = self.m.width(text, self.st.body)
+        return w
+
+    def _widest_amount(self) -> str:
+        v = self.view
+        amounts = [display(x) for x in (v.total, v.income_total, v.flows_in_total, v.flows_out_total,
+                                        v.ytd_total, v.ytd_income)]
+        amounts += [display(e.amount) for e in v.expenses] + [display(i.amount) for i in v.income]
+        amounts += [display(f.amount) for f in v.flows]
+        return max(amounts, key=self._measure)
 
     def _column_texts(self, section: str) -> list[tuple[list[str], bool]]:
         """Each column's texts in a detail section, and whether the column may wrap."""
