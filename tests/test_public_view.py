@@ -18,6 +18,7 @@ from villagefin.public import (
     Edition,
     PublicDocuments,
     expenses_json,
+    line_hashes,
     township_of,
     view_from_document,
     view_from_records,
@@ -83,3 +84,16 @@ def test_a_view_rebuilt_from_its_document_is_the_view_built_from_the_records():
         assert again.flows == built.flows and expenses_json(again) == doc.data
         assert again.fingerprint == doc.fingerprint and not built.fingerprint
     assert report.outputs["xinjie"] == "xinjie"
+
+
+def test_a_documents_line_hashes_are_those_read_back_from_its_json():
+    """The check workers hash each line from the view they built; a correction later compares them with the
+    hashes of the archived JSON (`line_hashes`). Both must agree on every sample village, 收支 ones included."""
+    config = load_config(SAMPLES)
+    report = run_check(None, config, month=PERIOD.key, keep_expenses=False,
+                       on_village=PublicDocuments(township_of(config), PERIOD))
+    money = 0
+    for vid, doc in report.outputs.items():
+        assert list(doc.lines) == line_hashes(doc.data), vid
+        money += any(line for line in doc.lines if line not in {(r.voucher, r.content_hash) for r in doc.rows})
+    assert money >= 3  # the three 收支 samples have income and other flows
