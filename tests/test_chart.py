@@ -117,6 +117,12 @@ def test_detect_system():
     assert detect_system(["502", "511", "101"]) == "2023"  # the colliding codes decide nothing
     assert detect_system([]) == "2023"
     assert detect_system(["", "abc", None]) == "2023"
+    # names vote only where no code does: first-level names of one system alone (现金 is written in both)
+    assert detect_system(["发包及上交收入", "办公费", "银行存款/农商行"]) == "2004"
+    assert detect_system(["农业税附加返还收入_上级返还"]) == "2004"
+    assert detect_system(["现金", "办公费"]) == "2023"
+    assert detect_system(["公益支出—路灯", "发包及上交收入", "应付劳务费"]) == "2023"
+    assert detect_system(["514", "发包及上交收入"]) == "2023"  # a code that votes outweighs names
 
 
 def test_load_chart_auto_and_extra():

@@ -374,3 +374,19 @@ def test_a_cash_journal_month_total_is_checked_on_its_money_in_too(write_xlsx, c
     assert "900.00" in mismatch[0].message and "800.00" in mismatch[0].message
     rows[-1][4] = 800
     assert not [f for f in check_file(write_xlsx(rows)).findings if f.code == "total-mismatch"]
+
+
+def test_a_journal_of_names_only_is_read_with_the_chart_its_names_belong_to(write_xlsx, check_file):
+    # [chart] system = "auto" (the default): no code decides, so 2004's 发包及上交收入 does — income, not 其他收款
+    rows = [["日期", "凭证字号", "摘要", "科目名称", "借方", "贷方"],
+            [DAY, "记-1", "购买办公用品", "办公费", 150, None], [DAY, "记-1", "购买办公用品", "现金", None, 150],
+            [DAY, "记-2", "收到发包款", "发包及上交收入", None, 900],
+            [DAY, "记-2", "收到发包款", "银行存款/农商行", 900, None]]
+    report = check_file(write_xlsx(rows))
+    assert [(ln.kind, ln.amount) for ln in report.lines] == [("income", D("900.00"))]
+    assert "unclassified-flow" not in [f.code for f in report.findings]
+    # 现金 alone, written in both systems, does not make a 2023 village's journal a 2004 one
+    rows = [rows[0], [DAY, "记-1", "村道路灯维修", "公益支出", 150, None], [DAY, "记-1", "村道路灯维修", "现金", None, 150]]
+    report = check_file(write_xlsx(rows))
+    assert [e.category for e in report.expenses] == ["公益支出"]
+    assert "unknown-category" not in [f.code for f in report.findings]

@@ -313,24 +313,46 @@ def _only_in() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(first["2004"] - first["2023"]), frozenset(first["2023"] - first["2004"])
 
 
+#: a first-level name the two systems do not share but that villages write in both (现金 for 库存现金): no vote
+_COLLOQUIAL = frozenset({"现金"})
+_NAME_PARTS = re.compile(r"[/_\\\-—－:：>＞]")
+
+
+@lru_cache(maxsize=1)
+def _names_only_in() -> tuple[frozenset[str], frozenset[str]]:
+    """First-level names that exist in one system alone, in matching form: (2004 only, 2023 only) — e.g. 发包及上交收入
+    and 农业税附加返还收入 (2004), 公益支出 and 应付劳务费 (2023)."""
+    first = {name: {_norm(e["name"]) for e in system["accounts"] if len(e["code"]) == 3}
+             for name, system in _data()["systems"].items()}
+    colloquial = {_norm(n) for n in _COLLOQUIAL}
+    return frozenset(first["2004"] - first["2023"] - colloquial), frozenset(first["2023"] - first["2004"] - colloquial)
+
+
 def detect_system(codes: Iterable[str]) -> str:
-    """For `[chart] system = "auto"`: which chart a journal's account codes belong to (default 2023).
+    """For `[chart] system = "auto"`: which chart a journal's accounts belong to (default 2023).
 
     Only codes that exist in one system alone vote (2004: 202, 522, 531, 541, 551, 561; 2023: 133, 134, 162,
     171, 181, 213, 214, 503, 504, 512–515); codes in both, such as 502 and 511 with opposite meanings, do not.
-    A tie, or no vote, is 2023.
+    Where no code votes (a journal that gives names only, or only codes both systems have), the first-level
+    names that exist in one system alone vote the same way (发包及上交收入 is 2004's; 公益支出 is 2023's; 现金,
+    written in both, is not counted). A tie, or no vote, is 2023.
     """
     only_2004, only_2023 = _only_in()
+    names_2004, names_2023 = _names_only_in()
     votes_2004 = votes_2023 = 0
+    name_2004 = name_2023 = 0
     for code in codes:
         key = _clean_code(code or "")
-        if len(key) < 3 or not _DIGITS.fullmatch(key):
-            continue
-        prefix = key[:3]
-        if prefix in only_2004:
-            votes_2004 += 1
-        elif prefix in only_2023:
-            votes_2023 += 1
+        if len(key) >= 3 and _DIGITS.fullmatch(key):
+            prefix = key[:3]
+            votes_2004 += prefix in only_2004
+            votes_2023 += prefix in only_2023
+        elif key and not key[0].isdigit():  # a name (or a path of names): its first level votes
+            first = _NAME_PARTS.split(key, maxsplit=1)[0]
+            name_2004 += first in names_2004
+            name_2023 += first in names_2023
+    if not (votes_2004 or votes_2023):
+        votes_2004, votes_2023 = name_2004, name_2023
     return "2004" if votes_2004 > votes_2023 else DEFAULT_SYSTEM
 
 

@@ -62,7 +62,7 @@ def _journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Callabl
         s.findings.clear()  # said once for the sheet, none of its lines being read
         s.add("unknown-chart", None, value=shown)
         return [], counted, []
-    chart = chart_for([ln.code for ln in lines if ln.code])
+    chart = chart_for([ln.code or ln.name for ln in lines if ln.code or ln.name])  # names decide when no code does
     if movements is not None:  # its debits and credits on 101 and 102 in the month (账表相符, SPEC 12.2)
         movements.extend(FL.journal_movements(
             (ln for ln in lines if ln.date is None or s.period is None or s.period.contains(ln.date)), chart,
