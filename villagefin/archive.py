@@ -12,7 +12,7 @@ import errno
 import json
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from .errors import ArchiveBusy, ArchiveDamaged, VillagefinError, storage_error
 from .model import Period, QueryState, ReviewConclusion
-from .public import closings_of, money_totals
+from .public import ArchiveRow, closings_of, money_totals
 
 ARCHIVE_DIR = ".villagefin"
 ARCHIVE_NAME = "archive.sqlite"
@@ -134,16 +134,6 @@ class Publication:
     def backdated(self) -> bool:
         """补登: the printed publication date is earlier than the day the run happened."""
         return self.publication_date < dt.date.fromisoformat(self.run_at[:10])
-
-
-@dataclass(frozen=True, slots=True)
-class ExpenseHash:
-    seq: int
-    date: str
-    voucher: str
-    invoice: str
-    amount: Decimal
-    content_hash: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -527,7 +517,7 @@ class Archive(Annex):
                 self._raise(exc, "写入")
             raise
 
-    def record(self, pub: Publication, expenses: list[ExpenseHash], files: Mapping[str, str] | None = None) -> int:
+    def record(self, pub: Publication, expenses: Sequence[ArchiveRow], files: Mapping[str, str] | None = None) -> int:
         """Append one village publication in one transaction; returns its revision."""
         with self.transaction() as conn:
             row = conn.execute("SELECT MAX(revision) FROM publications WHERE village=? AND period=?",

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import state
-from .archive import Archive, ExpenseHash, Publication, publish_lock
+from .archive import Archive, Publication, publish_lock
 from .check import run_check
 from .config import Config
 from .errors import storage_error
@@ -226,7 +226,7 @@ def _archive_village(ctx: PublishContext, arc: Archive, vid: str, name: str, doc
         correction_reason=mask(ctx.correct) if latest is not None else None,  # public text (SPEC 18)
         added=added, removed=removed, changed=changed,
     )
-    arc.record(pub, [ExpenseHash(**row._asdict()) for row in doc.rows])
+    arc.record(pub, doc.rows)
     return VillageOutcome(vid, name, NEW if latest is None else CORRECTION, revision, count, total)
 
 
