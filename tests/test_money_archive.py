@@ -89,6 +89,9 @@ def test_closing_published_is_next_opening_shown_but_not_fingerprinted(tmp_path)
         assert [i["amount"] for i in doc["income"]] == ["600.00"]
         assert arc.previous_closing("lize", Period(2026, 11)) == {"cash": Decimal("1514.50")}
         assert arc.income_to_date("lize", 2026, 11) == Decimal("600.00")
+    info = subprocess.run(["pdfinfo", str(ws / "site" / "2026-10" / "print-all.pdf")], capture_output=True,
+                          text=True, check=True).stdout
+    assert "各村财务收支公开表" in info  # print-all.pdf is titled as its 收支 sheets are
     november = run_publish(load_config(ws), month="2026-11", today=dt.date(2026, 12, 5))
     assert [o.outcome for o in november.outcomes] == ["new"]
     folder = ws / "site" / "2026-11" / "lize"

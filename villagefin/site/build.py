@@ -231,8 +231,10 @@ class MonthBuild:
             jobs = [self._job(editions[vid], self._data(snapshot, vid), build / vid) for vid in plan.render]
             # the township files are drawn here while the workers draw the village folders
             order = [vid for vid in snapshot.villages if vid in editions]
+            # print-all.pdf's title says 收支 when a village of the month is a 收支 village, as summary.pdf does
+            kind = "收支" if any(editions[vid].income is not None for vid in order) else "支出"
             glyphs = self._render_jobs(jobs, months, order, build,
-                                       lambda: self._township(build, editions, plan.statuses, months))
+                                       lambda: self._township(build, editions, plan.statuses, months), kind)
             self._write_manifest(build, editions, plan.statuses)
             swap_in(build, month_dir)
         except BaseException:
@@ -253,7 +255,7 @@ class MonthBuild:
         return VillageJob(edition=edition, data=data, earlier=tuple(earlier), folder=folder)
 
     def _render_jobs(self, jobs: list[VillageJob], months: list[str], order: Sequence[str], build: Path,
-                     meanwhile: Callable[[], None]) -> dict[str, str]:
+                     meanwhile: Callable[[], None], kind: str = "支出") -> dict[str, str]:
         """Village folders in worker processes; meanwhile the township files here, then print-all.pdf joined
         village by village as soon as each village's sheet is written."""
         register(self.settings.font)  # once, before the workers fork, so that they inherit the parsed font
@@ -265,7 +267,7 @@ class MonthBuild:
                 if self.progress:
                     self.progress(i, len(jobs))
             meanwhile()
-            self._print_all(build, order, {})
+            self._print_all(build, order, {}, kind)
             return glyphs
         # contiguous chunks in village order, so that print-all can be joined while later chunks are drawn
         size = max(1, -(-len(jobs) // (workers * 4)))
@@ -275,7 +277,7 @@ class MonthBuild:
             futures = [pool.submit(render_many, chunk) for chunk in chunks]
             meanwhile()
             ready = {job.edition.village_id: fut for fut, chunk in zip(futures, chunks, strict=True) for job in chunk}
-            self._print_all(build, order, ready)
+            self._print_all(build, order, ready, kind)
             for done, fut in enumerate(as_completed(futures), 1):
                 glyphs.update(fut.result())
                 if self.progress:
@@ -308,7 +310,7 @@ class MonthBuild:
         env = make_environment(s.workspace_templates)
         (build / "index.html").write_text(render_township_page(env, tview, months=months), encoding="utf-8")
 
-    def _print_all(self, build: Path, village_ids: Sequence[str], ready: dict) -> None:
+    def _print_all(self, build: Path, village_ids: Sequence[str], ready: dict, kind: str = "支出") -> None:
         """print-all.pdf: the township summary, then every village's sheets in config order, joined page for
         page (pypdf) from the PDFs just written, rather than drawn a second time. `ready` holds the future of
         each village still being drawn."""
@@ -325,7 +327,7 @@ class MonthBuild:
             if vid in ready:
                 ready[vid].result()
             writer.append(str(build / vid / "noticeboard.pdf"))
-        writer.add_metadata({"/Title": f"{self.config.township.name}{self.period.year}年{self.period.month}月各村财务支出公开表"})
+        writer.add_metadata({"/Title": f"{self.config.township.name}{self.period.year}年{self.period.month}月各村财务{kind}公开表"})
         with open(build / "print-all.pdf", "wb") as f:
             writer.write(f)
 
