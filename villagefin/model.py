@@ -253,6 +253,14 @@ def cn_date(d: dt.date, *, year: bool = True) -> str:
     return f"{d.month}月{d.day}日"
 
 
+def letter_of(columns: tuple[tuple[str, str], ...], name: str) -> str | None:
+    """The column letter a record's sheet has for field `name` (its `columns`), or None."""
+    for key, letter in columns:
+        if key == name:
+            return letter
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Expense:
     """One expense item as read from a ledger row (or a journal's debit line on an expense account)."""
@@ -287,10 +295,7 @@ class Expense:
         return (Expense, tuple(getattr(self, f) for f in _EXPENSE_SLOTS))
 
     def column_of(self, name: str) -> str | None:
-        for key, letter in self.columns:
-            if key == name:
-                return letter
-        return None
+        return letter_of(self.columns, name)
 
     def has_column(self, name: str) -> bool:
         return self.column_of(name) is not None
@@ -358,10 +363,7 @@ class MoneyLine:
         return self.kind in (INCOME, OTHER_IN)
 
     def column_of(self, name: str) -> str | None:
-        for key, letter in self.columns:
-            if key == name:
-                return letter
-        return None
+        return letter_of(self.columns, name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,14 +47,15 @@ def _cash_journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Ca
         if not _has_data(row):
             continue
         label = _row_label(row, label_cols)
+        kind = _classify(label)  # None for an ordinary row
         voucher = _voucher(s, r)
         money_in = None
-        if c_in and _classify(label) == "total" and label.startswith(_MONTH_TOTALS):
+        if c_in and kind == "total" and label.startswith(_MONTH_TOTALS):
             s.check_total(r, c_in, total_in)
             total_in = _ZERO
         if c_in:  # an unreadable income amount is said here (the expense reader skips this column)
-            money_in = _quiet_amount(s, r, c_in) if _classify(label) else _income_amount(s, r, c_in, voucher)
-            if money_in is not None and not _classify(label):
+            money_in = _quiet_amount(s, r, c_in) if kind else _income_amount(s, r, c_in, voucher)
+            if money_in is not None and not kind:
                 total_in += money_in
         money_out = _quiet_amount(s, r, "amount")
         balance = _quiet_amount(s, r, "balance") if "balance" in cols else None
@@ -63,7 +64,7 @@ def _cash_journal(s: _Sheet, columns: tuple[tuple[str, str], ...], chart_for: Ca
         account = cell_text(s.cell(r, "category"))
         accounts.append(account)
         d = None
-        if not _classify(label):
+        if not kind:
             d = s.date(r, voucher) if money_in and not money_out else _quiet_date(s, r)
         rows.append(FL.CashRow(
             row=r + 1, date=d, voucher=voucher, summary=cell_text(s.cell(r, "summary")), account=account,

@@ -146,10 +146,6 @@ def _qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
 # the village sheet
 
 
-def _day(d: dt.date) -> str:
-    return f"{d.month}月{d.day}日"
-
-
 @dataclass
 class _Row:
     cells: list[list[str]]
@@ -228,7 +224,7 @@ class _Sheet:
         amounts = self.amounts + [display(big), display(-big), display(v.ytd_total), display(v.total), REVERSAL]
         texts = {
             SEQ: ([str(e.seq) for e in exps], False),
-            DATE: ([_day(e.date) for e in exps], False),
+            DATE: ([cn_date(e.date, year=False) for e in exps], False),
             VOUCHER: ([e.voucher for e in exps], True),
             SUMMARY: ([e.summary for e in exps] + [n for n in self.notes if n], True),
             CATEGORY: ([e.category for e in exps], True),
@@ -258,7 +254,7 @@ class _Sheet:
         summary = summary_cell(self.m, e.summary, note, inner(SUMMARY), s)  # the 决议 under the summary
         cells = [
             [str(e.seq)],
-            [_day(e.date)],
+            [cn_date(e.date, year=False)],
             wrap(e.voucher, inner(VOUCHER), s),
             summary,
             wrap(e.category, inner(CATEGORY), s),

@@ -61,6 +61,10 @@ ALIGNS = {FUNDS: "lrrr", INCOME: "ccllllrlc", EXPENSES: "ccllllrllc", FLOWS: "cc
 AMOUNT_COL = {INCOME: 6, EXPENSES: 6, FLOWS: 6}
 #: the 摘要 column of each detail section: it takes the room the other columns leave
 SUMMARY_COL = 3
+#: which columns of each detail section may wrap (numbers, dates, 序号 and counts never do)
+WRAPS = {INCOME: (False, False, True, True, True, True, False, True, False),
+         EXPENSES: (False, False, True, True, True, True, False, True, True, False),
+         FLOWS: (False, False, True, True, True, False, False)}
 
 
 @dataclass
@@ -159,14 +163,15 @@ class MoneySheet:
             xs[-1] = st.right
             return xs
         measure = self._measure
-        texts = self._column_texts(section)
+        cells = self._cells(section)
+        wraps = WRAPS[section]
+        texts = [[piece for row in cells for piece in row[i]] for i in range(len(wraps))]
         # every section's amount column is as wide as the widest amount of the sheet, so the columns line up
-        texts[AMOUNT_COL[section]] = ([self._widest_amount()], False)
-        columns = [Column.of(t, measure, measure(label), wraps) for (t, wraps), label in zip(texts, COLUMNS[section],
-                                                                                             strict=True)]
-        rows = [tuple(sum(measure(part) for part in cell) if wraps else 0.0 for cell, wraps in zip(row, flags,
-                                                                                                 strict=True))
-                for row, flags in self._row_texts(section)]
+        texts[AMOUNT_COL[section]] = [self._widest_amount()]
+        columns = [Column.of(t, measure, measure(label), w) for t, w, label in zip(texts, wraps, COLUMNS[section],
+                                                                                  strict=True)]
+        rows = [tuple(sum(measure(piece) for piece in cell) if w else 0.0 for cell, w in zip(row, wraps, strict=True))
+                for row in cells]
         for w in fit_columns(columns, SUMMARY_COL, st.inner, st.pad, em=s, rows=rows):
             xs.append(xs[-1] + w)
         xs[-1] = st.right
@@ -187,44 +192,27 @@ class MoneySheet:
         amounts += [display(f.amount) for f in v.flows]
         return max(amounts, key=self._measure)
 
-    def _column_texts(self, section: str) -> list[tuple[list[str], bool]]:
-        """Each column's texts in a detail section, and whether the column may wrap."""
-        def day(d) -> str:
-            return f"{d.month}月{d.day}日"
-
+    def _cells(self, section: str) -> list[tuple[tuple[str, ...], ...]]:
+        """Each row of a detail section as the texts of its cells (a 决议 note goes with its summary), for
+        `fit_columns` to size the columns and weigh the table's height; amounts are left to the caller."""
         v = self.view
-        if section == INCOME:
-            ls = v.income
-            return [([i.seq for i in ls], False), ([day(i.date) for i in ls], False), ([i.voucher for i in ls], True),
-                    ([i.summary for i in ls], True), ([i.category for i in ls], True), ([i.payer for i in ls], True),
-                    ([], False), ([i.handler for i in ls], True),
-                    ([str(i.attachments) for i in ls if i.attachments is not None], False)]
-        if section == EXPENSES:
-            es = v.expenses
-            notes = [n for e in es if (n := resolution_note(e.remarks))]
-            return [([str(e.seq) for e in es], False), ([day(e.date) for e in es], False),
-                    ([e.voucher for e in es], True), ([e.summary for e in es] + notes, True),
-                    ([e.category for e in es], True), ([e.payee for e in es], True), ([], False),
-                    ([e.handler for e in es], True), ([e.approver for e in es], True),
-                    ([str(e.attachments) for e in es if e.attachments is not None], False)]
-        fs = v.flows
-        return [([f.seq for f in fs], False), ([day(f.date) for f in fs], False), ([f.voucher for f in fs], True),
-                ([_flow_summary(f) for f in fs], True), ([f.type for f in fs], True),
-                ([f.direction for f in fs], False), ([], False)]
 
-    def _row_texts(self, section: str) -> list[tuple[tuple[tuple[str, ...], ...], tuple[bool, ...]]]:
-        """Per row, the texts of its wrapping cells (for `fit_columns` to weigh the table's height)."""
-        v = self.view
+        def attached(n: int | None) -> tuple[str, ...]:
+            return () if n is None else (str(n),)
+
         if section == INCOME:
-            flags = (False, False, True, True, True, True, False, True, False)
-            return [(((), (), (i.voucher,), (i.summary,), (i.category,), (i.payer,), (), (i.handler,), ()), flags)
-                    for i in v.income]
+            return [((i.seq,), (cn_date(i.date, year=False),), (i.voucher,), (i.summary,), (i.category,),
+                     (i.payer,), (), (i.handler,), attached(i.attachments)) for i in v.income]
         if section == EXPENSES:
-            flags = (False, False, True, True, True, True, False, True, True, False)
-            return [(((), (), (e.voucher,), (e.summary, resolution_note(e.remarks)), (e.category,), (e.payee,), (),
-                      (e.handler,), (e.approver,), ()), flags) for e in v.expenses]
-        flags = (False, False, True, True, True, False, False)
-        return [(((), (), (f.voucher,), (_flow_summary(f),), (f.type,), (), ()), flags) for f in v.flows]
+            out = []
+            for e in v.expenses:
+                note = resolution_note(e.remarks)
+                out.append(((str(e.seq),), (cn_date(e.date, year=False),), (e.voucher,),
+                            (e.summary, note) if note else (e.summary,), (e.category,), (e.payee,), (),
+                            (e.handler,), (e.approver,), attached(e.attachments)))
+            return out
+        return [((f.seq,), (cn_date(f.date, year=False),), (f.voucher,), (_flow_summary(f),), (f.type,),
+                 (f.direction,), ()) for f in v.flows]
 
     def _inner(self, section: str, col: int) -> float:
         xs = self.xs[section]
@@ -303,14 +291,14 @@ class MoneySheet:
     def _income_rows(self) -> list[_Block]:
         w = self._wrap
         return [self._row(INCOME, [
-            [i.seq], [f"{i.date.month}月{i.date.day}日"], w(INCOME, 2, i.voucher), w(INCOME, 3, i.summary),
+            [i.seq], [cn_date(i.date, year=False)], w(INCOME, 2, i.voucher), w(INCOME, 3, i.summary),
             w(INCOME, 4, i.category), w(INCOME, 5, i.payer), [display(i.amount)], w(INCOME, 7, i.handler),
             [str(i.attachments)] if i.attachments is not None else []], i.amount) for i in self.view.income]
 
     def _expense_rows(self) -> list[_Block]:
         w = self._wrap
         return [self._row(EXPENSES, [
-            [str(e.seq)], [f"{e.date.month}月{e.date.day}日"], w(EXPENSES, 2, e.voucher),
+            [str(e.seq)], [cn_date(e.date, year=False)], w(EXPENSES, 2, e.voucher),
             summary_cell(self.m, e.summary, resolution_note(e.remarks), self._inner(EXPENSES, 3), self.st.body),
             w(EXPENSES, 4, e.category), w(EXPENSES, 5, e.payee),
             [display(e.amount), "冲销"] if e.amount < 0 else [display(e.amount)],
@@ -320,7 +308,7 @@ class MoneySheet:
     def _flow_rows(self) -> list[_Block]:
         w = self._wrap
         return [self._row(FLOWS, [
-            [f.seq], [f"{f.date.month}月{f.date.day}日"], w(FLOWS, 2, f.voucher),
+            [f.seq], [cn_date(f.date, year=False)], w(FLOWS, 2, f.voucher),
             w(FLOWS, 3, _flow_summary(f)),
             w(FLOWS, 4, f.type), [f.direction], [display(f.amount)]], f.amount,
             "" if f.type == TRANSFER_TYPE else f.direction) for f in self.view.flows]  # transfers: in no total
