@@ -142,6 +142,7 @@ class MoneySheet:
         self.running_heading = heading(self.m, st, view.title, first=False)
         self.limit = st.bottom + st.small * 2.2
         self._widths: dict[str, float] = {}
+        self._amount_text = self._widest_amount()  # every section's amount column holds the sheet's widest
         self.xs = {s: self._layout(s) for s in COLUMNS}
         # each section's rows, built once: a layout tried again (see `_paginate`) only breaks pages elsewhere
         self._rows = {INCOME: self._income_rows(), EXPENSES: self._expense_rows(), FLOWS: self._flow_rows()}
@@ -167,7 +168,7 @@ class MoneySheet:
         wraps = WRAPS[section]
         texts = [[piece for row in cells for piece in row[i]] for i in range(len(wraps))]
         # every section's amount column is as wide as the widest amount of the sheet, so the columns line up
-        texts[AMOUNT_COL[section]] = [self._widest_amount()]
+        texts[AMOUNT_COL[section]] = [self._amount_text]
         columns = [Column.of(t, measure, measure(label), w) for t, w, label in zip(texts, wraps, COLUMNS[section],
                                                                                   strict=True)]
         rows = [tuple(sum(measure(piece) for piece in cell) if w else 0.0 for cell, w in zip(row, wraps, strict=True))
